@@ -1,0 +1,7 @@
+"""An agent-based model of the coca balloon effect."""
+
+from model.model import BalloonModel, run_scenario
+from model.scenario import Scenario
+
+__all__ = ["BalloonModel", "Scenario", "run_scenario"]
+__version__ = "0.1.0"

@@ -1,0 +1,314 @@
+"""The few decision makers, as Mesa agents: governments, the sponsor, traffickers, armed groups.
+
+Households are many and live as numpy columns in ``households.py``; these agents are few and act on
+region-level arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from mesa import Agent
+
+from model.policies import PolicyPlan
+
+
+class ArmedGroup(Agent):
+    """An armed group: taxes coca, shields growers, grows with revenue, shrinks under pressure."""
+
+    def __init__(self, model, name: str, regions: np.ndarray, strength: float, tax_rate: float):
+        """Create a group present in ``regions`` (a boolean mask over regions)."""
+        super().__init__(model)
+        self.name = name
+        self.regions = regions
+        self.strength = float(strength)
+        self.tax_rate = float(tax_rate)
+        self.revenue_usd = 0.0
+
+    def collect_tax(self, coca_revenue_usd_r: np.ndarray) -> None:
+        """Take the group's share of this month's coca revenue in its regions."""
+        self.revenue_usd = (
+            self.tax_rate * self.strength_gate() * coca_revenue_usd_r[self.regions].sum()
+        )
+
+    def strength_gate(self) -> float:
+        """A group too weak to enforce its tax collects nothing."""
+        return 1.0 if self.strength > 0.05 else 0.0
+
+    def update_strength(self, counterinsurgency: float) -> None:
+        """Grow with revenue (US$1M/month is the reference), decay, and lose to pressure."""
+        p = self.model.params.armed_groups
+        growth = p.revenue_growth * (self.revenue_usd / 1e6) * (1.0 - self.strength)
+        loss = (p.decay + p.counterinsurgency_effect * counterinsurgency) * self.strength
+        self.strength = float(np.clip(self.strength + growth - loss, 0.0, 1.0))
+
+    def capture_leader(self, share_lost: float) -> None:
+        """A leader's capture costs the group a share of its strength."""
+        self.strength *= 1.0 - min(share_lost, 1.0)
+
+
+class ForeignSponsor(Agent):
+    """The foreign sponsor: splits an aid budget across producing countries."""
+
+    def __init__(self, model, budget_usd_yr: np.ndarray):
+        """Create the sponsor with a monthly series of its yearly budget (US$/yr)."""
+        super().__init__(model)
+        self.budget_usd_yr = budget_usd_yr
+        self.aid_usd_yr = np.zeros(model.world.n_countries)
+
+    def allocate(self, t: int, production_history: np.ndarray) -> np.ndarray:
+        """Aid per country this month, US$/yr, by fixed shares or following lagged production.
+
+        Args:
+            t: month index.
+            production_history: cocaine production per month and country, tonnes.
+
+        """
+        p = self.model.params.sponsor
+        countries = self.model.world.countries
+        budget = self.budget_usd_yr[t]
+        if p.rule == "follow_production":
+            lagged = production_history[max(t - p.lag_months, 0)]
+            shares = lagged if lagged.sum() > 0 else np.ones(len(countries))
+        elif p.shares:
+            shares = np.array([p.shares.get(c, 0.0) for c in countries])
+        else:
+            shares = np.ones(len(countries))
+        shares = shares / shares.sum() if shares.sum() > 0 else shares
+        self.aid_usd_yr = budget * shares
+        return self.aid_usd_yr
+
+
+class Government(Agent):
+    """A producing country's government: eradicates, interdicts, and bends to backlash."""
+
+    def __init__(self, model, country: int, plan: PolicyPlan):
+        """Create the government of country index ``country`` with its policy schedules."""
+        super().__init__(model)
+        self.country = country
+        self.name = model.world.countries[country]
+        self.plan = plan
+        self.regions = model.world.regions_of(country)
+        self.backlash = 0.0
+        self.cutting_back = False
+        self.cuts: dict[str, tuple[float, int]] = {}  # instrument -> (factor kept, last month)
+        self.aid_usd_yr = 0.0
+        self.interdiction = 0.0
+        self.aerial_capacity_ha_yr = 0.0
+        self.manual_capacity_ha_yr = 0.0
+
+    def _cut(self, instrument: str, t: int) -> float:
+        factor, until = self.cuts.get(instrument, (1.0, -1))
+        return factor if t <= until else 1.0
+
+    def set_capacity(self, t: int) -> None:
+        """Fix this month's eradication capacity and interdiction from schedules, aid and backlash."""
+        g = self.model.params.government
+        aid_eradication = self.aid_usd_yr * self.model.params.sponsor.eradication_share
+        aid_interdiction = self.aid_usd_yr - aid_eradication
+        political = 1.0 - g.backlash_cutback if self.cutting_back else 1.0
+        c = self.country
+        self.aerial_capacity_ha_yr = (
+            self.plan.country["aerial_eradication"][t, c]
+            * political
+            * self._cut("aerial_eradication", t)
+        )
+        manual = self.plan.country["manual_eradication"][t, c]
+        if g.manual_cost_usd_ha > 0:
+            manual += aid_eradication / g.manual_cost_usd_ha
+        self.manual_capacity_ha_yr = manual * political * self._cut("manual_eradication", t)
+        points = (
+            aid_interdiction / g.interdiction_cost_usd_point
+            if g.interdiction_cost_usd_point > 0
+            else 0.0
+        )
+        self.interdiction = float(
+            np.clip(
+                (self.plan.country["interdiction"][t, c] + points / 100.0)
+                * self._cut("interdiction", t),
+                0.0,
+                0.95,
+            )
+        )
+        self.substitution_ha_yr = self.plan.country["alternative_development"][t, c] * self._cut(
+            "alternative_development", t
+        )
+        self.counterinsurgency = float(
+            min(
+                self.plan.country["counterinsurgency"][t, c] * self._cut("counterinsurgency", t),
+                1.0,
+            )
+        )
+
+    def plan_eradication(
+        self, t: int, coca_ha_r: np.ndarray, protection_r: np.ndarray, danger_r: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Allocate this month's aerial, manual and voluntary hectares across the country's regions.
+
+        Targeting weighs visible hectares by accessibility and shies away from danger; each method
+        reaches only part of a region's coca in a month (armed groups shrink that reach).
+
+        Returns:
+            Planned real hectares per region (all regions) for aerial, manual and voluntary.
+
+        """
+        g = self.model.params.government
+        world = self.model.world
+        R = world.n_regions
+        mine = self.regions
+        coca = np.maximum(coca_ha_r - world.legal_ha, 0.0)
+        shield = 1.0 - protection_r
+        access = world.accessibility
+        reach = {
+            "aerial": (0.5 + 0.5 * access) * shield,  # planes reach remote valleys, not all
+            "manual": access * shield,
+        }
+        plans = {}
+        for method, capacity in (
+            ("aerial", self.aerial_capacity_ha_yr),
+            ("manual", self.manual_capacity_ha_yr),
+        ):
+            plan = np.zeros(R)
+            ceiling = g.max_monthly_reach * reach[method] * coca
+            targeted = self.plan.region[f"{method}_eradication"][t] / 12.0
+            plan += np.minimum(targeted * (world.country_of == self.country), ceiling)
+            room = ceiling - plan
+            weight = np.zeros(R)
+            weight[mine] = (
+                coca[mine]
+                * access[mine] ** g.accessibility_weight
+                * (1.0 - g.danger_avoidance * danger_r[mine])
+            )
+            plan += _allocate(capacity / 12.0, weight, room)
+            plans[method] = plan
+        voluntary = np.zeros(R)
+        weight = np.zeros(R)
+        weight[mine] = coca[mine] * world.state_presence[mine]
+        room = np.maximum(coca - plans["aerial"] - plans["manual"], 0.0) * g.max_monthly_reach
+        targeted = self.plan.region["alternative_development"][t] / 12.0
+        voluntary += np.minimum(targeted * (world.country_of == self.country), room)
+        voluntary += _allocate(self.substitution_ha_yr / 12.0, weight, room - voluntary)
+        return plans["aerial"], plans["manual"], voluntary
+
+    def update_backlash(self, lost_income_usd: float, coca_income_usd: float, t: int) -> None:
+        """Backlash rises with the share of coca income destroyed; past a threshold, cut back."""
+        g = self.model.params.government
+        sensitivity = g.backlash_sensitivity
+        destroyed = lost_income_usd / coca_income_usd if coca_income_usd > 0 else 0.0
+        self.backlash = float(
+            np.clip(self.backlash * (1.0 - g.backlash_decay) + sensitivity * destroyed, 0.0, 1.0)
+        )
+        if self.backlash > g.backlash_threshold:
+            self.cutting_back = True
+        elif self.backlash < 0.5 * g.backlash_threshold:
+            self.cutting_back = False
+
+
+def _allocate(total: float, weight: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
+    plan = np.zeros_like(room)
+    remaining = total
+    for _ in range(3):
+        open_ = (room - plan > 1e-9) & (weight > 0)
+        if remaining <= 1e-9 or not open_.any():
+            break
+        w = np.where(open_, weight, 0.0)
+        add = np.minimum(remaining * w / w.sum(), room - plan)
+        plan += add
+        remaining -= add.sum()
+    return plan
+
+
+class TraffickingOrganisation(Agent):
+    """A trafficking organisation: buys leaf where it operates, ships, learns risk, relocates."""
+
+    def __init__(self, model, name: str, present: np.ndarray, allowed: np.ndarray):
+        """Create an organisation buying in ``present`` regions, allowed to enter ``allowed`` ones."""
+        super().__init__(model)
+        self.name = name
+        self.present = present.copy()
+        self.allowed = allowed
+        n_countries = model.world.n_countries
+        self.risk = np.zeros(n_countries)  # perceived share of shipments seized, per country
+        self.losing_months = np.zeros(model.world.n_regions, dtype=np.int64)
+        self.volume_t = np.zeros(n_countries)
+        self.seized_t = np.zeros(n_countries)
+        self.barrier_usd = np.zeros(model.world.n_regions)
+
+    def bids(self, source_price: float) -> np.ndarray:
+        """Value of a kg of leaf to this organisation in each region, US$/kg (before markdown)."""
+        p = self.model.params.traffickers
+        risk = self.risk[self.model.world.country_of]
+        value = source_price * (1.0 - risk) - p.processing_cost_usd_kg
+        return np.maximum(value, 0.0) / p.leaf_per_kg_cocaine
+
+    def ship(self, cocaine_t_r: np.ndarray, seizure_rate_c: np.ndarray, noise: np.ndarray) -> None:
+        """Ship what it bought; seizures hit each country's flow; learn risk from the losses.
+
+        Args:
+            cocaine_t_r: cocaine bought by this organisation per region this month, tonnes.
+            seizure_rate_c: each country's interdiction (share seized).
+            noise: one lognormal multiplier per country for this month's seizure luck.
+
+        """
+        world = self.model.world
+        lr = self.model.params.traffickers.learning_rate
+        self.volume_t = np.bincount(
+            world.country_of, weights=cocaine_t_r, minlength=world.n_countries
+        )
+        seized_share = np.clip(seizure_rate_c * noise, 0.0, 1.0)
+        self.seized_t = self.volume_t * seized_share
+        shipped = self.volume_t > 0
+        self.risk = np.where(shipped, self.risk + lr * (seized_share - self.risk), self.risk)
+
+    def relocate(
+        self,
+        margin_per_kg_r: np.ndarray,
+        volume_t_r: np.ndarray,
+        potential_t_r: np.ndarray,
+        competitors_r: np.ndarray,
+        u: float,
+    ) -> None:
+        """Leave regions that lose money for long; enter the best region whose margin pays entry.
+
+        Args:
+            margin_per_kg_r: what the organisation keeps per kg of cocaine in each region, US$.
+            volume_t_r: its purchases per region this month, tonnes of cocaine.
+            potential_t_r: leaf supply a newcomer could expect per region, tonnes of cocaine.
+            competitors_r: organisations already buying in each region.
+            u: a uniform draw: entry happens only with the scenario's entry probability.
+
+        """
+        p = self.model.params.traffickers
+        profit = volume_t_r * 1000.0 * margin_per_kg_r - p.operating_cost_usd_month
+        losing = self.present & (profit < 0)
+        self.losing_months = np.where(losing, self.losing_months + 1, 0)
+        leave = self.losing_months >= p.exit_after_months
+        self.present &= ~leave
+        self.losing_months[leave] = 0
+        if u >= p.entry_probability:
+            return
+        value = self.entry_value(margin_per_kg_r, potential_t_r, competitors_r)
+        value = np.where(self.allowed & ~self.present, value - self.barrier_usd, -np.inf)
+        best = int(np.argmax(value))
+        if value[best] > 0:
+            self.present[best] = True
+
+    def entry_value(self, margin_per_kg_r, potential_t_r, competitors_r) -> np.ndarray:
+        """What entering each region is worth over the payback horizon, US$."""
+        p = self.model.params.traffickers
+        share = potential_t_r / (competitors_r + 1.0)
+        expected = share * 1000.0 * margin_per_kg_r - p.operating_cost_usd_month
+        return expected * p.payback_months
+
+    def set_barriers(self, margin_per_kg_r, potential_t_r, competitors_r) -> None:
+        """Fix the cost of entering each region so that the starting market is an equilibrium.
+
+        Entering costs the scenario's entry cost (more in remote regions), or, where the
+        organisation stayed out although entering looked profitable at the start, what entering
+        was worth then (territory, alliances and violence kept it out). Entry therefore responds
+        to margins rising above their starting level.
+        """
+        p = self.model.params.traffickers
+        access_cost = p.entry_cost_usd * (1.5 - self.model.world.accessibility)
+        value = self.entry_value(margin_per_kg_r, potential_t_r, competitors_r)
+        self.barrier_usd = np.maximum(access_cost, 1.05 * value)

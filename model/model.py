@@ -1,0 +1,344 @@
+"""The balloon-effect model: a Mesa model whose month is one readable function."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+from mesa import Model
+
+from model.agents import ArmedGroup, ForeignSponsor, Government, TraffickingOrganisation
+from model.households import Households
+from model.market import CocaineMarket
+from model.policies import PolicyPlan
+from model.recorder import Recorder
+from model.scenario import Scenario
+from model.world import World
+
+
+class BalloonModel(Model):
+    """Coca farmers, governments, a sponsor, traffickers and armed groups around one market.
+
+    Attributes:
+        params: the validated scenario being run (Mesa's own ``scenario`` holds only the rng).
+        world: regions, countries and the migration network.
+        households: every coca-farming household, as numpy columns.
+        market: cocaine demand and prices.
+        recorder: monthly outputs; see ``regions``, ``countries``, ``system`` and ``traffickers``.
+
+    """
+
+    def __init__(
+        self, scenario: Scenario | None = None, rng: int | np.random.Generator | None = None
+    ):
+        """Build the world, households and agents of a scenario.
+
+        Args:
+            scenario: the scenario; the default Andean baseline if omitted.
+            rng: seed or generator; defaults to the scenario's seed.
+
+        """
+        scenario = scenario if scenario is not None else Scenario()
+        super().__init__(rng=scenario.seed if rng is None else rng)
+        self.params = scenario
+        self.world = World.from_scenario(scenario, random=self.random)
+        streams = self.rng.spawn(6)
+        (setup_rng, self._eradication_rng, self._migration_rng, self._entry_rng,
+         self._seizure_rng, self._relocation_rng) = streams  # fmt: skip
+        self.t = 0
+        self.plan = PolicyPlan.from_scenario(scenario, self.world)
+        self.households = Households(self.world, scenario.households, setup_rng)
+        self.market = CocaineMarket(scenario.market, scenario.channels.price_response)
+        self.governments = [Government(self, c, self.plan) for c in range(self.world.n_countries)]
+        self.sponsor = ForeignSponsor(self, self.plan.aid_budget_usd_yr)
+        self.traffickers = self._create_traffickers()
+        self.armed_groups = self._create_armed_groups()
+        self._events = self._index_events()
+        self._price_shocks: list[tuple[np.ndarray, float, int]] = []
+        self.recorder = Recorder(self)
+        self._start_in_equilibrium()
+
+    # ------------------------------------------------------------------ set-up
+
+    def _create_traffickers(self) -> list[TraffickingOrganisation]:
+        world = self.world
+        orgs = []
+        for spec in self.params.traffickers.organisations:
+            present = np.array([name in spec.regions for name in world.names])
+            if spec.countries is None:
+                allowed = np.ones(world.n_regions, bool)
+            else:
+                allowed = np.array([world.countries[c] in spec.countries for c in world.country_of])
+            orgs.append(TraffickingOrganisation(self, spec.name, present, allowed))
+        return orgs
+
+    def _create_armed_groups(self) -> list[ArmedGroup]:
+        groups = []
+        for spec in self.params.armed_groups.groups:
+            mask = np.array([name in spec.regions for name in self.world.names])
+            if mask.any():
+                groups.append(ArmedGroup(self, spec.name, mask, spec.strength, spec.tax_rate))
+        return groups
+
+    def _index_events(self) -> dict[int, list]:
+        events = defaultdict(list)
+        for event in self.params.events:
+            t = self.params.month_index(event.date)
+            if 0 <= t < self.params.months:
+                events[t].append(event)
+        return events
+
+    def _start_in_equilibrium(self) -> None:
+        for government in self.governments:
+            government.set_capacity(0)
+            for org in self.traffickers:
+                org.risk[government.country] = government.interdiction
+        price = self.farmgate_prices()
+        self.expected_price = np.append(price, 0.0)
+        hh = self.households
+        # Farmers start expecting the eradication the first month's plans imply.
+        coca = self.world.initial_coca_ha
+        protection, strength, _ = self.protection()
+        planned = sum(
+            np.array(g.plan_eradication(0, coca, protection, strength))[:2].sum(axis=0)
+            for g in self.governments
+        )
+        monthly = np.divide(planned, coca, out=np.zeros_like(coca), where=coca > 0)
+        hh.risk[:] = np.append(1.0 - (1.0 - np.clip(monthly, 0, 1)) ** 12, 0.0)[hh.region]
+        hh.start_in_equilibrium(
+            self._net_revenue_ha(self.expected_price),
+            self._licit(),
+            self.params.government.alternative_development_income_gain,
+        )
+        leaf_kg = hh.harvest(self.world.yield_kg_ha)
+        production = (
+            (leaf_kg * (price > 0)).sum() / self.params.traffickers.leaf_per_kg_cocaine / 1000
+        )
+        seizure = np.array([g.interdiction for g in self.governments])
+        by_country = np.bincount(self.world.country_of, weights=leaf_kg, minlength=len(seizure))
+        share = by_country / by_country.sum() if by_country.sum() > 0 else by_country
+        self.market.start_in_equilibrium(production, float(share @ seizure))
+        buyers = self.buyers()
+        free = np.maximum(self.world.suitable_ha - hh.region_hectares(), 0.0)
+        potential = self._potential_supply_t(hh.region_hectares(), free)
+        for org in self.traffickers:
+            org.set_barriers(self._margin_per_kg(org, buyers), potential, buyers - org.present)
+
+    # ------------------------------------------------------------------ region-level quantities
+
+    def _potential_supply_t(self, coca_ha, free_ha) -> np.ndarray:
+        """Cocaine a buyer could source per region and month: current leaf plus frontier, tonnes."""
+        tp = self.params.traffickers
+        leaf_kg = (coca_ha + tp.frontier_uptake * free_ha) * self.world.yield_kg_ha / 12.0
+        return leaf_kg / tp.leaf_per_kg_cocaine / 1000.0
+
+    def _margin_per_kg(self, org, buyers) -> np.ndarray:
+        """What ``org`` keeps per kg of cocaine in each region, given the competition, US$."""
+        tp = self.params.traffickers
+        value = org.bids(self.market.source_price) * tp.leaf_per_kg_cocaine
+        return value * tp.markdown / (buyers + (~org.present))
+
+    def _licit(self) -> np.ndarray:
+        return np.append(self.world.licit_income_usd_ha, 1.0)
+
+    def protection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per region: reach removed by armed groups, their strength, and their tax rate."""
+        strength = np.zeros(self.world.n_regions)
+        tax = np.zeros(self.world.n_regions)
+        for group in self.armed_groups:
+            stronger = group.regions & (group.strength > strength)
+            strength = np.where(stronger, group.strength, strength)
+            tax = np.where(stronger, group.tax_rate * group.strength_gate(), tax)
+        return self.params.armed_groups.protection * strength, strength, tax
+
+    def buyers(self) -> np.ndarray:
+        """Trafficking organisations buying in each region."""
+        if not self.traffickers:
+            return np.zeros(self.world.n_regions)
+        return np.sum([org.present for org in self.traffickers], axis=0).astype(float)
+
+    def farmgate_prices(self) -> np.ndarray:
+        """Farm-gate leaf price per region, US$/kg: the buyers' mean bid less their markdown."""
+        R = self.world.n_regions
+        if not self.traffickers:
+            return np.zeros(R)
+        bids = np.array([org.bids(self.market.source_price) for org in self.traffickers])
+        present = np.array([org.present for org in self.traffickers])
+        n = present.sum(axis=0)
+        mean_bid = np.divide((bids * present).sum(axis=0), n, out=np.zeros(R), where=n > 0)
+        price = mean_bid * (1.0 - self.params.traffickers.markdown / np.maximum(n, 1))
+        for factor, region_mask, until in self._price_shocks:
+            if self.t <= until:
+                price = np.where(region_mask, price * factor, price)
+        return price
+
+    def _net_revenue_ha(self, price_r1: np.ndarray) -> np.ndarray:
+        """Expected coca revenue net of armed-group tax, US$/ha/yr (length R + 1)."""
+        _, _, tax = self.protection()
+        return price_r1 * np.append(self.world.yield_kg_ha * (1.0 - tax), 0.0)
+
+    # ------------------------------------------------------------------ the month
+
+    def step(self) -> None:
+        """Advance one month: every mechanism, in order."""
+        t = self.t
+        world, hh, p = self.world, self.households, self.params
+        R = world.n_regions
+        self._apply_events(t)
+
+        # 1. Aid and policy capacity for the month.
+        production_history = self.recorder.country_cocaine_history()
+        aid = self.sponsor.allocate(t, production_history)
+        for government in self.governments:
+            government.aid_usd_yr = aid[government.country]
+            government.set_capacity(t)
+        protection, strength, tax = self.protection()
+
+        # 2. Traffickers post prices; farmers harvest and sell where someone buys.
+        price = self.farmgate_prices()
+        buyers = self.buyers()
+        leaf_kg = hh.harvest(world.yield_kg_ha)
+        sold_kg = leaf_kg * (buyers > 0)
+        revenue_usd = sold_kg * price
+
+        # 3. Eradication and voluntary substitution hit households' fields.
+        coca_ha = hh.region_hectares()
+        planned = np.zeros((3, R))
+        for government in self.governments:
+            planned += np.array(government.plan_eradication(t, coca_ha, protection, strength))
+        gross_revenue_ha = price * world.yield_kg_ha
+        u = self._eradication_rng.random(hh.capacity)
+        g = p.government
+        outcome = hh.eradicate(
+            planned[0], planned[1], planned[2], g.aerial_kill_rate, g.manual_kill_rate,
+            world.legal_ha, gross_revenue_ha, u,
+        )  # fmt: skip
+        forced_ha = outcome.aerial_ha + outcome.manual_ha
+        C = world.n_countries
+        coca_income = np.bincount(world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C)
+        lost = np.bincount(world.country_of, weights=outcome.lost_income_usd, minlength=C)
+        for government in self.governments:
+            c = government.country
+            government.update_backlash(lost[c], coca_income[c], t)
+
+        # 4. Farmers learn risk and prices, then plant toward or abandon down to their targets.
+        hh.update_beliefs(
+            outcome.hit, np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0)
+        )
+        lr = p.households.price_learning_rate
+        self.expected_price[:R] += lr * (price - self.expected_price[:R])
+        net_revenue = self._net_revenue_ha(self.expected_price)
+        licit = self._licit()
+        free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+        planted = hh.adjust_area(hh.profit_advantage(net_revenue, licit), free_ha)
+
+        # 5. Households migrate and new ones enter where coca now pays better.
+        excess = hh.region_attractiveness(net_revenue, licit) - hh.reference_attractiveness
+        excess[:R] = np.where(buyers > 0, excess[:R], -1.0)
+        u = self._migration_rng.random(hh.capacity)
+        leaving = arriving = entering = np.zeros(R)
+        if p.channels.household_migration:
+            free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+            leaving, arriving = hh.migrate(excess, free_ha, outcome.hit, u)
+        if p.channels.household_entry:
+            free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+            entering = hh.enter(excess, free_ha, buyers > 0, self._entry_rng)
+        else:
+            self._entry_rng.poisson(np.zeros(R))
+
+        # 6. Traffickers buy, ship and lose part to seizures; they learn and relocate.
+        leaf_per_kg = p.traffickers.leaf_per_kg_cocaine
+        cocaine_t = sold_kg / leaf_per_kg / 1000.0
+        interdiction = np.array([gov.interdiction for gov in self.governments])
+        noise = self._seizure_rng.lognormal(-0.045, 0.3, (len(self.traffickers), world.n_countries))
+        relocation_draws = self._relocation_rng.random(len(self.traffickers))
+        potential_t = self._potential_supply_t(coca_ha, free_ha)
+        n_buyers = np.maximum(buyers, 1.0)
+        for k, org in enumerate(self.traffickers):
+            bought_t = cocaine_t * org.present / n_buyers
+            org.ship(bought_t, interdiction, noise[k])
+            if p.channels.trafficker_relocation:
+                org.relocate(
+                    self._margin_per_kg(org, buyers), bought_t, potential_t,
+                    buyers - org.present, relocation_draws[k],
+                )  # fmt: skip
+        seized = sum((org.seized_t for org in self.traffickers), np.zeros(world.n_countries))
+
+        # 7. Armed groups tax and grow or shrink.
+        for group in self.armed_groups:
+            group.collect_tax(revenue_usd)
+            countries = np.unique(world.country_of[group.regions])
+            group.update_strength(max(self.governments[c].counterinsurgency for c in countries))
+
+        # 8. The market clears: wholesale price, demand and the source price.
+        self.market.clear(t, float(cocaine_t.sum()), float(seized.sum()))
+
+        self.recorder.record(
+            t, hh=hh, price=price, leaf_kg=leaf_kg, cocaine_t=cocaine_t, outcome=outcome,
+            planned=planned, planted=planted, leaving=leaving, arriving=arriving,
+            entering=entering, buyers=buyers, strength=strength, seized=seized,
+            interdiction=interdiction,
+        )  # fmt: skip
+        self.t += 1
+        if self.t >= p.months:
+            self.running = False
+
+    def _apply_events(self, t: int) -> None:
+        world = self.world
+        for event in self._events.get(t, []):
+            if event.kind == "leader_capture":
+                for group in self.armed_groups:
+                    if group.name == event.group:
+                        group.capture_leader(event.factor)
+            elif event.kind in ("trafficker_entry", "trafficker_exit"):
+                r = world.region_index(event.region)
+                for org in self.traffickers:
+                    if org.name == event.trafficker:
+                        org.present[r] = event.kind == "trafficker_entry"
+            elif event.kind == "price_shock":
+                mask = self._event_mask(event)
+                self._price_shocks.append((event.factor, mask, t + event.months - 1))
+            elif event.kind == "policy_cut":
+                c = world.country_index(event.country)
+                self.governments[c].cuts[event.instrument] = (event.factor, t + event.months - 1)
+            elif event.kind == "legal_area":
+                world.legal_ha[world.region_index(event.region)] = event.value
+
+    def _event_mask(self, event) -> np.ndarray:
+        world = self.world
+        if event.region is not None:
+            return np.arange(world.n_regions) == world.region_index(event.region)
+        return world.country_of == world.country_index(event.country)
+
+    # ------------------------------------------------------------------ running and outputs
+
+    def run(self) -> BalloonModel:
+        """Run every remaining month of the scenario."""
+        self.run_for(self.params.months - self.t)
+        return self
+
+    @property
+    def regions(self) -> pd.DataFrame:
+        """Monthly outputs per region (tidy)."""
+        return self.recorder.regions()
+
+    @property
+    def countries(self) -> pd.DataFrame:
+        """Monthly outputs per country (tidy)."""
+        return self.recorder.countries()
+
+    @property
+    def system(self) -> pd.DataFrame:
+        """Monthly system-wide outputs."""
+        return self.recorder.system()
+
+    @property
+    def trafficker_table(self) -> pd.DataFrame:
+        """Monthly volumes and seizures per trafficking organisation and source country."""
+        return self.recorder.traffickers()
+
+
+def run_scenario(scenario: Scenario | None = None, seed: int | None = None) -> BalloonModel:
+    """Build and run a scenario once; return the finished model (tables on its properties)."""
+    return BalloonModel(scenario, rng=seed).run()

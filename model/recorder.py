@@ -1,0 +1,243 @@
+"""Monthly outputs, kept in preallocated arrays and turned into tidy pandas tables on demand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+REGION_COLUMNS = {
+    "hectares": "coca, mature and immature, ha",
+    "mature_ha": "coca old enough to harvest, ha",
+    "immature_ha": "coca planted but not yet harvested, ha",
+    "eradicated_ha": "coca destroyed by forced eradication this month, ha",
+    "eradicated_aerial_ha": "coca killed by aerial spraying this month, ha",
+    "eradicated_manual_ha": "coca removed by manual eradication this month, ha",
+    "voluntary_ha": "coca removed under voluntary substitution this month, ha",
+    "planted_ha": "coca planted this month, ha",
+    "leaf_t": "dry leaf harvested this month, tonnes",
+    "cocaine_t": "cocaine made from leaf sold this month, tonnes",
+    "farmgate_price": "price of dry leaf at the farm gate, US$/kg",
+    "households": "households (potential growers) living in the region",
+    "households_growing": "households with coca",
+    "migrants_out": "households leaving this month",
+    "migrants_in": "households arriving this month",
+    "new_households": "households starting to grow coca this month",
+    "traffickers": "trafficking organisations buying in the region",
+    "armed_strength": "strength of the strongest armed group present, 0-1",
+    "perceived_risk": "mean perceived yearly eradication risk of households, 0-1",
+    "eradication_spending_usd": "spending on forced eradication this month, US$",
+}
+SUMMED = [
+    c for c in REGION_COLUMNS if c not in ("farmgate_price", "armed_strength", "perceived_risk")
+]
+COUNTRY_EXTRA = {
+    "seizures_t": "cocaine seized in the country this month, tonnes",
+    "interdiction": "share of shipments seized at source, 0-1",
+    "backlash": "political backlash against eradication, 0-1",
+    "cutting_back": "1 while backlash forces the government to cut eradication",
+    "aerial_capacity_ha_yr": "aerial eradication capacity, ha per year",
+    "manual_capacity_ha_yr": "manual eradication capacity, ha per year",
+    "aid_usd_yr": "foreign aid received, US$ per year",
+    "substitution_spending_usd": "spending on voluntary substitution this month, US$",
+    "interdiction_spending_usd": "spending on interdiction this month, US$",
+}
+SYSTEM_COLUMNS = {
+    "hectares": "coca in all regions, ha",
+    "leaf_t": "dry leaf harvested, tonnes",
+    "cocaine_t": "cocaine produced, tonnes",
+    "seizures_t": "cocaine seized at source and on routes, tonnes",
+    "supply_t": "cocaine reaching consumer markets, tonnes",
+    "demand_t": "cocaine demanded at the wholesale price, tonnes",
+    "source_price": "price of cocaine in producing countries, US$/kg",
+    "wholesale_price": "wholesale price in consumer markets, US$/kg",
+    "active_regions": "regions with more than 500 ha of coca",
+    "concentration": "Herfindahl index of coca across regions, 0-1",
+    "households_growing": "households with coca",
+    "migrants": "households migrating this month",
+    "new_households": "households starting to grow coca this month",
+    "spending_usd": "spending on eradication, substitution and interdiction this month, US$",
+}
+
+
+class Recorder:
+    """Collects one row per month and entity; builds tidy tables at the end."""
+
+    def __init__(self, model):
+        """Preallocate arrays for the model's months, regions, countries and traffickers."""
+        self.model = model
+        world = model.world
+        T, R, C = model.params.months, world.n_regions, world.n_countries
+        K = len(model.traffickers)
+        self.months = 0
+        self.region = {k: np.zeros((T, R)) for k in REGION_COLUMNS}
+        self.country = {k: np.zeros((T, C)) for k in COUNTRY_EXTRA}
+        self.country_cocaine = np.zeros((T, C))
+        self._system = {k: np.zeros(T) for k in ("source_price", "wholesale_price", "demand_t",
+                                                "supply_t", "route_seized_t")}  # fmt: skip
+        self.trafficker_volume = np.zeros((T, K, C))
+        self.trafficker_seized = np.zeros((T, K, C))
+        self.trafficker_regions = np.zeros((T, K))
+        self.trafficker_risk = np.zeros((T, K, C))
+        self.dates = pd.date_range(pd.Timestamp(model.params.start), periods=T, freq="MS")
+
+    def country_cocaine_history(self) -> np.ndarray:
+        """Cocaine production per month so far and country, tonnes."""
+        return self.country_cocaine[: max(self.months, 1)]
+
+    def record(self, t, *, hh, price, leaf_kg, cocaine_t, outcome, planned, planted, leaving,
+               arriving, entering, buyers, strength, seized, interdiction) -> None:  # fmt: skip
+        """Store month ``t``."""
+        m = self.model
+        world, g = m.world, m.params.government
+        R = world.n_regions
+        w = hh.weight
+        reg = self.region
+        mature = hh.by_region(hh.mature)[:R] * w
+        immature = hh.by_region(hh.immature)[:R] * w
+        count = np.bincount(hh.region, minlength=R + 1)[:R]
+        reg["hectares"][t] = mature + immature
+        reg["mature_ha"][t] = mature
+        reg["immature_ha"][t] = immature
+        reg["eradicated_aerial_ha"][t] = outcome.aerial_ha
+        reg["eradicated_manual_ha"][t] = outcome.manual_ha
+        reg["eradicated_ha"][t] = outcome.aerial_ha + outcome.manual_ha
+        reg["voluntary_ha"][t] = outcome.voluntary_ha
+        reg["planted_ha"][t] = planted
+        reg["leaf_t"][t] = leaf_kg / 1000.0
+        reg["cocaine_t"][t] = cocaine_t
+        reg["farmgate_price"][t] = price
+        reg["households"][t] = count * w
+        reg["households_growing"][t] = hh.growing()
+        reg["migrants_out"][t] = leaving
+        reg["migrants_in"][t] = arriving
+        reg["new_households"][t] = entering
+        reg["traffickers"][t] = buyers
+        reg["armed_strength"][t] = strength
+        reg["perceived_risk"][t] = np.divide(
+            hh.by_region(hh.risk)[:R], count, out=np.zeros(R), where=count > 0
+        )
+        danger = 1.0 + m.params.armed_groups.danger_cost * strength
+        reg["eradication_spending_usd"][t] = danger * (
+            outcome.aerial_ha * g.aerial_cost_usd_ha + outcome.manual_ha * g.manual_cost_usd_ha
+        )
+        C = world.n_countries
+        self.country_cocaine[t] = np.bincount(world.country_of, weights=cocaine_t, minlength=C)
+        cty = self.country
+        cty["seizures_t"][t] = seized
+        cty["interdiction"][t] = interdiction
+        for gov in m.governments:
+            c = gov.country
+            cty["backlash"][t, c] = gov.backlash
+            cty["cutting_back"][t, c] = float(gov.cutting_back)
+            cty["aerial_capacity_ha_yr"][t, c] = gov.aerial_capacity_ha_yr
+            cty["manual_capacity_ha_yr"][t, c] = gov.manual_capacity_ha_yr
+            cty["aid_usd_yr"][t, c] = gov.aid_usd_yr
+        cty["substitution_spending_usd"][t] = (
+            np.bincount(world.country_of, weights=outcome.voluntary_ha, minlength=C)
+            * g.alternative_development_cost_usd_ha
+        )
+        cty["interdiction_spending_usd"][t] = (
+            interdiction * 100 * g.interdiction_cost_usd_point / 12
+        )
+        mk = m.market
+        for key, value in (("source_price", mk.source_price), ("wholesale_price", mk.wholesale_price),
+                           ("demand_t", mk.demand_t), ("supply_t", mk.delivered_t),
+                           ("route_seized_t", mk.route_seized_t)):  # fmt: skip
+            self._system[key][t] = value
+        for k, org in enumerate(m.traffickers):
+            self.trafficker_volume[t, k] = org.volume_t
+            self.trafficker_seized[t, k] = org.seized_t
+            self.trafficker_regions[t, k] = org.present.sum()
+            self.trafficker_risk[t, k] = org.risk
+        self.months = t + 1
+
+    # ------------------------------------------------------------------ tables
+
+    def regions(self) -> pd.DataFrame:
+        """One row per month and region."""
+        world = self.model.world
+        T, R = self.months, world.n_regions
+        frame = {
+            "date": np.repeat(self.dates[:T], R),
+            "country": np.tile(np.array(world.countries)[world.country_of], T),
+            "region": np.tile(np.array(world.names), T),
+        }
+        for key, values in self.region.items():
+            frame[key] = values[:T].ravel()
+        return pd.DataFrame(frame)
+
+    def countries(self) -> pd.DataFrame:
+        """One row per month and country; additive columns are sums of the regions."""
+        world = self.model.world
+        T, C = self.months, world.n_countries
+        frame = {
+            "date": np.repeat(self.dates[:T], C),
+            "country": np.tile(np.array(world.countries), T),
+        }
+        onehot = np.eye(C)[world.country_of]  # region x country
+        for key in SUMMED:
+            frame[key] = (self.region[key][:T] @ onehot).ravel()
+        leaf = self.region["leaf_t"][:T] * (self.region["traffickers"][:T] > 0)
+        value = (self.region["farmgate_price"][:T] * leaf) @ onehot
+        frame["farmgate_price"] = np.divide(
+            value, leaf @ onehot, out=np.zeros((T, C)), where=(leaf @ onehot) > 0
+        ).ravel()
+        frame["armed_strength"] = np.stack(
+            [self.region["armed_strength"][:T][:, world.country_of == c].max(axis=1, initial=0.0)
+             for c in range(C)], axis=1).ravel()  # fmt: skip
+        for key, values in self.country.items():
+            frame[key] = values[:T].ravel()
+        frame["spending_usd"] = (
+            frame["eradication_spending_usd"]
+            + frame["substitution_spending_usd"]
+            + frame["interdiction_spending_usd"]
+        )
+        return pd.DataFrame(frame)
+
+    def system(self) -> pd.DataFrame:
+        """One row per month for the whole system."""
+        T = self.months
+        hectares = self.region["hectares"][:T]
+        total = hectares.sum(axis=1)
+        shares = np.divide(
+            hectares, total[:, None], out=np.zeros_like(hectares), where=total[:, None] > 0
+        )
+        source_seized = self.country["seizures_t"][:T].sum(axis=1)
+        countries = self.countries()
+        spending = countries.groupby("date", sort=True)["spending_usd"].sum().to_numpy()
+        return pd.DataFrame(
+            {
+                "date": self.dates[:T],
+                "hectares": total,
+                "leaf_t": self.region["leaf_t"][:T].sum(axis=1),
+                "cocaine_t": self.region["cocaine_t"][:T].sum(axis=1),
+                "seizures_t": source_seized + self._system["route_seized_t"][:T],
+                "supply_t": self._system["supply_t"][:T],
+                "demand_t": self._system["demand_t"][:T],
+                "source_price": self._system["source_price"][:T],
+                "wholesale_price": self._system["wholesale_price"][:T],
+                "active_regions": (hectares > 500).sum(axis=1),
+                "concentration": (shares**2).sum(axis=1),
+                "households_growing": self.region["households_growing"][:T].sum(axis=1),
+                "migrants": self.region["migrants_out"][:T].sum(axis=1),
+                "new_households": self.region["new_households"][:T].sum(axis=1),
+                "spending_usd": spending,
+            }
+        )
+
+    def traffickers(self) -> pd.DataFrame:
+        """One row per month, organisation and source country."""
+        world = self.model.world
+        T, K, C = self.months, len(self.model.traffickers), world.n_countries
+        names = [org.name for org in self.model.traffickers]
+        return pd.DataFrame(
+            {
+                "date": np.repeat(self.dates[:T], K * C),
+                "trafficker": np.tile(np.repeat(names, C), T),
+                "country": np.tile(np.array(world.countries), T * K),
+                "volume_t": self.trafficker_volume[:T].ravel(),
+                "seizures_t": self.trafficker_seized[:T].ravel(),
+                "perceived_risk": self.trafficker_risk[:T].ravel(),
+                "regions": np.repeat(self.trafficker_regions[:T].ravel(), C),
+            }
+        )
