@@ -8,6 +8,7 @@ workers runs them.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -109,9 +110,17 @@ def make_executor(executor: str | Executor = "process", workers: int | None = No
         yield executor
     elif executor == "inline":
         yield None
-    elif executor in ("process", "thread"):
-        kind = ProcessPoolExecutor if executor == "process" else ThreadPoolExecutor
-        with kind(max_workers=workers or default_workers()) as pool:
+    elif executor == "process":
+        # forkserver: forking a process that has threads (numpy, pandas) can deadlock; the
+        # preload imports the model once in the server so each worker starts quickly.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["model.runner"])
+        with ProcessPoolExecutor(
+            max_workers=workers or default_workers(), mp_context=context
+        ) as pool:
+            yield pool
+    elif executor == "thread":
+        with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
             yield pool
     else:
         raise ValueError(f"unknown executor {executor!r}: use process, thread or inline")
