@@ -11,7 +11,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import (
+    Executor,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -103,9 +108,51 @@ def default_workers() -> int:
     return max(os.cpu_count() or 1, 1)
 
 
+EXECUTORS = ("process", "thread", "inline", "dask")
+
+
+def is_scheduler_address(executor) -> bool:
+    """Whether ``executor`` names a Dask scheduler (``tcp://host:8786`` and the like)."""
+    return isinstance(executor, str) and "://" in executor
+
+
+@contextmanager
+def dask_executor(scheduler: str | None = None, workers: int | None = None):
+    """Yield a ``concurrent.futures`` executor backed by a Dask cluster.
+
+    Args:
+        scheduler: address of a running scheduler (``tcp://host:8786``); ``None`` starts a
+            ``LocalCluster`` of worker processes on the loopback interface.
+        workers: worker processes of the local cluster (default 2); ignored with a scheduler.
+
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler, timeout="20s") as client:
+            yield client.get_executor(pure=False)
+        return
+    with (
+        LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client.get_executor(pure=False)
+
+
 @contextmanager
 def make_executor(executor: str | Executor = "process", workers: int | None = None):
-    """Yield an executor by name (``process``, ``thread``, ``inline``) or pass one through."""
+    """Yield an executor by name or pass one through.
+
+    ``executor`` is ``process`` (all cores), ``thread``, ``inline`` (yields ``None``), ``dask``
+    (a local Dask cluster), a Dask scheduler address such as ``tcp://host:8786``, or an
+    ``Executor``.
+    """
     if isinstance(executor, Executor):
         yield executor
     elif executor == "inline":
@@ -122,8 +169,14 @@ def make_executor(executor: str | Executor = "process", workers: int | None = No
     elif executor == "thread":
         with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
             yield pool
+    elif executor == "dask" or is_scheduler_address(executor):
+        with dask_executor(None if executor == "dask" else executor, workers) as pool:
+            yield pool
     else:
-        raise ValueError(f"unknown executor {executor!r}: use process, thread or inline")
+        raise ValueError(
+            f"unknown executor {executor!r}: use process, thread, inline, dask "
+            "or a Dask scheduler address such as tcp://host:8786"
+        )
 
 
 def map_jobs(function, jobs: list, executor: str | Executor = "process", workers=None,
@@ -142,13 +195,17 @@ def map_jobs(function, jobs: list, executor: str | Executor = "process", workers
                     bar.update()
             return
         with make_executor(executor, workers) as pool:
-            from concurrent.futures import as_completed
-
             futures = [pool.submit(function, job) for job in jobs]
-            for future in as_completed(futures):
-                yield future.result()
-                if bar:
-                    bar.update()
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+                    if bar:
+                        bar.update()
+            finally:
+                # On Ctrl-C, an error or an abandoned generator, drop the runs not yet started
+                # instead of computing them all while shutting the pool down.
+                for future in futures:
+                    future.cancel()
     finally:
         if bar:
             bar.close()
@@ -166,9 +223,10 @@ def run_replications(
     Args:
         scenario: the scenario.
         replications: how many (default: the scenario's ``replications``).
-        executor: ``process`` (all cores), ``thread``, ``inline``, or any
-            ``concurrent.futures.Executor`` (a Dask ``distributed.Client`` executor works).
-        workers: worker processes for ``process``/``thread``.
+        executor: ``process`` (all cores), ``thread``, ``inline``, ``dask`` (a local Dask
+            cluster), a Dask scheduler address (``tcp://host:8786``) or any
+            ``concurrent.futures.Executor``.
+        workers: worker processes for ``process``, ``thread`` and ``dask``.
         progress: show a progress bar.
 
     """
