@@ -1,0 +1,257 @@
+"""The ``balloon`` command: run, validate, list, show and document scenarios.
+
+Exit codes: 0 success, 2 bad input (one line on stderr naming the file and key path), 1 internal
+error. Other modules add subcommands: write ``add_parser(subparsers)`` in your module (create a
+parser with ``subparsers.add_parser``, give it ``handler=your_function`` with ``set_defaults``; the
+handler takes the parsed ``args`` and returns an exit code), then add the module's name to
+``COMMAND_MODULES`` below. Raise :class:`BadInput` (or ``ScenarioError``) for bad user input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from model.loading import ScenarioError, find_scenario, load_scenario, shipped_scenarios, to_yaml
+
+# One line per module that contributes subcommands through ``add_parser(subparsers)``.
+COMMAND_MODULES: list[str] = [
+    "model.cli",
+]
+
+
+class BadInput(Exception):
+    """Bad user input that is not in a scenario file; the message is printed as it is (exit 2)."""
+
+
+# ----------------------------------------------------------------------------- helpers for commands
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser, many: bool = False) -> None:
+    """Add the SCENARIO argument(s) and repeatable ``--set path.to.key=value``."""
+    parser.add_argument(
+        "scenario",
+        nargs="+" if many else None,
+        help="scenario file, or the name of a shipped scenario (e.g. plan_colombia)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change one key, e.g. --set households.scale=0.05 (repeatable)",
+    )
+
+
+def say(args: argparse.Namespace, message: str) -> None:
+    """Print a progress message on stderr unless ``--quiet``."""
+    if not getattr(args, "quiet", False):
+        print(message, file=sys.stderr)
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario's replications and write its results folder."""
+    from model.results import ResultsExistError, write_results
+    from model.runner import run_replications
+
+    overrides = list(args.overrides)
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
+    if args.replications is not None:
+        overrides.append(f"replications={args.replications}")
+    scenario = load_scenario(args.scenario, overrides)
+    if args.out is not None and Path(args.out).exists():
+        raise BadInput(f"{args.out}: already exists: runs are never overwritten")
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    say(args, f"running {scenario.name}: {scenario.replications} replication(s), "
+              f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}")  # fmt: skip
+    results = run_replications(
+        scenario,
+        executor="inline" if args.workers == 1 else "process",
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    wall = time.perf_counter() - clock
+    try:
+        folder = write_results(
+            results,
+            root=args.results_root,
+            out=args.out,
+            fmt=args.format,
+            started=started,
+            wall_time_s=wall,
+            extra={"command": ["balloon", *sys.argv[1:]], "overrides": overrides},
+        )
+    except ResultsExistError as error:
+        raise BadInput(str(error)) from None
+    if args.quiet:
+        print(folder)
+    else:
+        print(f"wrote {folder}/ ({wall:.1f} s); see {folder / 'summary.md'}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files; print one line per file."""
+    bad = 0
+    for name in args.scenario:
+        try:
+            scenario = load_scenario(name, args.overrides)
+        except ScenarioError as error:
+            print(error, file=sys.stderr)
+            bad += 1
+            continue
+        if not args.quiet:
+            print(
+                f"ok {find_scenario(name)}: {scenario.name}, {scenario.start:%Y-%m} to "
+                f"{scenario.end:%Y-%m}, {len(scenario.policies)} policies, "
+                f"{len(scenario.events)} events"
+            )
+    return 2 if bad else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List shipped scenarios, one line each: name and question."""
+    files = shipped_scenarios()
+    width = max((len(f.stem) for f in files), default=0)
+    bad = 0
+    for file in files:
+        try:
+            question = " ".join(load_scenario(file).description.split()) or "(no description)"
+        except ScenarioError as error:
+            question, bad = f"INVALID: {error}", bad + 1
+        print(f"{file.stem:<{width}}  {question}")
+    return 2 if bad else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the fully resolved scenario as YAML."""
+    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides)))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print every scenario key with its type, default, allowed range and meaning."""
+    from model import schema_docs
+
+    if args.format == "json":
+        import json
+
+        from model.scenario import Scenario
+
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+    else:
+        print(schema_docs.markdown() if args.format == "markdown" else schema_docs.text())
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register run, validate, list, show and schema."""
+    run = subparsers.add_parser(
+        "run",
+        help="run a scenario and write results/<scenario>/<run-id>/",
+        description="Run a scenario's replications and write its results folder.",
+    )
+    add_scenario_arguments(run)
+    run.add_argument("--replications", type=_positive_int, help="replications (default: scenario)")
+    run.add_argument("--seed", type=_non_negative_int, help="root seed (default: scenario)")
+    run.add_argument("--out", help="write the run to this folder (must not exist)")
+    run.add_argument("--results-root", default="results", help="results root (default: results)")
+    run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    run.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
+    run.set_defaults(handler=cmd_run)
+
+    validate = subparsers.add_parser("validate", help="check scenario files")
+    add_scenario_arguments(validate, many=True)
+    validate.add_argument("--quiet", action="store_true", help="print only problems")
+    validate.set_defaults(handler=cmd_validate)
+
+    listing = subparsers.add_parser("list", help="list shipped scenarios, one line each")
+    listing.set_defaults(handler=cmd_list)
+
+    show = subparsers.add_parser("show", help="print the fully resolved scenario as YAML")
+    add_scenario_arguments(show)
+    show.set_defaults(handler=cmd_show)
+
+    schema = subparsers.add_parser("schema", help="document every scenario key")
+    style = schema.add_mutually_exclusive_group()
+    style.add_argument("--markdown", dest="format", action="store_const", const="markdown")
+    style.add_argument("--json", dest="format", action="store_const", const="json")
+    schema.set_defaults(handler=cmd_schema, format="text")
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+# ----------------------------------------------------------------------------- entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``balloon`` parser with the subcommands of every module in COMMAND_MODULES."""
+    from model import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="balloon",
+        description="An agent-based model of the coca balloon effect. "
+        "Try: balloon list; balloon run scenarios/plan_colombia.yaml",
+    )
+    parser.add_argument("--version", action="version", version=f"balloon {__version__}")
+    parser.add_argument(
+        "--traceback", action="store_true", help="show the full traceback of internal errors"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``balloon`` command; returns the exit code (0 ok, 2 bad input, 1 internal error)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ScenarioError, BadInput) as error:
+        print(f"balloon: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("balloon: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence, reported as exit 1
+        if args.traceback:
+            traceback.print_exc()
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(
+            f"balloon: internal error: {type(error).__name__}: {message} "
+            "(rerun with --traceback and report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
