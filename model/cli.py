@@ -22,6 +22,8 @@ from model.loading import ScenarioError, find_scenario, load_scenario, shipped_s
 # One line per module that contributes subcommands through ``add_parser(subparsers)``.
 COMMAND_MODULES: list[str] = [
     "model.cli",
+    "model.experiment_cli",
+    "model.calibrate_cli",
 ]
 
 

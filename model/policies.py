@@ -48,7 +48,7 @@ class PolicyPlan:
         region = {k: np.zeros((T, world.n_regions)) for k in INSTRUMENTS}
         aid = np.zeros(T)
         for policy in scenario.policies:
-            values = schedule_values(policy.schedule, scenario)
+            values = schedule_values(policy.schedule, scenario) * policy.scale
             if policy.instrument == "aid_budget":
                 aid += values
             elif policy.region is not None:

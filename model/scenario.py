@@ -413,6 +413,13 @@ class Policy(Strict):
     region: Slug | None = Field(None, description="Region it is confined to (eradication, AD).")
     schedule: list[ScheduleEntry] = Field(min_length=1, description="Entries in date order.")
     note: str = Field("", description="Why this schedule: the source or the assumption.")
+    scale: NonNeg = Field(
+        1.0,
+        description=(
+            "Multiplier on every value of the schedule, e.g. the share of recorded sprayed "
+            "hectares that counts as coca removed; lets calibration scale a recorded series."
+        ),
+    )
 
     @model_validator(mode="after")
     def _check(self):
