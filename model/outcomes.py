@@ -1,0 +1,75 @@
+"""Outcome metrics of one run: a few numbers per run that sweeps and sensitivity analysis compare.
+
+Each metric is computed from the run's own tidy tables (no counterfactual run is needed), so a sweep
+costs one model run per design point and replication. Paired policy-against-counterfactual metrics
+(displacement ratios) need two runs on common random numbers; they belong to the comparison tools.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Metric names (country metrics add ``final_ha_<country>`` and ``change_ha_<country>``) and meaning.
+METRICS = {
+    "final_ha_total": "coca area in the last month, all countries, hectares",
+    "change_ha_total": "coca area in the last month minus the first month, hectares",
+    "eradicated_ha_total": "hectares eradicated over the whole run, all methods",
+    "cocaine_t_last_year": "cocaine produced in the last 12 months, tonnes",
+    "regional_gain_ha": "hectares gained by regions whose coca area grew (last minus first month)",
+    "regional_loss_ha": "hectares lost by regions whose coca area shrank (first minus last month)",
+    "regional_shift_ratio": "regional_gain_ha / regional_loss_ha: area that reappeared elsewhere per "
+    "hectare that disappeared somewhere (a gross, counterfactual-free displacement summary; "
+    "NaN if no region shrank)",
+    "final_active_regions": "regions with coca in the last month",
+    "final_concentration": "concentration index of coca area across regions in the last month",
+    "wholesale_price_ratio": "wholesale price in the last month over the first month",
+}
+
+
+def metric_description(name: str) -> str:
+    """What a metric means, for table headers, figure labels and ``--metric`` help."""
+    if name in METRICS:
+        return METRICS[name]
+    for prefix, text in (
+        ("final_ha_", "coca area in the last month in {}, hectares"),
+        ("change_ha_", "coca area change from the first to the last month in {}, hectares"),
+    ):
+        if name.startswith(prefix):
+            return text.format(name.removeprefix(prefix).replace("_", " ").title())
+    return name
+
+
+def outcome_metrics(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """Outcome metrics of one run from its ``regions``, ``countries`` and ``system`` tables."""
+    countries, regions, system = tables["countries"], tables["regions"], tables["system"]
+    first_date, last_date = system.date.min(), system.date.max()
+    metrics: dict[str, float] = {}
+
+    by_country = countries.pivot_table(index="date", columns="country", values="hectares")
+    for country in sorted(by_country.columns):
+        metrics[f"final_ha_{country}"] = float(by_country.loc[last_date, country])
+        metrics[f"change_ha_{country}"] = float(
+            by_country.loc[last_date, country] - by_country.loc[first_date, country]
+        )
+    final = system.loc[system.date == last_date].iloc[0]
+    start = system.loc[system.date == first_date].iloc[0]
+    metrics["final_ha_total"] = float(final.hectares)
+    metrics["change_ha_total"] = float(final.hectares - start.hectares)
+    metrics["eradicated_ha_total"] = float(countries.eradicated_ha.sum())
+    last_year = system.sort_values("date").tail(12)
+    metrics["cocaine_t_last_year"] = float(last_year.cocaine_t.sum())
+
+    by_region = regions.pivot_table(index="date", columns="region", values="hectares")
+    change = by_region.loc[last_date] - by_region.loc[first_date]
+    gain, loss = float(change.clip(lower=0).sum()), float((-change).clip(lower=0).sum())
+    metrics["regional_gain_ha"] = gain
+    metrics["regional_loss_ha"] = loss
+    metrics["regional_shift_ratio"] = gain / loss if loss > 0 else float("nan")
+    metrics["final_active_regions"] = float(final.active_regions)
+    metrics["final_concentration"] = float(final.concentration)
+    metrics["wholesale_price_ratio"] = (
+        float(final.wholesale_price / start.wholesale_price)
+        if start.wholesale_price > 0
+        else float("nan")
+    )
+    return metrics
