@@ -20,6 +20,7 @@ class ArmedGroup(Agent):
         super().__init__(model)
         self.name = name
         self.regions = regions
+        self.countries = sorted({int(c) for c in model.world.country_of[regions]})
         self.strength = float(strength)
         self.tax_rate = float(tax_rate)
         self.revenue_usd = 0.0
@@ -95,6 +96,11 @@ class Government(Agent):
         self.interdiction = 0.0
         self.aerial_capacity_ha_yr = 0.0
         self.manual_capacity_ha_yr = 0.0
+        self.substitution_ha_yr = 0.0
+        mine = model.world.country_of == country
+        self._targets_regions = np.zeros(len(plan.aid_budget_usd_yr), bool)
+        for instrument in ("aerial_eradication", "manual_eradication", "alternative_development"):
+            self._targets_regions |= (plan.region[instrument][:, mine] > 0).any(axis=1)
 
     def _cut(self, instrument: str, t: int) -> float:
         factor, until = self.cuts.get(instrument, (1.0, -1))
@@ -137,6 +143,15 @@ class Government(Agent):
                 self.plan.country["counterinsurgency"][t, c] * self._cut("counterinsurgency", t),
                 1.0,
             )
+        )
+
+    def eradicates(self, t: int) -> bool:
+        """Whether this month's plan can remove any coca (set after ``set_capacity``)."""
+        return bool(
+            self.aerial_capacity_ha_yr > 0
+            or self.manual_capacity_ha_yr > 0
+            or self.substitution_ha_yr > 0
+            or self._targets_regions[t]
         )
 
     def plan_eradication(

@@ -1,8 +1,12 @@
 """Coca-farming households as numpy columns, with vectorised monthly rules.
 
-One row per household. Rows past ``n_active`` are empty slots that new households fill; an empty
-slot sits in a dummy region (index ``n_regions``) so that per-region sums can use ``bincount``
-without masking. Areas are simulated hectares; multiply by ``weight`` for real hectares.
+One row (slot) per household. Slots are laid out in one contiguous block per region, so per-region
+sums are a single ``np.add.reduceat`` over block starts and per-region values reach households
+with ``np.repeat`` (both far cheaper than ``bincount`` and fancy indexing). Each block keeps a few
+empty slots at its end for newcomers; an empty slot has no land and no coca, so it adds nothing
+to any sum. A household that migrates moves to a free slot in its new region's block; when a
+block runs out of room the layout is rebuilt with more room (rarely). Areas are simulated
+hectares; multiply by ``weight`` for real hectares.
 
 Households start in equilibrium with the initial prices: a per-region barrier ``theta`` (the
 unobserved costs of growing coca there: distance to markets, soils, social norms) is fitted so that
@@ -13,6 +17,7 @@ construction; policies and markets move it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,11 +26,43 @@ from model.scenario import HouseholdParams
 from model.world import World
 
 FLOAT = np.float64
+UINT32_SCALE = 2.0**32
+# Per-slot columns moved together when a household changes slot (empty-slot value second).
+_COLUMNS = {
+    "land": 0.0,
+    "half_cap": 0.0,
+    "licit_factor": 1.0,
+    "inv_licit": 1.0,
+    "mature": 0.0,
+    "immature": 0.0,
+    "risk": 0.0,
+    "substituted": False,
+    "occupied": False,
+}
+
+Uniforms = np.ndarray | Callable[[int, int], np.ndarray]
 
 
 def _sigmoid(x):
     """A logistic-shaped response from 0 to 1 (softsign: no exp, cheap on large arrays)."""
     return 0.5 + 0.5 * x / (1.0 + np.abs(x))
+
+
+def _slack(counts: np.ndarray) -> np.ndarray:
+    """Empty slots kept at the end of each region's block for migrants and newcomers."""
+    return (counts // 8 + 4).astype(np.int64)
+
+
+def _draws(u: Uniforms, lo: int, hi: int) -> np.ndarray:
+    return u(lo, hi) if callable(u) else u[lo:hi]
+
+
+def _below(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """``u < probability`` for float uniforms or uint32 draws (uniform on 0..2**32-1)."""
+    if u.dtype == np.uint32:
+        threshold = np.minimum(probability * UINT32_SCALE, UINT32_SCALE - 1).astype(np.uint32)
+        return u < threshold
+    return u < probability
 
 
 @dataclass
@@ -36,7 +73,8 @@ class EradicationOutcome:
     manual_ha: np.ndarray
     voluntary_ha: np.ndarray
     lost_income_usd: np.ndarray
-    hit: np.ndarray  # per household: hit by forced eradication this month
+    hit: np.ndarray  # per household slot: hit by forced eradication this month
+    span: tuple[int, int] = (0, 0)  # slots outside [lo, hi) were not hit
 
 
 class Households:
@@ -65,52 +103,141 @@ class Households:
         if params.full_scale_households == 0:
             counts[:] = 0
         self.n_active = int(counts.sum())
-        capacity = int(np.ceil(self.n_active * (1 + params.spare_capacity))) + 1
-        self.capacity = capacity
-
-        self.region = np.full(capacity, R, dtype=np.int64)
-        self.region[: self.n_active] = np.repeat(np.arange(R), counts)
+        # Newcomers allowed over the whole run, and their farms, drawn up front.
+        self._entry_room = int(np.ceil(self.n_active * (1 + params.spare_capacity))) - self.n_active
         sigma = 0.6  # land and licit productivity vary a lot between farms
-        self.land = mean_land * rng.lognormal(-(sigma**2) / 2, sigma, capacity).astype(FLOAT)
-        self.licit_factor = rng.lognormal(-(0.3**2) / 2, 0.3, capacity).astype(FLOAT)
-        self.mature = np.zeros(capacity, FLOAT)
-        self.immature = np.zeros(capacity, FLOAT)
-        self.risk = np.zeros(capacity, FLOAT)
-        self.substituted = np.zeros(capacity, bool)
-        self.land[self.n_active :] = 0.0
-        self._spare_land = mean_land * rng.lognormal(-(sigma**2) / 2, sigma, capacity)
-        self._ones = np.ones(capacity, FLOAT)
+        n, m = self.n_active, self._entry_room
+        land = mean_land * rng.lognormal(-(sigma**2) / 2, sigma, n + m)
+        licit = rng.lognormal(-(0.3**2) / 2, 0.3, n + m)
+        self._newcomer_land, self._newcomer_licit = land[n:], licit[n:]
+        self._newcomers = 0
+
+        self.count = counts.copy()  # households per region
+        lengths = counts + _slack(counts)
+        self._set_layout(lengths)
+        for name, empty in _COLUMNS.items():
+            dtype = bool if isinstance(empty, bool) else FLOAT
+            setattr(self, name, np.full(self.capacity, empty, dtype=dtype))
+        self.fill = self.start[:-1] + counts  # slots at and past fill[r] in block r never used
+        slots = self._occupied_slots()
+        self.occupied[slots] = True
+        self.land[slots] = land[:n]
+        self.licit_factor[slots] = licit[:n]
+        self.inv_licit[slots] = 1.0 / licit[:n]
+        self.half_cap[:] = 0.5 * params.max_coca_share * self.land
+        self.land_r = self._sum(self.land)
+        self._hit = np.zeros(self.capacity, bool)
+        self._hit_span = (0, 0)
 
         self._ad_gain = 0.0
         self.theta = np.zeros(R + 1, FLOAT)
         self.reference_attractiveness = np.zeros(R + 1, FLOAT)
 
+    # ------------------------------------------------------------------ layout
+
+    def _set_layout(self, lengths: np.ndarray) -> None:
+        self.lengths = lengths.astype(np.int64)
+        self.start = np.concatenate([[0], np.cumsum(self.lengths)])
+        self.capacity = int(self.start[-1])
+
+    def _occupied_slots(self) -> np.ndarray:
+        """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
+        offset = np.arange(self.n_active) - np.repeat(
+            np.cumsum(self.count) - self.count, self.count
+        )
+        return np.repeat(self.start[:-1], self.count) + offset
+
+    def _relayout(self, extra: np.ndarray) -> np.ndarray:
+        """Rebuild the blocks without holes and with room for ``extra`` more per region.
+
+        Returns:
+            The new slot of every old slot (-1 for empty ones).
+
+        """
+        old = np.flatnonzero(self.occupied)
+        lengths = self.count + extra + _slack(self.count + extra) + self.count // 4
+        self._set_layout(lengths)
+        new = self._occupied_slots()
+        for name, empty in _COLUMNS.items():
+            column = getattr(self, name)
+            fresh = np.full(self.capacity, empty, dtype=column.dtype)
+            fresh[new] = column[old]
+            setattr(self, name, fresh)
+        moved = np.full(len(self._hit), -1, dtype=np.int64)
+        moved[old] = new
+        self.fill = self.start[:-1] + self.count
+        self._hit = np.zeros(self.capacity, bool)
+        self._hit_span = (0, 0)
+        return moved
+
+    def _make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
+        """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
+        if np.any(self.fill + arrivals > self.start[1:]):
+            moved = self._relayout(arrivals)
+            if slots is not None:
+                slots = moved[slots]
+        return slots
+
+    def _place(self, regions: np.ndarray) -> np.ndarray:
+        """Free slots for newcomers to ``regions`` (sorted by region); advances the fill marks."""
+        k = np.bincount(regions, minlength=self.n_regions)
+        rank = np.arange(len(regions)) - np.repeat(np.cumsum(k) - k, k)
+        slots = self.fill[regions] + rank
+        self.fill += k
+        self.count += k
+        return slots
+
+    def _per_slot(self, values_r: np.ndarray) -> np.ndarray:
+        """A per-region value for every slot."""
+        return np.repeat(values_r[: self.n_regions], self.lengths)
+
+    def _sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-region sums of a per-slot column (length ``n_regions``)."""
+        return np.add.reduceat(values, self.start[:-1])
+
+    def _span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
+        """First and past-last active block, and the slots they cover."""
+        blocks = np.flatnonzero(active_r[: self.n_regions])
+        if len(blocks) == 0:
+            return 0, 0, 0, 0
+        b0, b1 = int(blocks[0]), int(blocks[-1]) + 1
+        return b0, b1, int(self.start[b0]), int(self.start[b1])
+
     # ------------------------------------------------------------------ region helpers
+
+    @property
+    def region(self) -> np.ndarray:
+        """Region of each slot (``n_regions`` for empty slots)."""
+        region = np.repeat(np.arange(self.n_regions), self.lengths)
+        region[~self.occupied] = self.n_regions
+        return region
 
     def by_region(self, values: np.ndarray) -> np.ndarray:
         """Sum a per-household column by region (simulated units), length ``n_regions + 1``."""
-        return np.bincount(self.region, weights=values, minlength=self.n_regions + 1)
+        return np.append(self._sum(np.asarray(values, dtype=FLOAT)), 0.0)
 
-    def _region_mean(self, values: np.ndarray) -> np.ndarray:
-        count = np.bincount(self.region, minlength=self.n_regions + 1)
-        return np.divide(self.by_region(values), count, out=np.zeros(len(count)), where=count > 0)
+    def region_mean_risk(self) -> np.ndarray:
+        """Mean perceived risk of the households of each region (0 where none live)."""
+        total = self._sum(self.risk * self.occupied)
+        return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
 
     def coca(self) -> np.ndarray:
         """Coca of each household, mature and immature, simulated hectares."""
         return self.mature + self.immature
 
+    def area_by_region(self) -> tuple[np.ndarray, np.ndarray]:
+        """Real hectares of mature and of immature coca per region."""
+        return self._sum(self.mature) * self.weight, self._sum(self.immature) * self.weight
+
     def region_hectares(self) -> np.ndarray:
         """Real hectares of coca per region (length ``n_regions``)."""
-        return self.by_region(self.mature + self.immature)[:-1] * self.weight
+        mature, immature = self.area_by_region()
+        return mature + immature
 
     # ------------------------------------------------------------------ calibration
 
     def _licit(self, licit_r):
-        return (
-            licit_r[self.region]
-            * self.licit_factor
-            * np.where(self.substituted, 1.0 + self._ad_gain, 1.0)
-        )
+        return self._per_slot(licit_r) / self.inv_licit
 
     def profit_advantage(self, net_revenue_ha: np.ndarray, licit_r: np.ndarray) -> np.ndarray:
         """Relative advantage of coca over licit crops for each household (unitless).
@@ -122,13 +249,31 @@ class Households:
 
         """
         licit = self._licit(licit_r)
-        revenue = net_revenue_ha[self.region] * (1.0 - self.risk)
+        revenue = self._per_slot(net_revenue_ha) * (1.0 - self.risk)
         return (revenue - self.params.production_cost_usd_ha - licit) / licit
 
     def target_area(self, advantage: np.ndarray) -> np.ndarray:
         """Coca area each household aims for, simulated hectares."""
-        share = _sigmoid(self.params.profit_sensitivity * (advantage - self.theta[self.region]))
+        share = _sigmoid(self.params.profit_sensitivity * (advantage - self._per_slot(self.theta)))
         return self.params.max_coca_share * self.land * share
+
+    def _target(self, net_revenue_ha: np.ndarray, licit_r: np.ndarray) -> np.ndarray:
+        """``target_area(profit_advantage(...))`` fused into few passes."""
+        k = self.params.profit_sensitivity
+        R = self.n_regions
+        net, licit = net_revenue_ha[:R], licit_r[:R]
+        x = self._per_slot(k * net / licit) * self.risk
+        np.subtract(
+            self._per_slot(k * (net - self.params.production_cost_usd_ha) / licit), x, out=x
+        )
+        x *= self.inv_licit
+        x -= self._per_slot(k * (1.0 + self.theta[:R]))
+        s = np.abs(x)
+        s += 1.0
+        np.divide(x, s, out=x)
+        x += 1.0
+        x *= self.half_cap
+        return x
 
     def start_in_equilibrium(self, net_revenue_ha, licit_r, ad_gain: float) -> None:
         """Fit each region's barrier so that target areas add up to its initial coca.
@@ -141,18 +286,19 @@ class Households:
         """
         self._ad_gain = ad_gain
         R = self.n_regions
-        goal = np.append(self.world.initial_coca_ha / self.weight, 0.0)
+        self.inv_licit[:] = 1.0 / (self.licit_factor * np.where(self.substituted, 1 + ad_gain, 1))
+        goal = self.world.initial_coca_ha / self.weight
         advantage = self.profit_advantage(net_revenue_ha, licit_r)
-        lo, hi = np.full(R + 1, -30.0), np.full(R + 1, 30.0)
+        lo, hi = np.full(R, -30.0), np.full(R, 30.0)
         k = self.params.profit_sensitivity
         cap = self.params.max_coca_share * self.land
         for _ in range(60):  # bisection on every region at once
             mid = (lo + hi) / 2
-            total = self.by_region(cap * _sigmoid(k * (advantage - mid[self.region])))
+            total = self._sum(cap * _sigmoid(k * (advantage - self._per_slot(mid))))
             too_much = total > goal
             lo = np.where(too_much, mid, lo)
             hi = np.where(too_much, hi, mid)
-        self.theta = (lo + hi) / 2
+        self.theta = np.append((lo + hi) / 2, 0.0)
         # All coca starts mature: in these rules a field planted at equilibrium is never renewed.
         self.mature[:] = self.target_area(advantage)
         self.immature[:] = 0.0
@@ -160,8 +306,7 @@ class Households:
 
     def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
         """Coca advantage of a typical household in each region, net of the region's barrier."""
-        risk = self.by_region(self.risk * self.land) / np.maximum(self.by_region(self.land), 1e-12)
-        risk[-1] = 0.0
+        risk = np.append(self._sum(self.risk * self.land) / np.maximum(self.land_r, 1e-12), 0.0)
         revenue = net_revenue_ha * (1.0 - risk)
         return (revenue - self.params.production_cost_usd_ha - licit_r) / licit_r - self.theta
 
@@ -169,7 +314,12 @@ class Households:
 
     def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
         """Leaf harvested this month per region, real kg (length ``n_regions``)."""
-        return self.by_region(self.mature)[:-1] * self.weight * yield_kg_ha_r / 12.0
+        return self._sum(self.mature) * self.weight * yield_kg_ha_r / 12.0
+
+    def eradication_span(self, planned_ha: np.ndarray) -> tuple[int, int]:
+        """Slots that this month's plan (any method, per region) can reach."""
+        _, _, lo, hi = self._span(planned_ha > 0)
+        return lo, hi
 
     def eradicate(
         self,
@@ -180,13 +330,15 @@ class Households:
         kill_manual: float,
         legal_ha: np.ndarray,
         revenue_ha: np.ndarray,
-        u: np.ndarray,
+        u: Uniforms,
+        present_ha: np.ndarray | None = None,
     ) -> EradicationOutcome:
         """Apply forced and voluntary eradication planned per region (real hectares).
 
         A household is hit with a probability set so that the expected area removed equals the
         plan; a hit removes the kill rate of each of its fields, so eradication never exceeds
-        coca present. Coca up to the legal area is spared.
+        coca present. Coca up to the legal area is spared. Only the slots of regions with a plan
+        are visited.
 
         Args:
             aerial_ha: planned spraying per region this month, real hectares.
@@ -195,14 +347,16 @@ class Households:
             kill_aerial: share of a sprayed field that dies.
             kill_manual: share of a manually eradicated field removed.
             legal_ha: legal coca area per region, real hectares.
-            revenue_ha: gross coca revenue per region, US$/ha/yr (for lost income).
-            u: one uniform draw per household slot.
+            revenue_ha: gross coca revenue per region, US$/yr per hectare (for lost income).
+            u: one uniform draw per household slot (floats in [0, 1) or uint32), or a function
+                ``(lo, hi)`` giving the draws of slots ``lo..hi-1``.
+            present_ha: coca per region now, real hectares, if already known.
 
         """
         p = self.params
         R = self.n_regions
-        coca = self.mature + self.immature
-        present = self.by_region(coca)[:-1] * self.weight
+        w = self.weight
+        present = self.region_hectares() if present_ha is None else present_ha
         eligible = np.maximum(present - legal_ha, 0.0)
         eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
         base = np.maximum(eligible, 1e-9)
@@ -217,92 +371,125 @@ class Households:
             else 0 * base
         )
         pv = np.minimum(voluntary_ha / base, 1.0 - pa - pm)
-        pa, pm, pv = (np.append(x * (eligible > 0), 0.0) for x in (pa, pm, pv))
-        r = self.region
-        edge_a = pa[r]
-        edge_m = edge_a + pm[r]
-        edge_v = edge_m + pv[r]
-        hit_a = u < edge_a
-        hit_m = (u >= edge_a) & (u < edge_m)
-        hit_v = (u >= edge_m) & (u < edge_v)
-        share = np.append(eligible_share, 0.0)[r]
-        kill = np.where(hit_a, kill_aerial, 0.0) + np.where(hit_m, kill_manual, 0.0)
-        kill = (kill + hit_v) * share
-        removed_mature = self.mature * kill
-        removed = removed_mature + self.immature * kill
-        self.mature -= removed_mature
-        self.immature -= removed - removed_mature
-        replant = np.where(hit_v, p.replant_voluntary, p.replant_forced)
-        self.immature += removed * replant
-        self.substituted |= hit_v
-        w = self.weight
-        forced = hit_a | hit_m
+        pa, pm, pv = (x * (eligible > 0) for x in (pa, pm, pv))
+        edge_a, edge_m = pa, pa + pm
+        edge_v = edge_m + pv
+        lo0, hi0 = self._hit_span
+        self._hit[lo0:hi0] = False
+        b0, b1, lo, hi = self._span(edge_v > 0)
+        self._hit_span = (lo, hi)
+        zeros = np.zeros(R)
+        if lo == hi:
+            return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+        lengths = self.lengths[b0:b1]
+        draws = _draws(u, lo, hi)
+        hit_a = _below(draws, np.repeat(edge_a[b0:b1], lengths))
+        below_m = _below(draws, np.repeat(edge_m[b0:b1], lengths))
+        hit_v = _below(draws, np.repeat(edge_v[b0:b1], lengths))
+        hit_m = below_m ^ hit_a
+        hit_v ^= below_m
+        share = eligible_share[b0:b1]
+        kill = hit_a * kill_aerial
+        kill += hit_m * kill_manual
+        kill += hit_v
+        kill *= np.repeat(share, lengths)
+        mature, immature = self.mature[lo:hi], self.immature[lo:hi]
+        removed_mature = mature * kill
+        removed = immature * kill
+        removed += removed_mature
+        mature -= removed_mature
+        immature -= removed - removed_mature
+        immature += removed * (p.replant_forced + (p.replant_voluntary - p.replant_forced) * hit_v)
+        self.substituted[lo:hi] |= hit_v
+        if hit_v.any():
+            self.inv_licit[lo:hi][hit_v] = 1.0 / (
+                self.licit_factor[lo:hi][hit_v] * (1.0 + self._ad_gain)
+            )
+        self._hit[lo:hi] = below_m
+        starts = self.start[b0:b1] - lo
+
+        def by_region(values):
+            out = np.zeros(R)
+            out[b0:b1] = np.add.reduceat(values, starts) * w
+            return out
+
         return EradicationOutcome(
-            aerial_ha=self.by_region(removed * hit_a)[:-1] * w,
-            manual_ha=self.by_region(removed * hit_m)[:-1] * w,
-            voluntary_ha=self.by_region(removed * hit_v)[:-1] * w,
-            lost_income_usd=self.by_region(removed_mature)[:-1] * w * revenue_ha,
-            hit=forced,
+            aerial_ha=by_region(removed * hit_a),
+            manual_ha=by_region(removed * hit_m),
+            voluntary_ha=by_region(removed * hit_v),
+            lost_income_usd=by_region(removed_mature) * revenue_ha,
+            hit=self._hit,
+            span=(lo, hi),
         )
 
-    def update_beliefs(self, hit: np.ndarray, eradicated_share_r: np.ndarray) -> None:
+    def update_beliefs(
+        self, hit: np.ndarray, eradicated_share_r: np.ndarray, span: tuple[int, int] | None = None
+    ) -> None:
         """Move perceived yearly eradication risk toward what households saw.
 
         Args:
             hit: households hit by forced eradication this month.
             eradicated_share_r: share of each region's coca eradicated this month.
+            span: slots outside ``[lo, hi)`` were not hit (all slots are checked if omitted).
 
         """
         p = self.params
+        lr = p.risk_learning_region
         yearly = 1.0 - (1.0 - np.clip(eradicated_share_r, 0.0, 1.0)) ** 12
-        signal = np.append(yearly, 0.0)[self.region]
-        self.risk += p.risk_learning_region * (signal - self.risk)
-        self.risk += hit * (p.risk_learning_own * (1.0 - self.risk))
+        self.risk *= 1.0 - lr
+        if np.any(yearly > 0):
+            self.risk += self._per_slot(lr * yearly)
+        lo, hi = (0, self.capacity) if span is None else span
+        if lo < hi:
+            risk = self.risk[lo:hi]
+            risk += hit[lo:hi] * (p.risk_learning_own * (1.0 - risk))
 
-    def adjust_area(self, advantage: np.ndarray, free_ha_r: np.ndarray) -> np.ndarray:
+    def adjust_area(
+        self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, free_ha_r: np.ndarray
+    ) -> np.ndarray:
         """Plant toward or abandon down to the target area, with inertia; then crops mature.
 
         Planting is cut back pro rata where it would exceed the region's free suitable land.
+
+        Args:
+            net_revenue_ha: expected net coca revenue per region, US$/ha/yr (length R + 1).
+            licit_r: licit income per region, US$/ha/yr (length R + 1).
+            free_ha_r: free suitable land per region, real hectares.
 
         Returns:
             Real hectares planted per region this month.
 
         """
         p = self.params
-        gap = self.target_area(advantage) - self.mature - self.immature
-        plant = p.planting_rate * np.maximum(gap, 0.0)
-        wanted = self.by_region(plant)[:-1] * self.weight
+        gap = self._target(net_revenue_ha, licit_r)
+        gap -= self.mature
+        gap -= self.immature
+        grow = np.maximum(gap, 0.0)
+        abandon = grow - gap  # max(-gap, 0)
+        plant = np.multiply(grow, p.planting_rate, out=grow)
+        planted = self._sum(plant) * self.weight
         room = np.clip(
-            np.divide(free_ha_r, wanted, out=np.ones_like(wanted), where=wanted > 0), 0, 1
+            np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 0, 1
         )
-        plant *= np.append(room, 0.0)[self.region]
-        abandon = p.abandon_rate * np.maximum(-gap, 0.0)
+        if np.any(room < 1.0):
+            plant *= self._per_slot(room)
+            planted *= room
+        abandon *= p.abandon_rate
         from_mature = np.minimum(abandon, self.mature)
         self.mature -= from_mature
-        self.immature = np.maximum(self.immature - (abandon - from_mature), 0.0)
-        matured = self.immature / p.maturity_months
-        self.immature += plant - matured
+        abandon -= from_mature
+        self.immature -= abandon
+        np.maximum(self.immature, 0.0, out=self.immature)
+        matured = np.multiply(self.immature, 1.0 / p.maturity_months, out=abandon)
+        self.immature -= matured
+        self.immature += plant
         self.mature += matured
-        return self.by_region(plant)[:-1] * self.weight
+        return planted
 
-    def migrate(
-        self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: np.ndarray
+    def migration_pull(
+        self, excess: np.ndarray, free_ha_r: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Move households along network edges toward regions that got better than theirs.
-
-        A household leaves its coca behind (it is abandoned) and settles with its land in the best
-        neighbouring region, if the gain there beats the migration cost.
-
-        Args:
-            excess: each region's attractiveness minus its starting value (length R + 1).
-            free_ha_r: free suitable land per region, real hectares.
-            hit: households hit by forced eradication this month.
-            u: one uniform draw per household slot.
-
-        Returns:
-            Households (real) leaving and arriving per region.
-
-        """
+        """Monthly probability of leaving each region, and where leavers go."""
         p = self.params
         R = self.n_regions
         licit = self.world.licit_income_usd_ha
@@ -314,19 +501,62 @@ class Households:
         best = np.argmax(gain, axis=1)
         best_gain = gain[np.arange(R), best]
         pull = np.clip(np.where(np.isfinite(best_gain), best_gain, 0.0), 0.0, 1.0)
-        prob = np.append(p.migration_rate * pull, 0.0)[self.region]
-        prob = prob * (1.0 + p.displaced_migration_boost * hit)
-        movers = u < prob
-        if not movers.any():
-            zeros = np.zeros(R)
+        return p.migration_rate * pull * (self.count > 0), best
+
+    def migrate(
+        self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move households along network edges toward regions that got better than theirs.
+
+        A household leaves its coca behind (it is abandoned) and settles with its land in the best
+        neighbouring region, if the gain there beats the migration cost.
+
+        Args:
+            excess: each region's attractiveness minus its starting value (length R + 1).
+            free_ha_r: free suitable land per region, real hectares.
+            hit: households hit by forced eradication this month.
+            u: one uniform draw per household slot (floats in [0, 1) or uint32), or a function
+                ``(lo, hi)`` giving the draws of slots ``lo..hi-1``.
+
+        Returns:
+            Households (real) leaving and arriving per region.
+
+        """
+        p = self.params
+        R = self.n_regions
+        zeros = np.zeros(R)
+        prob, best = self.migration_pull(excess, free_ha_r)
+        b0, b1, lo, hi = self._span(prob > 0)
+        if lo == hi:
             return zeros, zeros
-        leaving = np.bincount(self.region[movers], minlength=R + 1)[:R] * self.weight
-        destination = np.append(best, R)[self.region[movers]]
-        self.region[movers] = destination
-        self.mature[movers] = 0.0
-        self.immature[movers] = 0.0
-        arriving = np.bincount(destination, minlength=R + 1)[:R] * self.weight
-        return leaving, arriving
+        lengths = self.lengths[b0:b1]
+        draws = _draws(u, lo, hi)
+        movers = _below(draws, np.repeat(prob[b0:b1], lengths))
+        boosted = prob * (1.0 + p.displaced_migration_boost)
+        movers |= hit[lo:hi] & _below(draws, np.repeat(boosted[b0:b1], lengths))
+        movers &= self.occupied[lo:hi]
+        slots = np.flatnonzero(movers) + lo
+        if len(slots) == 0:
+            return zeros, zeros
+        origin = np.searchsorted(self.start, slots, side="right") - 1
+        destination = best[origin]
+        order = np.argsort(destination, kind="stable")
+        slots, origin, destination = slots[order], origin[order], destination[order]
+        arrivals = np.bincount(destination, minlength=R)
+        slots = self._make_room(arrivals, slots)
+        new = self._place(destination)
+        for name, empty in _COLUMNS.items():
+            column = getattr(self, name)
+            column[new] = column[slots]
+            column[slots] = empty
+        self.mature[new] = 0.0
+        self.immature[new] = 0.0
+        leaving = np.bincount(origin, minlength=R)
+        self.count -= leaving
+        moved_land = self.land[new]
+        self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
+        self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
+        return leaving * self.weight, arrivals * self.weight
 
     def enter(
         self, excess: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
@@ -349,20 +579,28 @@ class Households:
         rate = p.entry_rate * plots * np.clip(excess[:R], 0.0, 1.0) * buyers
         n_new = rng.poisson(np.maximum(rate, 0.0))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
-        total = int(min(n_new.sum(), self.capacity - 1 - self.n_active))
+        total = int(min(n_new.sum(), self._entry_room - self._newcomers))
         if total <= 0:
             return np.zeros(R)
         regions = np.repeat(np.arange(R), n_new)[:total]
-        start, stop = self.n_active, self.n_active + total
-        self.region[start:stop] = regions
-        self.land[start:stop] = self._spare_land[start:stop]
-        self.risk[start:stop] = self._region_mean(self.risk)[regions]
-        self.n_active = stop
-        return np.bincount(regions, minlength=R).astype(float) * self.weight
+        arrivals = np.bincount(regions, minlength=R)
+        mean_risk = self.region_mean_risk()
+        self._make_room(arrivals)
+        slots = self._place(regions)
+        first, self._newcomers = self._newcomers, self._newcomers + total
+        land = self._newcomer_land[first : self._newcomers]
+        licit = self._newcomer_licit[first : self._newcomers]
+        self.land[slots] = land
+        self.half_cap[slots] = 0.5 * p.max_coca_share * land
+        self.licit_factor[slots] = licit
+        self.inv_licit[slots] = 1.0 / licit
+        self.risk[slots] = mean_risk[regions]
+        self.occupied[slots] = True
+        self.n_active += total
+        self.land_r += np.bincount(regions, weights=land, minlength=R)
+        return arrivals.astype(float) * self.weight
 
     def growing(self) -> np.ndarray:
         """Households (real) with any coca, per region."""
         has = (self.mature + self.immature) > 1e-6
-        return (
-            np.bincount(self.region, weights=has, minlength=self.n_regions + 1)[:-1] * self.weight
-        )
+        return np.add.reduceat(has, self.start[:-1], dtype=np.int64) * self.weight

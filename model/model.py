@@ -46,6 +46,11 @@ class BalloonModel(Model):
         streams = self.rng.spawn(6)
         (setup_rng, self._eradication_rng, self._migration_rng, self._entry_rng,
          self._seizure_rng, self._relocation_rng) = streams  # fmt: skip
+        # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
+        self._eradication_draws = (self._eradication_rng.bit_generator,
+                                   self._eradication_rng.bit_generator.state)
+        self._migration_draws = (self._migration_rng.bit_generator,
+                                 self._migration_rng.bit_generator.state)  # fmt: skip
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
         self.households = Households(self.world, scenario.households, setup_rng)
@@ -173,9 +178,10 @@ class BalloonModel(Model):
                 price = np.where(region_mask, price * factor, price)
         return price
 
-    def _net_revenue_ha(self, price_r1: np.ndarray) -> np.ndarray:
+    def _net_revenue_ha(self, price_r1: np.ndarray, tax: np.ndarray | None = None) -> np.ndarray:
         """Expected coca revenue net of armed-group tax, US$/ha/yr (length R + 1)."""
-        _, _, tax = self.protection()
+        if tax is None:
+            _, _, tax = self.protection()
         return price_r1 * np.append(self.world.yield_kg_ha * (1.0 - tax), 0.0)
 
     # ------------------------------------------------------------------ the month
@@ -198,51 +204,67 @@ class BalloonModel(Model):
         # 2. Traffickers post prices; farmers harvest and sell where someone buys.
         price = self.farmgate_prices()
         buyers = self.buyers()
-        leaf_kg = hh.harvest(world.yield_kg_ha)
+        mature_ha, immature_ha = hh.area_by_region()
+        leaf_kg = mature_ha * world.yield_kg_ha / 12.0
         sold_kg = leaf_kg * (buyers > 0)
         revenue_usd = sold_kg * price
 
         # 3. Eradication and voluntary substitution hit households' fields.
-        coca_ha = hh.region_hectares()
+        coca_ha = mature_ha + immature_ha
         planned = np.zeros((3, R))
         for government in self.governments:
-            planned += np.array(government.plan_eradication(t, coca_ha, protection, strength))
+            if government.eradicates(t):
+                planned += government.plan_eradication(t, coca_ha, protection, strength)
         gross_revenue_ha = price * world.yield_kg_ha
-        u = self._eradication_rng.random(hh.capacity)
         g = p.government
         outcome = hh.eradicate(
             planned[0], planned[1], planned[2], g.aerial_kill_rate, g.manual_kill_rate,
-            world.legal_ha, gross_revenue_ha, u,
+            world.legal_ha, gross_revenue_ha, self._slot_draws(self._eradication_draws, t),
+            present_ha=coca_ha,
         )  # fmt: skip
         forced_ha = outcome.aerial_ha + outcome.manual_ha
-        C = world.n_countries
-        coca_income = np.bincount(world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C)
-        lost = np.bincount(world.country_of, weights=outcome.lost_income_usd, minlength=C)
+        removed_ha = forced_ha + outcome.voluntary_ha
+        if removed_ha.any():
+            C = world.n_countries
+            coca_income = np.bincount(world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C)
+            lost = np.bincount(world.country_of, weights=outcome.lost_income_usd, minlength=C)
+        else:
+            coca_income = lost = np.zeros(world.n_countries)
         for government in self.governments:
             c = government.country
             government.update_backlash(lost[c], coca_income[c], t)
 
         # 4. Farmers learn risk and prices, then plant toward or abandon down to their targets.
         hh.update_beliefs(
-            outcome.hit, np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0)
+            outcome.hit,
+            np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0),
+            outcome.span,
         )
         lr = p.households.price_learning_rate
         self.expected_price[:R] += lr * (price - self.expected_price[:R])
-        net_revenue = self._net_revenue_ha(self.expected_price)
+        net_revenue = self._net_revenue_ha(self.expected_price, tax)
         licit = self._licit()
-        free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
-        planted = hh.adjust_area(hh.profit_advantage(net_revenue, licit), free_ha)
+        # Coca after eradication and replanting, from the month's region totals.
+        replanted = (
+            forced_ha * p.households.replant_forced
+            + outcome.voluntary_ha * p.households.replant_voluntary
+        )
+        free_ha = np.maximum(world.suitable_ha - (coca_ha - removed_ha + replanted), 0.0)
+        planted = hh.adjust_area(net_revenue, licit, free_ha)
+        coca_now = hh.region_hectares()
 
         # 5. Households migrate and new ones enter where coca now pays better.
         excess = hh.region_attractiveness(net_revenue, licit) - hh.reference_attractiveness
         excess[:R] = np.where(buyers > 0, excess[:R], -1.0)
-        u = self._migration_rng.random(hh.capacity)
         leaving = arriving = entering = np.zeros(R)
+        free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
         if p.channels.household_migration:
-            free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
-            leaving, arriving = hh.migrate(excess, free_ha, outcome.hit, u)
+            leaving, arriving = hh.migrate(
+                excess, free_ha, outcome.hit, self._slot_draws(self._migration_draws, t)
+            )
+            if leaving.any():
+                free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
         if p.channels.household_entry:
-            free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
             entering = hh.enter(excess, free_ha, buyers > 0, self._entry_rng)
         else:
             self._entry_rng.poisson(np.zeros(R))
@@ -268,8 +290,7 @@ class BalloonModel(Model):
         # 7. Armed groups tax and grow or shrink.
         for group in self.armed_groups:
             group.collect_tax(revenue_usd)
-            countries = np.unique(world.country_of[group.regions])
-            group.update_strength(max(self.governments[c].counterinsurgency for c in countries))
+            group.update_strength(max(self.governments[c].counterinsurgency for c in group.countries))
 
         # 8. The market clears: wholesale price, demand and the source price.
         self.market.clear(t, float(cocaine_t.sum()), float(seized.sum()))
@@ -283,6 +304,24 @@ class BalloonModel(Model):
         self.t += 1
         if self.t >= p.months:
             self.running = False
+
+    @staticmethod
+    def _slot_draws(stream: tuple[np.random.BitGenerator, dict], t: int):
+        """Uniform uint32 draws for household slots ``lo..hi-1`` in month ``t``.
+
+        Each month and slot has a fixed place in the stream, so a run draws only for the slots a
+        mechanism visits, and skipping a mechanism never shifts later draws: a policy run and
+        its counterfactual see the same numbers (common random numbers).
+        """
+        bits, state = stream
+
+        def draw(lo: int, hi: int) -> np.ndarray:
+            bits.state = state
+            bits.advance((t << 40) + lo // 2)
+            raw = bits.random_raw((hi + 1) // 2 - lo // 2)
+            return raw.view(np.uint32)[lo % 2 : lo % 2 + hi - lo]
+
+        return draw
 
     def _apply_events(self, t: int) -> None:
         world = self.world

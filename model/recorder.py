@@ -89,12 +89,10 @@ class Recorder:
         """Store month ``t``."""
         m = self.model
         world, g = m.world, m.params.government
-        R = world.n_regions
         w = hh.weight
         reg = self.region
-        mature = hh.by_region(hh.mature)[:R] * w
-        immature = hh.by_region(hh.immature)[:R] * w
-        count = np.bincount(hh.region, minlength=R + 1)[:R]
+        mature, immature = hh.area_by_region()
+        count = hh.count
         reg["hectares"][t] = mature + immature
         reg["mature_ha"][t] = mature
         reg["immature_ha"][t] = immature
@@ -113,9 +111,7 @@ class Recorder:
         reg["new_households"][t] = entering
         reg["traffickers"][t] = buyers
         reg["armed_strength"][t] = strength
-        reg["perceived_risk"][t] = np.divide(
-            hh.by_region(hh.risk)[:R], count, out=np.zeros(R), where=count > 0
-        )
+        reg["perceived_risk"][t] = hh.region_mean_risk()
         danger = 1.0 + m.params.armed_groups.danger_cost * strength
         reg["eradication_spending_usd"][t] = danger * (
             outcome.aerial_ha * g.aerial_cost_usd_ha + outcome.manual_ha * g.manual_cost_usd_ha
