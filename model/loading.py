@@ -331,8 +331,11 @@ def find_scenario(name: str | Path) -> Path:
 
 
 def shipped_scenarios() -> list[Path]:
-    """Scenario files shipped in ``scenarios/``, sorted by name."""
-    return sorted(SCENARIOS_DIR.glob("*.yaml"))
+    """Scenario files shipped in ``scenarios/``, sorted by name.
+
+    Files whose name starts with ``_`` are building blocks other scenarios extend, not scenarios.
+    """
+    return sorted(f for f in SCENARIOS_DIR.glob("*.yaml") if not f.name.startswith("_"))
 
 
 def to_yaml(scenario: Scenario) -> str:

@@ -1,0 +1,241 @@
+"""The balloon command and the results folder."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import model.cli as cli
+import model.results as results_module
+from model import schema_docs
+from model.loading import load_scenario, shipped_scenarios
+from model.results import ResultsExistError, load_results, write_results
+from model.runner import TABLES, replication_seeds, run_replications
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK = "name: quick\nstart: 1995-01\nend: 1996-06\nseed: 5\nreplications: 1\nhouseholds: {scale: 0.005}\n"
+PERU = (
+    "policies:\n  - instrument: manual_eradication\n    country: peru\n"
+    "    schedule: [{start: 1995-03, value: 30000}]\n"
+)
+
+
+@pytest.fixture
+def quick(tmp_path) -> Path:
+    file = tmp_path / "quick.yaml"
+    file.write_text(QUICK + PERU, encoding="utf-8")
+    return file
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def test_run_writes_a_complete_readable_folder(quick, tmp_path, capsys):
+    root = tmp_path / "results"
+    code, out, err = run_cli(
+        capsys, "run", quick, "--replications", "2", "--results-root", root, "--workers", "1"
+    )
+    assert code == 0, err
+    runs = list((root / "quick").iterdir())
+    assert len(runs) == 1
+    folder = runs[0]
+    assert str(folder) in out
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + ["scenario.yaml", "manifest.json", "summary.md"]
+    )
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["seeds"] == replication_seeds(5, 2)
+    assert manifest["replications"] == 2
+    assert set(manifest["versions"]) >= {"python", "mesa", "numpy", "balloon-effect"}
+    assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["wall_time_s"] > 0
+    datetime.fromisoformat(manifest["started"])
+    assert manifest["overrides"] == ["replications=2"]
+
+    countries = pd.read_parquet(folder / "countries.parquet")
+    assert set(countries["replication"]) == {0, 1}
+    assert set(countries["country"]) == {"peru", "colombia", "bolivia"}
+    assert len(countries) == 2 * 18 * 3  # replications x months x countries
+    assert manifest["tables"]["countries"]["rows"] == len(countries)
+
+    # The saved scenario is the resolved one and reruns as it is.
+    assert load_scenario(folder / "scenario.yaml") == load_scenario(quick, ["replications=2"])
+    summary = (folder / "summary.md").read_text()
+    assert summary.startswith("# quick")
+    assert "| peru | 121,300 |" in summary
+
+
+def test_run_is_reproducible_and_reloadable(quick, tmp_path, capsys):
+    folders = []
+    for name in ("one", "two"):
+        code, _, err = run_cli(capsys, "run", quick, "--out", tmp_path / name, "--quiet")
+        assert code == 0, err
+        folders.append(tmp_path / name)
+    a, b = (load_results(f) for f in folders)
+    pd.testing.assert_frame_equal(a.regions, b.regions)
+    direct = run_replications(load_scenario(quick), executor="inline")
+    pd.testing.assert_frame_equal(a.countries, direct.countries)
+    assert a.seeds == direct.seeds
+
+
+def test_run_seed_and_csv(quick, tmp_path, capsys):
+    out = tmp_path / "csv_run"
+    code, stdout, err = run_cli(
+        capsys, "run", quick, "--seed", "99", "--format", "csv", "--out", out, "--quiet"
+    )
+    assert code == 0, err
+    assert stdout.strip() == str(out)  # --quiet prints only the folder
+    assert err == ""
+    assert (out / "system.csv").is_file()
+    assert json.loads((out / "manifest.json").read_text())["seeds"] == replication_seeds(99, 1)
+    assert load_results(out).scenario.seed == 99
+
+
+def test_run_never_overwrites(quick, tmp_path, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    code, _, err = run_cli(capsys, "run", quick, "--out", out)
+    assert code == 2
+    assert "already exists" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["precious.txt"]
+
+
+def test_same_second_runs_get_distinct_folders(quick, tmp_path):
+    results = run_replications(load_scenario(quick), executor="inline")
+    started = datetime(2024, 5, 17, 14, 23, 1, tzinfo=UTC)
+    first = write_results(results, root=tmp_path, started=started)
+    second = write_results(results, root=tmp_path, started=started)
+    assert first.name == "20240517-142301"
+    assert second.name == "20240517-142301-2"
+    with pytest.raises(ResultsExistError):
+        write_results(results, out=first)
+
+
+def test_a_crash_while_writing_leaves_nothing_that_looks_complete(quick, tmp_path, monkeypatch):
+    results = run_replications(load_scenario(quick), executor="inline")
+
+    def crash(_results):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(results_module, "summary", crash)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_results(results, root=tmp_path)
+    assert list((tmp_path / "quick").iterdir()) == []
+
+
+def test_internal_error_exits_1_with_one_line(quick, capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model fell over")
+
+    monkeypatch.setattr("model.runner.run_replications", broken)
+    code, _, err = run_cli(capsys, "run", quick, "--quiet")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "balloon: internal error: RuntimeError: the model fell over "
+        "(rerun with --traceback and report it)"
+    ]
+
+
+def test_console_script_is_installed_and_reports_bad_input(tmp_path):
+    file = tmp_path / "bad.yaml"
+    file.write_text("households: {scalee: 1}\n")
+    script = Path(sys.executable).with_name("balloon")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "model.cli"]
+    done = subprocess.run(
+        [*command, "validate", str(file)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"{file}: households.scalee: unknown key 'scalee' (did you mean 'scale'?)"
+    )
+
+
+# ----------------------------------------------------------------------------- other commands
+
+
+def test_validate_reports_each_file(quick, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("seed: -1\n")
+    code, out, err = run_cli(capsys, "validate", quick, bad)
+    assert code == 2
+    assert out.startswith(f"ok {quick}: quick, 1995-01 to 1996-06, 1 policies, 0 events")
+    assert err.strip().splitlines() == [
+        f"{bad}: seed: Input should be greater than or equal to 0 (got -1)"
+    ]
+    assert run_cli(capsys, "validate", quick)[0] == 0
+
+
+def test_list_shows_every_shipped_scenario_on_one_line(capsys):
+    code, out, _ = run_cli(capsys, "list")
+    assert code == 0
+    lines = out.strip().splitlines()
+    names = [line.split()[0] for line in lines]
+    assert names == [f.stem for f in shipped_scenarios()]
+    assert {"baseline", "plan_colombia"} <= set(names)
+    assert not any(name.startswith("_") for name in names)
+    assert all(len(line.split(None, 1)) == 2 and "INVALID" not in line for line in lines)
+
+
+def test_show_prints_the_resolved_scenario(quick, tmp_path, capsys):
+    code, out, _ = run_cli(capsys, "show", quick, "--set", "seed=42")
+    assert code == 0
+    resolved = tmp_path / "resolved.yaml"
+    resolved.write_text(out)
+    assert load_scenario(resolved) == load_scenario(quick, ["seed=42"])
+    assert "organisations:" in out  # defaults are spelled out
+
+
+def test_schema_lists_every_key_with_its_meaning(capsys):
+    code, out, _ = run_cli(capsys, "schema")
+    assert code == 0
+    assert "scale: number = 0.05, > 0, <= 4" in out
+    assert "Simulated households per real household" in out
+    code, out, _ = run_cli(capsys, "schema", "--json")
+    assert json.loads(out)["title"] == "Scenario"
+
+
+def test_schema_docs_page_is_up_to_date():
+    committed = (ROOT / "docs" / "scenario-schema.md").read_text(encoding="utf-8")
+    assert committed == schema_docs.markdown() + "\n", (
+        "docs/scenario-schema.md is stale: run `balloon schema --markdown > docs/scenario-schema.md`"
+    )
+
+
+def test_schema_docs_cover_every_section():
+    page = schema_docs.markdown()
+    for section in ("`households`", "`policies[]`", "`policies[].schedule[]`", "`events[]`"):
+        assert f"## {section}" in page
+    assert "| `replant_voluntary` | number | `0.006` | >= 0, <= 1 |" in page
+
+
+def test_subcommands_from_other_modules_plug_in(monkeypatch, capsys):
+    module = type(sys)("fake_plugin")
+
+    def add_parser(subparsers):
+        parser = subparsers.add_parser("hello")
+        parser.add_argument("--who", default="world")
+        parser.set_defaults(handler=lambda args: print(f"hello {args.who}") or 0)
+
+    module.add_parser = add_parser
+    monkeypatch.setitem(sys.modules, "fake_plugin", module)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "fake_plugin"])
+    assert run_cli(capsys, "hello", "--who", "Andes")[:2] == (0, "hello Andes\n")
+
+
+def test_no_incomplete_folders_left_after_runs(quick, tmp_path, capsys):
+    root = tmp_path / "r"
+    assert run_cli(capsys, "run", quick, "--results-root", root, "--quiet")[0] == 0
+    leftovers = [p for p in os.scandir(root / "quick") if p.name.startswith(".incomplete-")]
+    assert leftovers == []

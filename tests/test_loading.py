@@ -1,0 +1,337 @@
+"""Scenario files: safe YAML, extends, --set, and one clear line for every kind of bad input."""
+
+from pathlib import Path
+
+import pytest
+
+from model.cli import main
+from model.loading import (
+    ScenarioError,
+    deep_merge,
+    load_data,
+    load_scenario,
+    parse_override,
+    to_yaml,
+    validate,
+)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    file = folder / name
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+def bad_input(capsys, args: list[str], *fragments: str) -> str:
+    """Run the CLI on bad input: exit 2, one line on stderr containing every fragment, no traceback."""
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    return err.strip()
+
+
+POLICY = """
+policies:
+  - instrument: manual_eradication
+    country: {country}
+    schedule: [{{start: 1995-01, value: {value}}}]
+"""
+
+
+# ----------------------------------------------------------------------------- bad input, one each
+
+
+def test_malformed_yaml(tmp_path, capsys):
+    file = write(tmp_path, "broken.yaml", "name: x\nhouseholds: {scale: [0.1\n")
+    bad_input(capsys, ["validate", str(file)], str(file), "line 3", "malformed YAML")
+
+
+def test_missing_file(tmp_path, capsys):
+    missing = tmp_path / "nowhere.yaml"
+    bad_input(capsys, ["run", str(missing)], str(missing), "file not found")
+
+
+def test_unknown_key_suggests_the_closest(tmp_path, capsys):
+    file = write(tmp_path, "typo.yaml", "households:\n  scalee: 0.1\n")
+    bad_input(
+        capsys,
+        ["validate", str(file)],
+        str(file),
+        "households.scalee",
+        "unknown key 'scalee'",
+        "did you mean 'scale'?",
+    )
+
+
+def test_unknown_top_level_key_suggests_the_closest(tmp_path):
+    file = write(tmp_path, "typo.yaml", "polices: []\n")
+    with pytest.raises(
+        ScenarioError, match=r"polices: unknown key 'polices' \(did you mean 'policies'"
+    ):
+        load_scenario(file)
+
+
+def test_wrong_type(tmp_path, capsys):
+    file = write(tmp_path, "type.yaml", "replications: many\n")
+    bad_input(
+        capsys, ["validate", str(file)], str(file), "replications:", "valid integer", "'many'"
+    )
+
+
+def test_negative_area(tmp_path, capsys):
+    file = write(tmp_path, "negative.yaml", POLICY.format(country="peru", value=-5000))
+    bad_input(
+        capsys,
+        ["validate", str(file)],
+        str(file),
+        "policies.0.schedule.0.value",
+        "greater than or equal to 0",
+        "-5000",
+    )
+
+
+def test_negative_budget(tmp_path, capsys):
+    text = (
+        "policies:\n  - instrument: aid_budget\n    schedule: [{start: 2000-01, value: -1.0e9}]\n"
+    )
+    file = write(tmp_path, "budget.yaml", text)
+    bad_input(capsys, ["validate", str(file)], "policies.0.schedule.0.value", "greater than")
+
+
+def test_negative_suitable_area_of_a_region(tmp_path, capsys):
+    file = write(
+        tmp_path, "area.yaml", "world:\n  region_overrides:\n    chapare: {suitable_ha: -1}\n"
+    )
+    bad_input(capsys, ["validate", str(file)], str(file), "suitable_ha")
+
+
+def test_end_before_start(tmp_path, capsys):
+    file = write(tmp_path, "dates.yaml", "start: 2000-01\nend: 1999-06\n")
+    bad_input(capsys, ["validate", str(file)], f"{file}: end: 1999-06 is before start 2000-01")
+
+
+def test_policy_names_unknown_country(tmp_path, capsys):
+    file = write(tmp_path, "country.yaml", POLICY.format(country="ecuador", value=1000))
+    bad_input(
+        capsys,
+        ["validate", str(file)],
+        str(file),
+        "policies.0.country",
+        "unknown country 'ecuador'",
+    )
+
+
+def test_policy_names_unknown_region(tmp_path, capsys):
+    text = (
+        "policies:\n  - instrument: manual_eradication\n    region: atlantis\n"
+        "    schedule: [{start: 1995-01, value: 10}]\n"
+    )
+    file = write(tmp_path, "region.yaml", text)
+    bad_input(capsys, ["validate", str(file)], "policies.0.region", "unknown region 'atlantis'")
+
+
+def test_overlapping_schedule_entries(tmp_path, capsys):
+    text = (
+        "policies:\n  - instrument: manual_eradication\n    country: peru\n    schedule:\n"
+        "      - {start: 1995-01, value: 1000, end: 1999-01, end_value: 0}\n"
+        "      - {start: 1997-01, value: 500}\n"
+    )
+    file = write(tmp_path, "overlap.yaml", text)
+    bad_input(capsys, ["validate", str(file)], str(file), "policies.0", "overlap")
+
+
+def test_python_object_tag_is_refused_and_not_executed(tmp_path, capsys):
+    marker = tmp_path / "executed"
+    text = f"households:\n  scale: !!python/object/apply:os.system ['touch {marker}']\n"
+    file = write(tmp_path, "tag.yaml", text)
+    bad_input(
+        capsys,
+        ["validate", str(file)],
+        str(file),
+        "households.scale",
+        "!!python/object/apply:os.system",
+        "not allowed",
+    )
+    assert not marker.exists()
+
+
+def test_extends_cycle(tmp_path, capsys):
+    write(tmp_path, "a.yaml", "extends: b.yaml\n")
+    write(tmp_path, "b.yaml", "extends: c.yaml\n")
+    write(tmp_path, "c.yaml", "extends: a.yaml\n")
+    bad_input(
+        capsys,
+        ["validate", str(tmp_path / "a.yaml")],
+        "extends: cycle: a.yaml -> b.yaml -> c.yaml -> a.yaml",
+    )
+
+
+def test_extends_itself(tmp_path):
+    file = write(tmp_path, "self.yaml", "extends: self.yaml\n")
+    with pytest.raises(ScenarioError, match="extends: cycle: self.yaml -> self.yaml"):
+        load_scenario(file)
+
+
+def test_extends_missing_file(tmp_path, capsys):
+    file = write(tmp_path, "child.yaml", "extends: parent.yaml\n")
+    bad_input(capsys, ["validate", str(file)], str(file), "extends", "parent.yaml not found")
+
+
+def test_bad_set_path_unknown_key(tmp_path, capsys):
+    file = write(tmp_path, "ok.yaml", "end: 1991-01\n")
+    bad_input(
+        capsys,
+        ["run", str(file), "--set", "housholds.scale=0.1"],
+        str(file),
+        "--set housholds.scale=0.1",
+        "unknown key 'housholds'",
+        "did you mean 'households'?",
+    )
+
+
+def test_bad_set_path_into_a_single_value(tmp_path, capsys):
+    file = write(tmp_path, "ok.yaml", "end: 1991-01\n")
+    bad_input(
+        capsys,
+        ["validate", str(file), "--set", "seed.low=3"],
+        "seed.low",
+        "seed is a single value",
+    )
+
+
+def test_bad_set_without_equals(tmp_path, capsys):
+    file = write(tmp_path, "ok.yaml", "end: 1991-01\n")
+    bad_input(capsys, ["show", str(file), "--set", "households.scale"], "path.to.key=value")
+
+
+def test_bad_set_list_index(tmp_path, capsys):
+    file = write(tmp_path, "p.yaml", POLICY.format(country="peru", value=1000))
+    bad_input(
+        capsys,
+        ["show", str(file), "--set", "policies.3.note=x"],
+        "policies.3",
+        "the list has 1 item(s)",
+    )
+    bad_input(capsys, ["show", str(file), "--set", "policies.first.note=x"], "0-based number")
+
+
+def test_bad_set_value_type(tmp_path, capsys):
+    file = write(tmp_path, "ok.yaml", "end: 1991-01\n")
+    bad_input(capsys, ["validate", str(file), "--set", "households.scale=lots"], "households.scale")
+
+
+def test_name_cannot_escape_the_results_folder(tmp_path, capsys):
+    file = write(tmp_path, "evil.yaml", "name: ../../etc\n")
+    bad_input(capsys, ["validate", str(file)], str(file), "name:", "pattern")
+
+
+def test_top_level_must_be_a_mapping(tmp_path, capsys):
+    file = write(tmp_path, "list.yaml", "- a\n- b\n")
+    bad_input(capsys, ["validate", str(file)], str(file), "mapping")
+
+
+def test_several_problems_are_counted_on_one_line(tmp_path):
+    file = write(tmp_path, "two.yaml", "replications: 0\nseed: -1\n")
+    with pytest.raises(ScenarioError, match=r"and 1 more problem"):
+        load_scenario(file)
+
+
+# ----------------------------------------------------------------------------- extends and --set
+
+
+def test_deep_merge_merges_mappings_and_replaces_lists():
+    base = {"a": {"x": 1, "y": {"p": 1, "q": 2}}, "items": [1, 2, 3], "keep": True}
+    child = {"a": {"y": {"q": 20}, "z": 3}, "items": [9]}
+    assert deep_merge(base, child) == {
+        "a": {"x": 1, "y": {"p": 1, "q": 20}, "z": 3},
+        "items": [9],
+        "keep": True,
+    }
+    assert base["a"]["y"]["q"] == 2  # inputs untouched
+
+
+def test_extends_chain_resolves_relative_to_each_file(tmp_path):
+    (tmp_path / "shared").mkdir()
+    write(
+        tmp_path / "shared",
+        "root.yaml",
+        "name: root\nend: 1995-12\nhouseholds: {scale: 0.02, migration_rate: 0.01}\n"
+        + POLICY.format(country="peru", value=1000),
+    )
+    write(tmp_path / "shared", "middle.yaml", "extends: root.yaml\nseed: 7\n")
+    child = write(
+        tmp_path,
+        "child.yaml",
+        "extends: shared/middle.yaml\nhouseholds: {scale: 0.05}\n"
+        + POLICY.format(country="bolivia", value=50),
+    )
+    scenario = load_scenario(child)
+    assert scenario.name == "child"  # not set in the child: named after its file
+    assert scenario.seed == 7
+    assert scenario.end.year == 1995
+    assert scenario.households.scale == 0.05
+    assert scenario.households.migration_rate == 0.01
+    assert [p.country for p in scenario.policies] == ["bolivia"]
+
+
+def test_name_set_in_the_file_wins(tmp_path):
+    write(tmp_path, "parent.yaml", "name: parent\n")
+    file = write(tmp_path, "child.yaml", "extends: parent.yaml\nname: my_study\n")
+    assert load_scenario(file).name == "my_study"
+
+
+def test_set_values_are_read_as_yaml(tmp_path):
+    file = write(tmp_path, "p.yaml", POLICY.format(country="peru", value=1000))
+    scenario = load_scenario(
+        file,
+        [
+            "households.scale=0.03",
+            "channels.household_migration=false",
+            "end=2001-06",
+            "policies.0.schedule.0.value=2500",
+            "description='a question: with a colon'",
+            "world.region_overrides.chapare.suitable_ha=20000",
+        ],
+    )
+    assert scenario.households.scale == 0.03
+    assert scenario.channels.household_migration is False
+    assert (scenario.end.year, scenario.end.month) == (2001, 6)
+    assert scenario.policies[0].schedule[0].value == 2500
+    assert scenario.description == "a question: with a colon"
+    chapare = next(r for r in scenario.resolved_regions() if r.name == "chapare")
+    assert chapare.suitable_ha == 20000
+
+
+def test_set_can_replace_a_whole_list(tmp_path):
+    file = write(tmp_path, "p.yaml", POLICY.format(country="peru", value=1000))
+    assert load_scenario(file, ["policies=[]"]).policies == []
+
+
+def test_parse_override_splits_on_the_first_equals():
+    assert parse_override("description=a=b") == (["description"], "a=b")
+    assert parse_override("seed=12") == (["seed"], 12)
+
+
+def test_shipped_scenario_by_bare_name():
+    assert load_scenario("baseline").name == "baseline"
+
+
+def test_resolved_yaml_round_trips(tmp_path):
+    file = write(
+        tmp_path, "p.yaml", "end: 1999-12\nseed: 3\n" + POLICY.format(country="peru", value=1000)
+    )
+    scenario = load_scenario(file)
+    text = to_yaml(scenario)
+    assert "end: 1999-12\n" in text
+    resolved = write(tmp_path, "resolved.yaml", text)
+    assert load_scenario(resolved) == scenario
+    assert load_data(resolved)["policies"][0]["schedule"][0]["start"] == "1995-01"
+
+
+def test_validate_names_its_source():
+    with pytest.raises(ScenarioError, match=r"^somewhere: seed: "):
+        validate({"seed": -3}, "somewhere")
