@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "model.cli",
     "model.experiment_cli",
     "model.calibrate_cli",
+    "model.compare_cli",
 ]
 
 

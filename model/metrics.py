@@ -471,3 +471,69 @@ def summarise_metrics(per_replication: pd.DataFrame) -> pd.DataFrame:
         rows.append({"metric": name, "unit": unit, **summarise(per_replication[name]),
                      "meaning": meaning})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- policy pressure
+
+
+def _schedules(scenario) -> dict[tuple, np.ndarray]:
+    """Monthly value of every instrument, per (instrument, country, region), summed."""
+    from model.policies import schedule_values
+
+    out: dict[tuple, np.ndarray] = {}
+    for policy in scenario.policies:
+        key = (policy.instrument, policy.country, policy.region)
+        values = schedule_values(policy.schedule, scenario)
+        out[key] = out.get(key, 0.0) + values
+    return out
+
+
+REMOVAL_INSTRUMENTS = ("aerial_eradication", "manual_eradication", "alternative_development")
+
+
+def pressure_months(policy, counterfactual=None, instruments=None) -> pd.DatetimeIndex:
+    """Months in which the policy scenario adds pressure to the counterfactual's.
+
+    The model starts in equilibrium with each scenario's first month, so a difference in schedules
+    that is already there in the first month is part of the starting state; pressure is where the
+    difference departs from that first-month difference.
+
+    Args:
+        policy: the policy :class:`~model.scenario.Scenario`.
+        counterfactual: the counterfactual scenario (default: one without any policy).
+        instruments: instruments to look at (default: all).
+
+    Returns:
+        The months, on the policy scenario's calendar, where any instrument's scheduled value (per
+        country or region) differs from the counterfactual's by another amount than in month one.
+
+    """
+    dates = pd.date_range(pd.Timestamp(policy.start), periods=policy.months, freq="MS")
+    mine = _schedules(policy)
+    theirs = {}
+    if counterfactual is not None:
+        shift = policy.month_index(counterfactual.start)
+        for key, values in _schedules(counterfactual).items():
+            aligned = np.zeros(policy.months)
+            lo, hi = max(shift, 0), min(shift + len(values), policy.months)
+            if hi > lo:
+                aligned[lo:hi] = values[lo - shift : hi - shift]
+            theirs[key] = aligned
+    differs = np.zeros(policy.months, bool)
+    for key in mine.keys() | theirs.keys():
+        if instruments is not None and key[0] not in instruments:
+            continue
+        gap = np.asarray(mine.get(key, 0.0) - theirs.get(key, np.zeros(policy.months)))
+        differs |= ~np.isclose(gap, gap[0])
+    return dates[differs]
+
+
+def pressure_spans(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Contiguous runs of months as (first month, last month) pairs."""
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for month in sorted(months):
+        if spans and month == spans[-1][1] + pd.DateOffset(months=1):
+            spans[-1] = (spans[-1][0], month)
+        else:
+            spans.append((month, month))
+    return spans

@@ -297,3 +297,46 @@ def test_target_parsing():
     assert Target.parse("colombia") == Target("colombia")
     assert Target.parse("colombia:narino, cauca") == Target("colombia", ("narino", "cauca"))
     assert str(Target.parse("peru:vraem")) == "peru:vraem"
+
+
+# --------------------------------------------------------------------------- pressure
+
+
+def test_pressure_months_are_where_the_schedules_differ():
+    from conftest import eradication, small_scenario
+
+    policy = small_scenario(policies=[eradication("colombia", 30_000, "1997-01", "2001-12")])
+    months = metrics.pressure_months(policy, small_scenario())
+    assert months[0] == pd.Timestamp("1997-01-01")
+    assert months[-1] == pd.Timestamp("2001-11-01")  # the schedule is back to 0 from 2001-12
+    assert len(months) == 59
+    assert metrics.pressure_months(policy, policy).empty
+    both = small_scenario(
+        policies=[
+            eradication("colombia", 30_000, "1997-01", "1998-12"),
+            eradication("peru", 10_000, "2000-01", "2000-12"),
+        ]
+    )
+    spans = metrics.pressure_spans(metrics.pressure_months(both))
+    assert spans == [
+        (pd.Timestamp("1997-01-01"), pd.Timestamp("1998-11-01")),
+        (pd.Timestamp("2000-01-01"), pd.Timestamp("2000-11-01")),
+    ]
+
+
+def test_pressure_ignores_differences_present_from_the_first_month():
+    from conftest import small_scenario
+
+    policy = small_scenario(
+        policies=[
+            {"instrument": "interdiction", "country": "colombia",
+             "schedule": [{"start": "1995-01", "value": 0.05}, {"start": "1999-01", "value": 0.2}]},
+            {"instrument": "manual_eradication", "country": "peru",
+             "schedule": [{"start": "1998-01", "value": 5000}, {"start": "1998-07", "value": 0}]},
+        ]
+    )  # fmt: skip
+    months = metrics.pressure_months(policy, small_scenario())
+    assert months[0] == pd.Timestamp("1998-01-01")  # the 5% interdiction is the starting state
+    assert months[-1] == pd.Timestamp("2004-12-01")
+    removal = metrics.pressure_months(policy, small_scenario(), metrics.REMOVAL_INSTRUMENTS)
+    assert (removal[0], removal[-1]) == (pd.Timestamp("1998-01-01"), pd.Timestamp("1998-06-01"))
