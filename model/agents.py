@@ -12,6 +12,11 @@ from mesa import Agent
 from model.policies import PolicyPlan
 
 
+def _clamp(value: float, low: float, high: float) -> float:
+    """``value`` limited to ``[low, high]``, as a Python float (np.clip is slow on scalars)."""
+    return min(max(float(value), low), high)
+
+
 class ArmedGroup(Agent):
     """An armed group: taxes coca, shields growers, grows with revenue, shrinks under pressure."""
 
@@ -40,7 +45,7 @@ class ArmedGroup(Agent):
         p = self.model.params.armed_groups
         growth = p.revenue_growth * (self.revenue_usd / 1e6) * (1.0 - self.strength)
         loss = (p.decay + p.counterinsurgency_effect * counterinsurgency) * self.strength
-        self.strength = float(np.clip(self.strength + growth - loss, 0.0, 1.0))
+        self.strength = _clamp(self.strength + growth - loss, 0.0, 1.0)
 
     def capture_leader(self, share_lost: float) -> None:
         """A leader's capture costs the group a share of its strength."""
@@ -127,13 +132,11 @@ class Government(Agent):
             if g.interdiction_cost_usd_point > 0
             else 0.0
         )
-        self.interdiction = float(
-            np.clip(
-                (self.plan.country["interdiction"][t, c] + points / 100.0)
-                * self._cut("interdiction", t),
-                0.0,
-                0.95,
-            )
+        self.interdiction = _clamp(
+            (self.plan.country["interdiction"][t, c] + points / 100.0)
+            * self._cut("interdiction", t),
+            0.0,
+            0.95,
         )
         self.substitution_ha_yr = self.plan.country["alternative_development"][t, c] * self._cut(
             "alternative_development", t
@@ -209,8 +212,8 @@ class Government(Agent):
         g = self.model.params.government
         sensitivity = g.backlash_sensitivity
         destroyed = lost_income_usd / coca_income_usd if coca_income_usd > 0 else 0.0
-        self.backlash = float(
-            np.clip(self.backlash * (1.0 - g.backlash_decay) + sensitivity * destroyed, 0.0, 1.0)
+        self.backlash = _clamp(
+            self.backlash * (1.0 - g.backlash_decay) + sensitivity * destroyed, 0.0, 1.0
         )
         if self.backlash > g.backlash_threshold:
             self.cutting_back = True
@@ -270,7 +273,7 @@ class TraffickingOrganisation(Agent):
         self.volume_t = np.bincount(
             world.country_of, weights=cocaine_t_r, minlength=world.n_countries
         )
-        seized_share = np.clip(seizure_rate_c * noise, 0.0, 1.0)
+        seized_share = np.minimum(seizure_rate_c * noise, 1.0)  # both factors are >= 0
         self.seized_t = self.volume_t * seized_share
         shipped = self.volume_t > 0
         self.risk = np.where(shipped, self.risk + lr * (seized_share - self.risk), self.risk)

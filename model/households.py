@@ -130,6 +130,7 @@ class Households:
         self._hit_span = (0, 0)
 
         self._ad_gain = 0.0
+        self._migration_cost = None
         self.theta = np.zeros(R + 1, FLOAT)
         self.reference_attractiveness = np.zeros(R + 1, FLOAT)
 
@@ -356,6 +357,12 @@ class Households:
         p = self.params
         R = self.n_regions
         w = self.weight
+        lo0, hi0 = self._hit_span
+        self._hit[lo0:hi0] = False
+        self._hit_span = (0, 0)
+        if not (np.any(aerial_ha > 0) or np.any(manual_ha > 0) or np.any(voluntary_ha > 0)):
+            zeros = np.zeros(R)
+            return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
         present = self.region_hectares() if present_ha is None else present_ha
         eligible = np.maximum(present - legal_ha, 0.0)
         eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
@@ -374,8 +381,6 @@ class Households:
         pa, pm, pv = (x * (eligible > 0) for x in (pa, pm, pv))
         edge_a, edge_m = pa, pa + pm
         edge_v = edge_m + pv
-        lo0, hi0 = self._hit_span
-        self._hit[lo0:hi0] = False
         b0, b1, lo, hi = self._span(edge_v > 0)
         self._hit_span = (lo, hi)
         zeros = np.zeros(R)
@@ -435,9 +440,9 @@ class Households:
         """
         p = self.params
         lr = p.risk_learning_region
-        yearly = 1.0 - (1.0 - np.clip(eradicated_share_r, 0.0, 1.0)) ** 12
         self.risk *= 1.0 - lr
-        if np.any(yearly > 0):
+        if np.any(eradicated_share_r > 0):
+            yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r, 1.0)) ** 12
             self.risk += self._per_slot(lr * yearly)
         lo, hi = (0, self.capacity) if span is None else span
         if lo < hi:
@@ -468,8 +473,8 @@ class Households:
         abandon = grow - gap  # max(-gap, 0)
         plant = np.multiply(grow, p.planting_rate, out=grow)
         planted = self._sum(plant) * self.weight
-        room = np.clip(
-            np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 0, 1
+        room = np.minimum(
+            np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 1.0
         )
         if np.any(room < 1.0):
             plant *= self._per_slot(room)
@@ -492,15 +497,19 @@ class Households:
         """Monthly probability of leaving each region, and where leavers go."""
         p = self.params
         R = self.n_regions
-        licit = self.world.licit_income_usd_ha
-        horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
-        cost = self.world.migration_cost / horizon_value[:, None]
+        if self._migration_cost is None:
+            licit = self.world.licit_income_usd_ha
+            horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
+            self._migration_cost = self.world.migration_cost / horizon_value[:, None]
+        cost = self._migration_cost
+        if excess[:R].max() - excess[:R].min() <= cost.min():  # no move can pay
+            return np.zeros(R), np.zeros(R, np.int64)
         gain = excess[None, :R] - excess[:R, None] - cost
         has_room = free_ha_r > p.mean_land_ha * self.weight
         gain = np.where(has_room[None, :], gain, -np.inf)
         best = np.argmax(gain, axis=1)
         best_gain = gain[np.arange(R), best]
-        pull = np.clip(np.where(np.isfinite(best_gain), best_gain, 0.0), 0.0, 1.0)
+        pull = np.minimum(np.maximum(np.where(np.isfinite(best_gain), best_gain, 0.0), 0.0), 1.0)
         return p.migration_rate * pull * (self.count > 0), best
 
     def migrate(
@@ -576,7 +585,9 @@ class Households:
         p = self.params
         R = self.n_regions
         plots = free_ha_r / (p.mean_land_ha * self.weight)
-        rate = p.entry_rate * plots * np.clip(excess[:R], 0.0, 1.0) * buyers
+        rate = p.entry_rate * plots * np.minimum(np.maximum(excess[:R], 0.0), 1.0) * buyers
+        if not np.any(rate > 0):  # Poisson draws with zero mean consume no random numbers
+            return np.zeros(R)
         n_new = rng.poisson(np.maximum(rate, 0.0))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
         total = int(min(n_new.sum(), self._entry_room - self._newcomers))

@@ -47,8 +47,10 @@ class BalloonModel(Model):
         (setup_rng, self._eradication_rng, self._migration_rng, self._entry_rng,
          self._seizure_rng, self._relocation_rng) = streams  # fmt: skip
         # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
-        self._eradication_draws = (self._eradication_rng.bit_generator,
-                                   self._eradication_rng.bit_generator.state)
+        self._eradication_draws = (
+            self._eradication_rng.bit_generator,
+            self._eradication_rng.bit_generator.state,
+        )
         self._migration_draws = (self._migration_rng.bit_generator,
                                  self._migration_rng.bit_generator.state)  # fmt: skip
         self.t = 0
@@ -226,7 +228,9 @@ class BalloonModel(Model):
         removed_ha = forced_ha + outcome.voluntary_ha
         if removed_ha.any():
             C = world.n_countries
-            coca_income = np.bincount(world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C)
+            coca_income = np.bincount(
+                world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C
+            )
             lost = np.bincount(world.country_of, weights=outcome.lost_income_usd, minlength=C)
         else:
             coca_income = lost = np.zeros(world.n_countries)
@@ -266,8 +270,6 @@ class BalloonModel(Model):
                 free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
         if p.channels.household_entry:
             entering = hh.enter(excess, free_ha, buyers > 0, self._entry_rng)
-        else:
-            self._entry_rng.poisson(np.zeros(R))
 
         # 6. Traffickers buy, ship and lose part to seizures; they learn and relocate.
         leaf_per_kg = p.traffickers.leaf_per_kg_cocaine
@@ -290,7 +292,9 @@ class BalloonModel(Model):
         # 7. Armed groups tax and grow or shrink.
         for group in self.armed_groups:
             group.collect_tax(revenue_usd)
-            group.update_strength(max(self.governments[c].counterinsurgency for c in group.countries))
+            group.update_strength(
+                max(self.governments[c].counterinsurgency for c in group.countries)
+            )
 
         # 8. The market clears: wholesale price, demand and the source price.
         self.market.clear(t, float(cocaine_t.sum()), float(seized.sum()))

@@ -1,0 +1,36 @@
+"""Run time against the number of households: 25k, 100k, 250k and 1M (1990-2023 monthly).
+
+Usage: .venv/bin/python benchmarks/scaling.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from common import machine, median_time, print_table
+
+from model import BalloonModel, Scenario
+
+HOUSEHOLDS = [25_000, 100_000, 250_000, 1_000_000]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    seconds = {}
+    for n in HOUSEHOLDS:
+        scenario = Scenario(households={"scale": n / 250_000})
+        seconds[n], _ = median_time(lambda s=scenario: BalloonModel(s).run(), args.repeats)
+        print(f"{n:>9,} households: {seconds[n]:.2f} s")
+    rows = [(f"{n:,} households, s", f"{seconds[n]:.2f}", "", "") for n in HOUSEHOLDS]
+    for small, large in ((25_000, 250_000), (100_000, 1_000_000)):
+        ratio = seconds[large] / seconds[small]
+        rows.append((f"time({large:,}) / time({small:,})", f"{ratio:.1f}x", "<= 11x",
+                     "yes" if ratio <= 11 else "no"))  # fmt: skip
+    print_table("Scaling with households", rows)
+
+
+if __name__ == "__main__":
+    main()
