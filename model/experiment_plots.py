@@ -157,7 +157,9 @@ def plot_indices(indices: pd.DataFrame, method: str, path: str | Path, title: st
         )
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
-    note = "bars: 95% confidence intervals" if method == "sobol" else "error bars: 95% CI of mu*"
+    note = (
+        "error bars: 95% confidence intervals" if method == "sobol" else "error bars: 95% CI of mu*"
+    )
     fig.suptitle(f"{title}\n({note})", fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
