@@ -63,6 +63,7 @@ def say(args: argparse.Namespace, message: str) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario's replications and write its results folder."""
+    from model.experiment_cli import executor_from_args
     from model.results import ResultsExistError, write_results
     from model.runner import run_replications
 
@@ -80,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}")  # fmt: skip
     results = run_replications(
         scenario,
-        executor="inline" if args.workers == 1 else "process",
+        executor=executor_from_args(args),
         workers=args.workers,
         progress=not args.quiet,
     )
@@ -160,6 +161,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers) -> None:
     """Register run, validate, list, show and schema."""
+    from model.experiment_cli import add_executor_options
+
     run = subparsers.add_parser(
         "run",
         help="run a scenario and write results/<scenario>/<run-id>/",
@@ -172,6 +175,7 @@ def add_parser(subparsers) -> None:
     run.add_argument("--results-root", default="results", help="results root (default: results)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    add_executor_options(run, workers=False)  # --executor, --scheduler
     run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
     run.set_defaults(handler=cmd_run)
 
