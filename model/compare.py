@@ -158,9 +158,7 @@ def default_window(policy: Scenario, counterfactual: Scenario) -> tuple[Window, 
     extra instruments (interdiction) uses those; one without any (it changes parameters or events)
     uses the whole run.
     """
-    months = metrics.pressure_months(policy, counterfactual, metrics.REMOVAL_INSTRUMENTS)
-    if months.empty:
-        months = metrics.pressure_months(policy, counterfactual)
+    months = metrics.policy_pressure(policy, counterfactual)
     if months.empty:
         window = Window(pd.Timestamp(policy.start), pd.Timestamp(policy.end))
         return window, window.end

@@ -528,6 +528,16 @@ def pressure_months(policy, counterfactual=None, instruments=None) -> pd.Datetim
     return dates[differs]
 
 
+def policy_pressure(policy, counterfactual=None) -> pd.DatetimeIndex:
+    """Months of extra removal pressure (eradication, substitution), else of any extra pressure.
+
+    Removal instruments are what remove coca from a target; a scenario that only adds other
+    instruments (interdiction) is measured over the months those differ.
+    """
+    months = pressure_months(policy, counterfactual, REMOVAL_INSTRUMENTS)
+    return months if not months.empty else pressure_months(policy, counterfactual)
+
+
 def pressure_spans(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Contiguous runs of months as (first month, last month) pairs."""
     spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []

@@ -81,7 +81,8 @@ def _years(ax, dates, ticks: int = 6) -> None:
     """Label a date axis with whole years, at most about ``ticks`` of them."""
     dates = pd.DatetimeIndex(dates)
     span = max(dates.max().year - dates.min().year, 1)
-    ax.xaxis.set_major_locator(YearLocator(base=max(1, math.ceil(span / ticks))))
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if s * ticks >= span), 100)
+    ax.xaxis.set_major_locator(YearLocator(base=step))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.margins(x=0)
 
@@ -114,8 +115,8 @@ def _suptitle(fig: Figure, text: str) -> None:
 def _pressure_handle(edges: bool = False) -> Patch:
     if edges:
         return Patch(facecolor=PRESSURE_COLOUR, edgecolor="black", ls="--",
-                     label="policy pressure (between\ndashed lines)")  # fmt: skip
-    return Patch(color=PRESSURE_COLOUR, label="policy pressure (extra\nschedules active)")
+                     label="policy pressure window\n(between dashed lines)")  # fmt: skip
+    return Patch(color=PRESSURE_COLOUR, label="policy pressure window")
 
 
 # --------------------------------------------------------------------------- (a)
@@ -623,12 +624,12 @@ def save_figure(fig: Figure, folder: str | Path, stem: str, dpi: int = 100) -> l
 
 def comparison_figures(comparison, folder: str | Path) -> list[Path]:
     """Every figure of a :class:`model.compare.Comparison`, saved into ``folder``."""
-    from model.metrics import pressure_months, pressure_spans
+    from model.metrics import policy_pressure, pressure_spans
 
     base = comparison.counterfactual
     name = base.scenario.name
     spans = {
-        k: pressure_spans(pressure_months(r.scenario, base.scenario))
+        k: pressure_spans(policy_pressure(r.scenario, base.scenario))
         for k, r in comparison.policies.items()
     }
     paths = save_figure(effect_intervals(comparison.summary), folder, "displacement")
@@ -669,10 +670,10 @@ def comparison_figures(comparison, folder: str | Path) -> list[Path]:
 
 def results_figures(results, folder: str | Path) -> list[Path]:
     """The figures of one run (no counterfactual), saved into ``folder``."""
-    from model.metrics import pressure_months, pressure_spans
+    from model.metrics import policy_pressure, pressure_spans
 
     scenario = results.scenario
-    spans = pressure_spans(pressure_months(scenario))
+    spans = pressure_spans(policy_pressure(scenario))
     coordinates = region_coordinates(scenario)
     labels = dict(zip(coordinates.region, coordinates.label, strict=True))
     dates = results.regions.date

@@ -1,0 +1,147 @@
+"""The comparison experiment end to end on small scenarios, and the compare and plot commands."""
+
+import json
+
+import pandas as pd
+import pytest
+from conftest import eradication, small_scenario
+
+from model.cli import main
+from model.compare import ComparisonError, compare, load_comparison, write_comparison
+from model.loading import to_yaml
+from model.metrics import Target, Window
+from model.results import write_results
+from model.runner import run_replications
+
+PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
+BASE = small_scenario(name="baseline", seed=7)
+
+
+@pytest.fixture(scope="module")
+def paired():
+    return compare([PUSH], BASE, replications=2, executor="inline")
+
+
+def test_policy_runs_on_the_counterfactual_seeds(paired):
+    run = paired.policies["push"]
+    assert run.seeds == paired.counterfactual.seeds
+    assert run.scenario.seed == 7  # taken from the counterfactual, not the policy's own 12345
+    assert len(run.seeds) == 2
+
+
+def test_metrics_have_one_row_per_metric_with_intervals(paired):
+    summary = paired.summary.set_index("metric")
+    assert set(summary.target) == {"colombia"}  # the country that lost coca
+    assert (summary.window_start.iloc[0], summary.window_end.iloc[0]) == ("1997-01", "2001-11")
+    ratio = summary.loc["displacement_ratio"]
+    assert ratio.low <= ratio["median"] <= ratio.high
+    assert ratio.n == 2
+    assert summary.loc["removed_ha", "median"] > 1000
+    assert summary.loc["supply_change_t", "median"] < 0
+    assert len(paired.per_replication) == 2
+
+
+def test_same_scenario_against_itself_shows_no_effect():
+    same = compare([BASE.model_copy(update={"name": "again"})], BASE, replications=1,
+                   executor="inline", targets=[Target("colombia")])  # fmt: skip
+    summary = same.summary.set_index("metric")
+    assert summary.loc["net_reduction_ha", "median"] == 0
+    assert summary.loc["removed_ha", "median"] == 0
+    assert summary.loc["displacement_ratio", "n"] == 0  # nothing removed: undefined
+
+
+def test_several_scenarios_give_one_table_with_explicit_targets_and_window():
+    peru = small_scenario(name="push_peru", policies=[eradication("peru", 30_000)])
+    result = compare(
+        [PUSH, peru], BASE, replications=1, executor="inline",
+        targets=[Target("colombia"), Target("peru")], window=Window.parse("1997-01:2002-12"),
+    )  # fmt: skip
+    table = result.summary
+    assert set(table.scenario) == {"push", "push_peru"}
+    assert set(table.target) == {"colombia", "peru"}
+    assert set(table.window_end) == {"2002-12"}
+    assert len(table) == 2 * 2 * table.metric.nunique()
+
+
+def test_existing_results_set_the_seeds_and_other_seeds_are_refused():
+    other = run_replications(PUSH.model_copy(update={"seed": 99}), 1, executor="inline")
+    # The counterfactual scenario is run on the existing policy result's seeds...
+    paired = compare([other], BASE, executor="inline")
+    assert paired.counterfactual.seeds == other.seeds
+    # ...but two results on different seeds cannot be paired.
+    base = run_replications(BASE, 1, executor="inline")
+    with pytest.raises(ComparisonError, match="different seeds"):
+        compare([other], base, executor="inline")
+
+
+def test_written_folder_reloads_and_holds_csv_json_markdown_figures(paired, tmp_path):
+    out = write_comparison(paired, tmp_path / "cmp", figures=False)
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert {"scenario", "target", "metric", "median", "low", "high", "n", "unit"} <= set(metrics)
+    data = json.loads((out / "metrics.json").read_text())
+    ratio = data["scenarios"]["push"]["colombia"]["metrics"]["displacement_ratio"]
+    assert ratio["median"] == pytest.approx(
+        metrics.set_index("metric").loc["displacement_ratio", "median"]
+    )
+    assert data["seeds"] == paired.counterfactual.seeds
+    assert "| displacement_ratio |" in (out / "summary.md").read_text()
+    again = load_comparison(out)
+    pd.testing.assert_frame_equal(
+        again.policies["push"].regions, paired.policies["push"].regions, check_dtype=False
+    )
+    with pytest.raises(ComparisonError, match="already exists"):
+        write_comparison(paired, out)
+
+
+def test_compare_and_plot_commands(tmp_path, capsys):
+    policy, base = tmp_path / "push.yaml", tmp_path / "baseline.yaml"
+    policy.write_text(to_yaml(PUSH))
+    base.write_text(to_yaml(BASE))
+    out = tmp_path / "cmp"
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                 "--workers", "1", "--out", str(out), "--quiet"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "displacement_ratio [ratio]" in printed and "push -> colombia" in printed
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert {"displacement.png", "displacement.svg", "policy_vs_counterfactual.png",
+            "map_push.png", "regions_change_push.svg"} <= figures  # fmt: skip
+    # A run folder made by balloon run, compared as it is and plotted.
+    run_folder = write_results(run_replications(BASE, 1, executor="inline"), out=tmp_path / "run")
+    assert main(["plot", str(run_folder)]) == 0
+    assert (run_folder / "figures" / "hectares.png").is_file()
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--window", "2001-01"], "START:END"),
+        (["--target", "atlantis"], "atlantis"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, extra, message):
+    policy, base = tmp_path / "push.yaml", tmp_path / "baseline.yaml"
+    policy.write_text(to_yaml(PUSH))
+    base.write_text(to_yaml(BASE))
+    with pytest.raises(SystemExit) if extra[0] == "--window" else _no_exit():
+        code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                     "--workers", "1", "--no-figures", "--quiet", "--out", str(tmp_path / "o"),
+                     *extra])  # fmt: skip
+        assert code == 2
+    error = capsys.readouterr().err
+    assert message in error
+    assert "Traceback" not in error
+
+
+def test_plot_refuses_a_folder_that_is_not_a_result(tmp_path, capsys):
+    assert main(["plot", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "not a run folder" in error and len(error.strip().splitlines()) == 1
+
+
+class _no_exit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -1,0 +1,165 @@
+"""Figures inspected as matplotlib objects: titles, axis labels, series and colours per country."""
+
+import numpy as np
+import pytest
+from conftest import eradication, small_scenario
+from matplotlib.colors import to_hex
+
+from model import plots
+from model.compare import compare
+from model.metrics import policy_pressure, pressure_spans
+
+PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare([PUSH], small_scenario(name="baseline"), replications=2, executor="inline")
+
+
+def legend_texts(fig):
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def test_every_country_has_one_distinct_colour():
+    colours = [plots.country_colour(c) for c in ("peru", "colombia", "bolivia", "ecuador")]
+    assert len(set(colours)) == 4
+    assert plots.country_colour("atlantis") == plots.country_colour("atlantis")
+
+
+def test_stacked_hectares_have_one_layer_per_country_in_its_colour(comparison):
+    run = comparison.policies["push"]
+    spans = pressure_spans(policy_pressure(run.scenario))
+    fig = plots.hectares_by_country(run.countries, spans)
+    ax = fig.axes[0]
+    layers = ax.collections
+    stacked = [c for c in layers if c.get_label() in ("Peru", "Colombia", "Bolivia")]
+    assert [c.get_label() for c in stacked] == ["Peru", "Colombia", "Bolivia"]
+    for layer, country in zip(stacked, ("peru", "colombia", "bolivia"), strict=True):
+        assert to_hex(layer.get_facecolor()[0]) == plots.COUNTRY_COLOURS[country].lower()
+    assert ax.get_title() == "Coca cultivation by country"
+    assert "hectares" in ax.get_ylabel()
+    assert any("policy pressure" in t for t in legend_texts(fig))
+    # The top of the stack is the total coca area.
+    top = stacked[-1].get_paths()[0].vertices[:, 1].max()
+    total = run.countries.groupby(["date", "replication"]).hectares.sum().max()
+    assert top == pytest.approx(total, rel=0.05)
+
+
+def test_policy_against_counterfactual_has_a_panel_per_country_and_both_lines(comparison):
+    fig = plots.policy_vs_counterfactual(
+        {k: r.countries for k, r in comparison.policies.items()},
+        comparison.counterfactual.countries,
+        counterfactual_name="baseline",
+    )
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["Peru", "Colombia", "Bolivia"]
+    for ax, country in zip(axes, ("peru", "colombia", "bolivia"), strict=True):
+        colours = [to_hex(line.get_color()) for line in ax.get_lines()]
+        assert plots.COUNTRY_COLOURS[country].lower() in colours
+        assert any(line.get_linestyle() == "--" for line in ax.get_lines())  # counterfactual
+        assert len(ax.collections) == 2  # two 90% bands
+    assert "hectares" in axes[0].get_ylabel()
+    assert "baseline" in legend_texts(fig)
+    # Colombia's policy line ends below the counterfactual's.
+    colombia = axes[1].get_lines()
+    assert colombia[1].get_ydata()[-1] < colombia[0].get_ydata()[-1]
+
+
+def test_heatmap_of_change_is_centred_on_zero_with_labelled_regions(comparison):
+    run, base = comparison.policies["push"], comparison.counterfactual
+    fig = plots.region_heatmap(run.regions, base.regions)
+    ax = fig.axes[0]
+    image = ax.get_images()[0]
+    values = image.get_array()
+    assert values.shape == (16, 10)  # regions x years
+    assert image.norm.vcenter == 0
+    assert -image.norm.vmin == image.norm.vmax
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 16 and "putumayo caqueta" in labels
+    tick_colours = {to_hex(t.get_color()) for t in ax.get_yticklabels()}
+    assert tick_colours == {
+        c.lower() for c in (plots.COUNTRY_COLOURS[k] for k in ("peru", "colombia", "bolivia"))
+    }
+    assert "counterfactual" in fig.axes[1].get_ylabel()
+
+
+def test_effect_intervals_show_ratios_and_net_reduction_per_scenario(comparison):
+    fig = plots.effect_intervals(comparison.summary)
+    left, right = fig.axes[:2]
+    assert left.get_title() == "Displacement (balloon) ratio"
+    assert right.get_title() == "Net reduction"
+    assert "ratio" in left.get_xlabel() and "hectares" in right.get_xlabel()
+    assert [t.get_text().split("\n")[0] for t in left.get_yticklabels()] == ["push"]
+    assert len(left.containers) == 3 and len(right.containers) == 1  # errorbars
+    median = comparison.summary.set_index("metric").loc["displacement_ratio", "median"]
+    x = left.containers[0].lines[0].get_xdata()[0]
+    assert x == pytest.approx(median)
+
+
+def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
+    run, base = comparison.policies["push"], comparison.counterfactual
+    fig = plots.prices(run.countries, run.system, base.system)
+    top, bottom = fig.axes[:2]
+    assert "US$ per kg cocaine" in top.get_ylabel()
+    assert "US$ per kg dry coca leaf" in bottom.get_ylabel()
+    assert len(bottom.get_lines()) == 3
+    assert len(top.get_lines()) == 2
+    assert "farm gate, Colombia" in legend_texts(fig)
+
+
+def test_trafficker_sourcing_shares_add_to_one(comparison):
+    run = comparison.policies["push"]
+    fig = plots.trafficker_sourcing(run.traffickers)
+    names = run.traffickers.trafficker.unique()
+    assert len(fig.axes) == len(names)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith(names[0].replace("_", " "))
+    assert ax.get_ylim() == (0, 1)
+    top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()
+    assert top == pytest.approx(1.0)
+
+
+def test_shift_map_draws_two_circles_per_region_and_an_arrow_per_moving_country(comparison):
+    run = comparison.policies["push"]
+    coordinates = plots.region_coordinates(run.scenario)
+    fig = plots.shift_map(run.regions, coordinates, ("1997-01", "2001-11"))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "longitude, degrees" and ax.get_ylabel() == "latitude, degrees"
+    circles = ax.collections
+    assert len(circles) == 2 * 3  # an outline and a disc per country
+    assert sum(len(c.get_offsets()) for c in circles) == 2 * 16
+    outlines = circles[0::2]
+    assert {to_hex(c.get_edgecolor()[0]) for c in outlines} == {
+        plots.COUNTRY_COLOURS[k].lower() for k in ("peru", "colombia", "bolivia")
+    }
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("Putumayo-Caqueta") for t in texts)
+    with pytest.raises(ValueError, match="1980-01"):
+        plots.shift_map(run.regions, coordinates, ("1980-01", "2001-11"))
+
+
+def test_summary_markdown_has_a_table_per_scenario(comparison):
+    text = plots.summary_markdown(comparison.summary)
+    assert "## push against baseline, target colombia" in text
+    assert "| displacement_ratio |" in text
+    assert text.count("| metric | median |") == 1
+
+
+def test_figures_are_saved_as_png_and_svg(tmp_path):
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.add_subplot().plot([0, 1])
+    paths = plots.save_figure(fig, tmp_path, "line")
+    assert [p.name for p in paths] == ["line.png", "line.svg"]
+    assert paths[0].read_bytes()[:4] == b"\x89PNG"
+    assert "<svg" in paths[1].read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["line.png", "line.svg"]
+
+
+def test_format_number():
+    assert plots.format_number(12345.6) == "12,346"
+    assert plots.format_number(1.234) == "1.23"
+    assert plots.format_number(0.1234) == "0.123"
+    assert plots.format_number(np.nan) == "n/a"
