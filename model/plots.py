@@ -327,6 +327,8 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
         m = by.loc[(scenario, target, "net_reduction_ha")]
         right.errorbar(m["median"], row, xerr=[[m["median"] - m["low"]], [m["high"] - m["median"]]],
                        fmt="o", color=colour, ms=9, capsize=3)  # fmt: skip
+    low, high = left.get_xlim()
+    left.set_xlim(min(low, -0.1), max(high, 1.3))  # keep both reference lines inside
     for x, text in ((0, "no displacement"), (1, "full displacement")):
         left.axvline(x, color="black", lw=0.8, ls=":")
         left.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
@@ -614,6 +616,7 @@ def save_figure(fig: Figure, folder: str | Path, stem: str, dpi: int = 100) -> l
         os.close(handle)
         try:
             fig.savefig(temporary, format=suffix, dpi=dpi)
+            os.chmod(temporary, 0o644)  # mkstemp makes files private; figures are for sharing
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
