@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import machine, median_time, print_table
+from common import cpu_median, machine, median_time, print_table
 
 from model import BalloonModel, Scenario
 
@@ -23,7 +23,7 @@ def main() -> None:
     for n in HOUSEHOLDS:
         scenario = Scenario(households={"scale": n / 250_000})
         seconds[n], _ = median_time(lambda s=scenario: BalloonModel(s).run(), args.repeats)
-        print(f"{n:>9,} households: {seconds[n]:.2f} s")
+        print(f"{n:>9,} households: {seconds[n]:.2f} s wall, {cpu_median():.2f} s CPU")
     rows = [(f"{n:,} households, s", f"{seconds[n]:.2f}", "", "") for n in HOUSEHOLDS]
     for small, large in ((25_000, 250_000), (100_000, 1_000_000)):
         ratio = seconds[large] / seconds[small]

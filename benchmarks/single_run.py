@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import machine, median_time, print_table
+from common import cpu_median, machine, median_time, print_table
 
 from model import BalloonModel, Scenario
 
@@ -20,6 +20,7 @@ def main() -> None:
     BalloonModel(scenario).run()  # warm up caches and lazy imports
     build, _ = median_time(lambda: BalloonModel(scenario), args.repeats)
     run, times = median_time(lambda: BalloonModel(scenario).run(), args.repeats)
+    run_cpu = cpu_median()
     tables, _ = median_time(lambda: BalloonModel(scenario).run().countries, 3)
     model = BalloonModel(scenario)
     print(f"machine: {machine()}")
@@ -33,6 +34,7 @@ def main() -> None:
         [
             ("build the model, s", f"{build:.3f}", "", ""),
             ("build and run, s (median)", f"{run:.3f}", "<= 0.25", "yes" if run <= 0.25 else "no"),
+            ("build and run, process CPU s (median)", f"{run_cpu:.3f}", "", ""),
             ("build, run and make the country table, s", f"{tables:.3f}", "", ""),
         ],
     )

@@ -72,6 +72,9 @@ class ForeignSponsor(Agent):
         p = self.model.params.sponsor
         countries = self.model.world.countries
         budget = self.budget_usd_yr[t]
+        if budget == 0:
+            self.aid_usd_yr = np.zeros(len(countries))
+            return self.aid_usd_yr
         if p.rule == "follow_production":
             lagged = production_history[max(t - p.lag_months, 0)]
             shares = lagged if lagged.sum() > 0 else np.ones(len(countries))

@@ -155,8 +155,8 @@ class BalloonModel(Model):
         tax = np.zeros(self.world.n_regions)
         for group in self.armed_groups:
             stronger = group.regions & (group.strength > strength)
-            strength = np.where(stronger, group.strength, strength)
-            tax = np.where(stronger, group.tax_rate * group.strength_gate(), tax)
+            strength[stronger] = group.strength
+            tax[stronger] = group.tax_rate * group.strength_gate()
         return self.params.armed_groups.protection * strength, strength, tax
 
     def buyers(self) -> np.ndarray:
