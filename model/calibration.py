@@ -29,7 +29,8 @@ from model.observed import cultivation
 from model.runner import make_executor, replication_seeds
 from model.scenario import Scenario
 
-COUNTRY_COLOURS = {"colombia": "#d4a017", "peru": "#c0392b", "bolivia": "#27ae60"}
+# The project palette (Okabe-Ito, as in model.plots): one colour per country in every figure.
+COUNTRY_COLOURS = {"peru": "#D55E00", "colombia": "#0072B2", "bolivia": "#009E73"}
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -383,8 +384,8 @@ def plot_fit(
     n = countries["replication"].nunique()
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     ax.axvspan(window[1] + 0.5, december["year"].max() + 0.5, color="0.93", zorder=0)
-    ax.text(window[1] + 1, 0.97, "forecast (not fitted)", transform=ax.get_xaxis_transform(),
-            va="top", fontsize=9, color="0.35")  # fmt: skip
+    ax.text(window[1] + 1, 0.02, "forecast (not fitted)", transform=ax.get_xaxis_transform(),
+            va="bottom", fontsize=9, color="0.35")  # fmt: skip
     for country in ("peru", "colombia", "bolivia"):
         colour = COUNTRY_COLOURS[country]
         years = mean[country].index
