@@ -52,7 +52,12 @@ def test_shipped_scenario_runs(file):
 def test_scenarios_that_extend_baseline_share_its_window_and_seed():
     """Extending scenarios are compared with baseline, so they must run on the same months and seeds."""
     baseline = load_scenario("baseline")
-    extending = [f for f in SHIPPED if "\nextends:" in f.read_text()]
+    # the calibrated history extends the history scenario, not baseline, and is not compared with it
+    extending = [
+        f
+        for f in SHIPPED
+        if "\nextends:" in f.read_text() and not f.stem.startswith("andes_history")
+    ]
     assert len(extending) >= 8
     for file in extending:
         scenario = load_scenario(file)
