@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "model.experiment_cli",
     "model.calibrate_cli",
     "model.compare_cli",
+    "model.dashboard_cli",
 ]
 
 
