@@ -8,6 +8,10 @@ to any sum. A household that migrates moves to a free slot in its new region's b
 block runs out of room the layout is rebuilt with more room (rarely). Areas are simulated
 hectares; multiply by ``weight`` for real hectares.
 
+The monthly rules write their intermediate columns into work buffers allocated with the layout
+and reused every month (``out=`` arguments): at full scale a fresh temporary column costs more in
+page faults than the arithmetic on it. Per-region sums of coca are cached between changes.
+
 Households start in equilibrium with the initial prices: a per-region barrier ``theta`` (the
 unobserved costs of growing coca there: distance to markets, soils, social norms) is fitted so that
 the households' target areas add up to the region's initial coca. Migration and entry respond to
@@ -57,12 +61,15 @@ def _draws(u: Uniforms, lo: int, hi: int) -> np.ndarray:
     return u(lo, hi) if callable(u) else u[lo:hi]
 
 
-def _below(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
-    """``u < probability`` for float uniforms or uint32 draws (uniform on 0..2**32-1)."""
+def _thresholds(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """Per-region cut-offs such that ``u < cut-off`` happens with ``probability``.
+
+    For uint32 draws (uniform on 0..2**32-1) the cut-off is converted once per region, not once
+    per household.
+    """
     if u.dtype == np.uint32:
-        threshold = np.minimum(probability * UINT32_SCALE, UINT32_SCALE - 1).astype(np.uint32)
-        return u < threshold
-    return u < probability
+        return np.minimum(probability * UINT32_SCALE, UINT32_SCALE - 1).astype(np.uint32)
+    return probability
 
 
 @dataclass
@@ -128,6 +135,8 @@ class Households:
         self.land_r = self._sum(self.land)
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
+        self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
+        self._offset = np.zeros(self.capacity)  # per slot: profit_sensitivity * (1 + theta)
 
         self._ad_gain = 0.0
         self._migration_cost = None
@@ -139,7 +148,13 @@ class Households:
     def _set_layout(self, lengths: np.ndarray) -> None:
         self.lengths = lengths.astype(np.int64)
         self.start = np.concatenate([[0], np.cumsum(self.lengths)])
+        self._block_starts = self.start[:-1].copy()
         self.capacity = int(self.start[-1])
+        # Work buffers, one column each, reused by the monthly rules.
+        self._work = np.empty(self.capacity)
+        self._work2 = np.empty(self.capacity)
+        self._mask = np.empty(self.capacity, bool)
+        self._mask2 = np.empty(self.capacity, bool)
 
     def _occupied_slots(self) -> np.ndarray:
         """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
@@ -169,6 +184,8 @@ class Households:
         self.fill = self.start[:-1] + self.count
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
+        self._offset = self._per_slot(self.params.profit_sensitivity * (1.0 + self.theta))
+        self._area_r = None
         return moved
 
     def _make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
@@ -194,7 +211,7 @@ class Households:
 
     def _sum(self, values: np.ndarray) -> np.ndarray:
         """Per-region sums of a per-slot column (length ``n_regions``)."""
-        return np.add.reduceat(values, self.start[:-1])
+        return np.add.reduceat(values, self._block_starts)
 
     def _span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
         """First and past-last active block, and the slots they cover."""
@@ -219,7 +236,7 @@ class Households:
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""
-        total = self._sum(self.risk * self.occupied)
+        total = self._sum(np.multiply(self.risk, self.occupied, out=self._work))
         return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
 
     def coca(self) -> np.ndarray:
@@ -228,7 +245,10 @@ class Households:
 
     def area_by_region(self) -> tuple[np.ndarray, np.ndarray]:
         """Real hectares of mature and of immature coca per region."""
-        return self._sum(self.mature) * self.weight, self._sum(self.immature) * self.weight
+        if self._area_r is None:
+            self._area_r = (self._sum(self.mature), self._sum(self.immature))
+        mature, immature = self._area_r
+        return mature * self.weight, immature * self.weight
 
     def region_hectares(self) -> np.ndarray:
         """Real hectares of coca per region (length ``n_regions``)."""
@@ -263,13 +283,13 @@ class Households:
         k = self.params.profit_sensitivity
         R = self.n_regions
         net, licit = net_revenue_ha[:R], licit_r[:R]
-        x = self._per_slot(k * net / licit) * self.risk
+        x = np.multiply(self._per_slot(k * net / licit), self.risk, out=self._work)
         np.subtract(
             self._per_slot(k * (net - self.params.production_cost_usd_ha) / licit), x, out=x
         )
         x *= self.inv_licit
-        x -= self._per_slot(k * (1.0 + self.theta[:R]))
-        s = np.abs(x)
+        x -= self._offset
+        s = np.abs(x, out=self._work2)
         s += 1.0
         np.divide(x, s, out=x)
         x += 1.0
@@ -293,21 +313,34 @@ class Households:
         lo, hi = np.full(R, -30.0), np.full(R, 30.0)
         k = self.params.profit_sensitivity
         cap = self.params.max_coca_share * self.land
+        x, s = self._work, self._work2
         for _ in range(60):  # bisection on every region at once
             mid = (lo + hi) / 2
-            total = self._sum(cap * _sigmoid(k * (advantage - self._per_slot(mid))))
+            # cap * _sigmoid(k * (advantage - mid)), in place
+            np.subtract(advantage, self._per_slot(mid), out=x)
+            x *= k
+            np.abs(x, out=s)
+            s += 1.0
+            x *= 0.5
+            x /= s
+            x += 0.5
+            x *= cap
+            total = self._sum(x)
             too_much = total > goal
             lo = np.where(too_much, mid, lo)
             hi = np.where(too_much, hi, mid)
         self.theta = np.append((lo + hi) / 2, 0.0)
+        self._offset = self._per_slot(k * (1.0 + self.theta))
         # All coca starts mature: in these rules a field planted at equilibrium is never renewed.
         self.mature[:] = self.target_area(advantage)
         self.immature[:] = 0.0
+        self._area_r = None
         self.reference_attractiveness = self.region_attractiveness(net_revenue_ha, licit_r)
 
     def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
         """Coca advantage of a typical household in each region, net of the region's barrier."""
-        risk = np.append(self._sum(self.risk * self.land) / np.maximum(self.land_r, 1e-12), 0.0)
+        at_risk = self._sum(np.multiply(self.risk, self.land, out=self._work))
+        risk = np.append(at_risk / np.maximum(self.land_r, 1e-12), 0.0)
         revenue = net_revenue_ha * (1.0 - risk)
         return (revenue - self.params.production_cost_usd_ha - licit_r) / licit_r - self.theta
 
@@ -315,7 +348,7 @@ class Households:
 
     def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
         """Leaf harvested this month per region, real kg (length ``n_regions``)."""
-        return self._sum(self.mature) * self.weight * yield_kg_ha_r / 12.0
+        return self.area_by_region()[0] * yield_kg_ha_r / 12.0
 
     def eradication_span(self, planned_ha: np.ndarray) -> tuple[int, int]:
         """Slots that this month's plan (any method, per region) can reach."""
@@ -387,20 +420,26 @@ class Households:
         if lo == hi:
             return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
         lengths = self.lengths[b0:b1]
+        n = hi - lo
         draws = _draws(u, lo, hi)
-        hit_a = _below(draws, np.repeat(edge_a[b0:b1], lengths))
-        below_m = _below(draws, np.repeat(edge_m[b0:b1], lengths))
-        hit_v = _below(draws, np.repeat(edge_v[b0:b1], lengths))
+        # Per slot: aerial if u < edge_a, manual if edge_a <= u < edge_m, voluntary if
+        # edge_m <= u < edge_v; each method kills its share of the eligible coca.
+        hit_a = np.less(draws, np.repeat(_thresholds(draws, edge_a)[b0:b1], lengths),
+                        out=self._mask[:n])  # fmt: skip
+        below_m = np.less(draws, np.repeat(_thresholds(draws, edge_m)[b0:b1], lengths),
+                          out=self._hit[lo:hi])  # fmt: skip
+        hit_v = np.less(draws, np.repeat(_thresholds(draws, edge_v)[b0:b1], lengths),
+                        out=self._mask2[:n])  # fmt: skip
         hit_m = below_m ^ hit_a
         hit_v ^= below_m
         share = eligible_share[b0:b1]
-        kill = hit_a * kill_aerial
+        kill = np.multiply(hit_a, kill_aerial, out=self._work[:n])
         kill += hit_m * kill_manual
         kill += hit_v
         kill *= np.repeat(share, lengths)
         mature, immature = self.mature[lo:hi], self.immature[lo:hi]
-        removed_mature = mature * kill
-        removed = immature * kill
+        removed_mature = np.multiply(mature, kill, out=self._work2[:n])
+        removed = np.multiply(immature, kill, out=kill)
         removed += removed_mature
         mature -= removed_mature
         immature -= removed - removed_mature
@@ -410,7 +449,7 @@ class Households:
             self.inv_licit[lo:hi][hit_v] = 1.0 / (
                 self.licit_factor[lo:hi][hit_v] * (1.0 + self._ad_gain)
             )
-        self._hit[lo:hi] = below_m
+        self._area_r = None
         starts = self.start[b0:b1] - lo
 
         def by_region(values):
@@ -418,11 +457,12 @@ class Households:
             out[b0:b1] = np.add.reduceat(values, starts) * w
             return out
 
+        lost_income_usd = by_region(removed_mature) * revenue_ha
         return EradicationOutcome(
-            aerial_ha=by_region(removed * hit_a),
-            manual_ha=by_region(removed * hit_m),
-            voluntary_ha=by_region(removed * hit_v),
-            lost_income_usd=by_region(removed_mature) * revenue_ha,
+            aerial_ha=by_region(np.multiply(removed, hit_a, out=removed_mature)),
+            manual_ha=by_region(np.multiply(removed, hit_m, out=removed_mature)),
+            voluntary_ha=by_region(np.multiply(removed, hit_v, out=removed_mature)),
+            lost_income_usd=lost_income_usd,
             hit=self._hit,
             span=(lo, hi),
         )
@@ -441,7 +481,7 @@ class Households:
         p = self.params
         lr = p.risk_learning_region
         self.risk *= 1.0 - lr
-        if np.any(eradicated_share_r > 0):
+        if eradicated_share_r.max(initial=0.0) > 0:
             yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r, 1.0)) ** 12
             self.risk += self._per_slot(lr * yearly)
         lo, hi = (0, self.capacity) if span is None else span
@@ -466,12 +506,12 @@ class Households:
 
         """
         p = self.params
-        gap = self._target(net_revenue_ha, licit_r)
-        gap -= self.mature
-        gap -= self.immature
-        grow = np.maximum(gap, 0.0)
-        abandon = grow - gap  # max(-gap, 0)
-        plant = np.multiply(grow, p.planting_rate, out=grow)
+        mature, immature = self.mature, self.immature
+        gap = self._target(net_revenue_ha, licit_r)  # in self._work
+        gap -= mature
+        gap -= immature
+        plant = np.maximum(gap, 0.0, out=self._work2)
+        plant *= p.planting_rate
         planted = self._sum(plant) * self.weight
         room = np.minimum(
             np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 1.0
@@ -479,16 +519,20 @@ class Households:
         if np.any(room < 1.0):
             plant *= self._per_slot(room)
             planted *= room
-        abandon *= p.abandon_rate
-        from_mature = np.minimum(abandon, self.mature)
-        self.mature -= from_mature
-        abandon -= from_mature
-        self.immature -= abandon
-        np.maximum(self.immature, 0.0, out=self.immature)
-        matured = np.multiply(self.immature, 1.0 / p.maturity_months, out=abandon)
-        self.immature -= matured
-        self.immature += plant
-        self.mature += matured
+        # Abandon from mature coca first, the rest from immature: with d = mature - abandon,
+        # mature becomes max(d, 0) and immature loses max(-d, 0).
+        d = np.minimum(gap, 0.0, out=gap)
+        d *= -p.abandon_rate
+        np.subtract(mature, d, out=d)
+        np.maximum(d, 0.0, out=mature)
+        np.minimum(d, 0.0, out=d)
+        immature += d
+        np.maximum(immature, 0.0, out=immature)
+        matured = np.multiply(immature, 1.0 / p.maturity_months, out=d)
+        immature -= matured
+        immature += plant
+        mature += matured
+        self._area_r = None
         return planted
 
     def migration_pull(
@@ -540,9 +584,14 @@ class Households:
             return zeros, zeros
         lengths = self.lengths[b0:b1]
         draws = _draws(u, lo, hi)
-        movers = _below(draws, np.repeat(prob[b0:b1], lengths))
+        n = hi - lo
+        movers = np.less(draws, np.repeat(_thresholds(draws, prob)[b0:b1], lengths),
+                         out=self._mask[:n])  # fmt: skip
         boosted = prob * (1.0 + p.displaced_migration_boost)
-        movers |= hit[lo:hi] & _below(draws, np.repeat(boosted[b0:b1], lengths))
+        displaced = np.less(draws, np.repeat(_thresholds(draws, boosted)[b0:b1], lengths),
+                            out=self._mask2[:n])  # fmt: skip
+        displaced &= hit[lo:hi]
+        movers |= displaced
         movers &= self.occupied[lo:hi]
         slots = np.flatnonzero(movers) + lo
         if len(slots) == 0:
@@ -560,6 +609,7 @@ class Households:
             column[slots] = empty
         self.mature[new] = 0.0
         self.immature[new] = 0.0
+        self._area_r = None
         leaving = np.bincount(origin, minlength=R)
         self.count -= leaving
         moved_land = self.land[new]
@@ -613,5 +663,6 @@ class Households:
 
     def growing(self) -> np.ndarray:
         """Households (real) with any coca, per region."""
-        has = (self.mature + self.immature) > 1e-6
-        return np.add.reduceat(has, self.start[:-1], dtype=np.int64) * self.weight
+        coca = np.add(self.mature, self.immature, out=self._work)
+        has = np.greater(coca, 1e-6, out=self._mask)
+        return np.add.reduceat(has, self._block_starts, dtype=np.int64) * self.weight
