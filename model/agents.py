@@ -239,97 +239,40 @@ def _allocate(total: float, weight: np.ndarray, room: np.ndarray) -> np.ndarray:
     return plan
 
 
-class TraffickingOrganisation(Agent):
-    """A trafficking organisation: buys leaf where it operates, ships, learns risk, relocates."""
+def _row(name: str, doc: str) -> property:
+    """An attribute that is this organisation's row of the shared ``TraffickerArrays``."""
 
-    def __init__(self, model, name: str, present: np.ndarray, allowed: np.ndarray):
-        """Create an organisation buying in ``present`` regions, allowed to enter ``allowed`` ones."""
+    def get(self):
+        return getattr(self.arrays, name)[self.index]
+
+    def set(self, value):
+        getattr(self.arrays, name)[self.index] = value
+
+    return property(get, set, doc=doc)
+
+
+class TraffickingOrganisation(Agent):
+    """A trafficking organisation: buys leaf where it operates, ships, learns risk, relocates.
+
+    Its state is row ``index`` of the model's ``TraffickerArrays`` (``model/trafficking.py``),
+    whose rules act on every organisation at once; the attributes below are views of that row.
+    """
+
+    present = _row("present", "Regions where it buys.")
+    allowed = _row("allowed", "Regions it may enter.")
+    risk = _row("risk", "Perceived share of shipments seized, per source country.")
+    losing_months = _row("losing_months", "Consecutive months each region lost money.")
+    volume_t = _row("volume_t", "Cocaine shipped this month per source country, tonnes.")
+    seized_t = _row("seized_t", "Cocaine seized this month per source country, tonnes.")
+    barrier_usd = _row("barrier_usd", "Cost of entering each region, US$.")
+
+    def __init__(self, model, name: str, arrays, index: int):
+        """Create the organisation that owns row ``index`` of ``arrays``."""
         super().__init__(model)
         self.name = name
-        self.present = present.copy()
-        self.allowed = allowed
-        n_countries = model.world.n_countries
-        self.risk = np.zeros(n_countries)  # perceived share of shipments seized, per country
-        self.losing_months = np.zeros(model.world.n_regions, dtype=np.int64)
-        self.volume_t = np.zeros(n_countries)
-        self.seized_t = np.zeros(n_countries)
-        self.barrier_usd = np.zeros(model.world.n_regions)
+        self.arrays = arrays
+        self.index = index
 
     def bids(self, source_price: float) -> np.ndarray:
         """Value of a kg of leaf to this organisation in each region, US$/kg (before markdown)."""
-        p = self.model.params.traffickers
-        risk = self.risk[self.model.world.country_of]
-        value = source_price * (1.0 - risk) - p.processing_cost_usd_kg
-        return np.maximum(value, 0.0) / p.leaf_per_kg_cocaine
-
-    def ship(self, cocaine_t_r: np.ndarray, seizure_rate_c: np.ndarray, noise: np.ndarray) -> None:
-        """Ship what it bought; seizures hit each country's flow; learn risk from the losses.
-
-        Args:
-            cocaine_t_r: cocaine bought by this organisation per region this month, tonnes.
-            seizure_rate_c: each country's interdiction (share seized).
-            noise: one lognormal multiplier per country for this month's seizure luck.
-
-        """
-        world = self.model.world
-        lr = self.model.params.traffickers.learning_rate
-        self.volume_t = np.bincount(
-            world.country_of, weights=cocaine_t_r, minlength=world.n_countries
-        )
-        seized_share = np.minimum(seizure_rate_c * noise, 1.0)  # both factors are >= 0
-        self.seized_t = self.volume_t * seized_share
-        shipped = self.volume_t > 0
-        self.risk = np.where(shipped, self.risk + lr * (seized_share - self.risk), self.risk)
-
-    def relocate(
-        self,
-        margin_per_kg_r: np.ndarray,
-        volume_t_r: np.ndarray,
-        potential_t_r: np.ndarray,
-        competitors_r: np.ndarray,
-        u: float,
-    ) -> None:
-        """Leave regions that lose money for long; enter the best region whose margin pays entry.
-
-        Args:
-            margin_per_kg_r: what the organisation keeps per kg of cocaine in each region, US$.
-            volume_t_r: its purchases per region this month, tonnes of cocaine.
-            potential_t_r: leaf supply a newcomer could expect per region, tonnes of cocaine.
-            competitors_r: organisations already buying in each region.
-            u: a uniform draw: entry happens only with the scenario's entry probability.
-
-        """
-        p = self.model.params.traffickers
-        profit = volume_t_r * 1000.0 * margin_per_kg_r - p.operating_cost_usd_month
-        losing = self.present & (profit < 0)
-        self.losing_months = np.where(losing, self.losing_months + 1, 0)
-        leave = self.losing_months >= p.exit_after_months
-        self.present &= ~leave
-        self.losing_months[leave] = 0
-        if u >= p.entry_probability:
-            return
-        value = self.entry_value(margin_per_kg_r, potential_t_r, competitors_r)
-        value = np.where(self.allowed & ~self.present, value - self.barrier_usd, -np.inf)
-        best = int(np.argmax(value))
-        if value[best] > 0:
-            self.present[best] = True
-
-    def entry_value(self, margin_per_kg_r, potential_t_r, competitors_r) -> np.ndarray:
-        """What entering each region is worth over the payback horizon, US$."""
-        p = self.model.params.traffickers
-        share = potential_t_r / (competitors_r + 1.0)
-        expected = share * 1000.0 * margin_per_kg_r - p.operating_cost_usd_month
-        return expected * p.payback_months
-
-    def set_barriers(self, margin_per_kg_r, potential_t_r, competitors_r) -> None:
-        """Fix the cost of entering each region so that the starting market is an equilibrium.
-
-        Entering costs the scenario's entry cost (more in remote regions), or, where the
-        organisation stayed out although entering looked profitable at the start, what entering
-        was worth then (territory, alliances and violence kept it out). Entry therefore responds
-        to margins rising above their starting level.
-        """
-        p = self.model.params.traffickers
-        access_cost = p.entry_cost_usd * (1.5 - self.model.world.accessibility)
-        value = self.entry_value(margin_per_kg_r, potential_t_r, competitors_r)
-        self.barrier_usd = np.maximum(access_cost, 1.05 * value)
+        return self.arrays.bids(source_price)[self.index]

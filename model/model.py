@@ -14,6 +14,7 @@ from model.market import CocaineMarket
 from model.policies import PolicyPlan
 from model.recorder import Recorder
 from model.scenario import Scenario
+from model.trafficking import TraffickerArrays
 from model.world import World
 
 
@@ -61,6 +62,10 @@ class BalloonModel(Model):
         self.sponsor = ForeignSponsor(self, self.plan.aid_budget_usd_yr)
         self.traffickers = self._create_traffickers()
         self.armed_groups = self._create_armed_groups()
+        masks = [g.regions for g in self.armed_groups]
+        self._group_regions = np.array(masks, dtype=bool).reshape(len(masks), self.world.n_regions)
+        self._licit_r1 = np.append(self.world.licit_income_usd_ha, 1.0)
+        self._yield_r1 = np.zeros(self.world.n_regions + 1)  # yield net of tax, then 0
         self._events = self._index_events()
         self._price_shocks: list[tuple[np.ndarray, float, int]] = []
         self.recorder = Recorder(self)
@@ -70,15 +75,20 @@ class BalloonModel(Model):
 
     def _create_traffickers(self) -> list[TraffickingOrganisation]:
         world = self.world
-        orgs = []
-        for spec in self.params.traffickers.organisations:
-            present = np.array([name in spec.regions for name in world.names])
-            if spec.countries is None:
-                allowed = np.ones(world.n_regions, bool)
-            else:
-                allowed = np.array([world.countries[c] in spec.countries for c in world.country_of])
-            orgs.append(TraffickingOrganisation(self, spec.name, present, allowed))
-        return orgs
+        specs = self.params.traffickers.organisations
+        present = np.zeros((len(specs), world.n_regions), bool)
+        allowed = np.ones((len(specs), world.n_regions), bool)
+        for k, spec in enumerate(specs):
+            present[k] = [name in spec.regions for name in world.names]
+            if spec.countries is not None:
+                allowed[k] = [world.countries[c] in spec.countries for c in world.country_of]
+        self.trafficking = TraffickerArrays(
+            self.params.traffickers, world.country_of, world.n_countries, present, allowed
+        )
+        return [
+            TraffickingOrganisation(self, spec.name, self.trafficking, k)
+            for k, spec in enumerate(specs)
+        ]
 
     def _create_armed_groups(self) -> list[ArmedGroup]:
         groups = []
@@ -99,8 +109,7 @@ class BalloonModel(Model):
     def _start_in_equilibrium(self) -> None:
         for government in self.governments:
             government.set_capacity(0)
-            for org in self.traffickers:
-                org.risk[government.country] = government.interdiction
+            self.trafficking.risk[:, government.country] = government.interdiction
         price = self.farmgate_prices()
         self.expected_price = np.append(price, 0.0)
         hh = self.households
@@ -126,11 +135,9 @@ class BalloonModel(Model):
         by_country = np.bincount(self.world.country_of, weights=leaf_kg, minlength=len(seizure))
         share = by_country / by_country.sum() if by_country.sum() > 0 else by_country
         self.market.start_in_equilibrium(production, float(share @ seizure))
-        buyers = self.buyers()
         free = np.maximum(self.world.suitable_ha - hh.region_hectares(), 0.0)
         potential = self._potential_supply_t(hh.region_hectares(), free)
-        for org in self.traffickers:
-            org.set_barriers(self._margin_per_kg(org, buyers), potential, buyers - org.present)
+        self.trafficking.set_barriers(self.market.source_price, potential, self.world.accessibility)
 
     # ------------------------------------------------------------------ region-level quantities
 
@@ -140,41 +147,33 @@ class BalloonModel(Model):
         leaf_kg = (coca_ha + tp.frontier_uptake * free_ha) * self.world.yield_kg_ha / 12.0
         return leaf_kg / tp.leaf_per_kg_cocaine / 1000.0
 
-    def _margin_per_kg(self, org, buyers) -> np.ndarray:
-        """What ``org`` keeps per kg of cocaine in each region, given the competition, US$."""
-        tp = self.params.traffickers
-        value = org.bids(self.market.source_price) * tp.leaf_per_kg_cocaine
-        return value * tp.markdown / (buyers + (~org.present))
-
     def _licit(self) -> np.ndarray:
-        return np.append(self.world.licit_income_usd_ha, 1.0)
+        return self._licit_r1
 
     def protection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per region: reach removed by armed groups, their strength, and their tax rate."""
-        strength = np.zeros(self.world.n_regions)
-        tax = np.zeros(self.world.n_regions)
-        for group in self.armed_groups:
-            stronger = group.regions & (group.strength > strength)
-            strength[stronger] = group.strength
-            tax[stronger] = group.tax_rate * group.strength_gate()
+        """Per region: reach removed by armed groups, their strength, and their tax rate.
+
+        The strongest group present rules a region (the first listed on a tie).
+        """
+        R = self.world.n_regions
+        if not self.armed_groups:
+            return np.zeros(R), np.zeros(R), np.zeros(R)
+        groups = self.armed_groups
+        strength_g = np.array([g.strength for g in groups])
+        levy_g = np.array([g.tax_rate * g.strength_gate() for g in groups])
+        present = np.where(self._group_regions, strength_g[:, None], 0.0)
+        ruler = present.argmax(axis=0)
+        strength = present[ruler, np.arange(R)]
+        tax = np.where(strength > 0, levy_g[ruler], 0.0)
         return self.params.armed_groups.protection * strength, strength, tax
 
     def buyers(self) -> np.ndarray:
         """Trafficking organisations buying in each region."""
-        if not self.traffickers:
-            return np.zeros(self.world.n_regions)
-        return np.sum([org.present for org in self.traffickers], axis=0).astype(float)
+        return self.trafficking.buyers()
 
     def farmgate_prices(self) -> np.ndarray:
         """Farm-gate leaf price per region, US$/kg: the buyers' mean bid less their markdown."""
-        R = self.world.n_regions
-        if not self.traffickers:
-            return np.zeros(R)
-        bids = np.array([org.bids(self.market.source_price) for org in self.traffickers])
-        present = np.array([org.present for org in self.traffickers])
-        n = present.sum(axis=0)
-        mean_bid = np.divide((bids * present).sum(axis=0), n, out=np.zeros(R), where=n > 0)
-        price = mean_bid * (1.0 - self.params.traffickers.markdown / np.maximum(n, 1))
+        price = self.trafficking.farmgate_prices(self.market.source_price)
         for factor, region_mask, until in self._price_shocks:
             if self.t <= until:
                 price = np.where(region_mask, price * factor, price)
@@ -184,7 +183,9 @@ class BalloonModel(Model):
         """Expected coca revenue net of armed-group tax, US$/ha/yr (length R + 1)."""
         if tax is None:
             _, _, tax = self.protection()
-        return price_r1 * np.append(self.world.yield_kg_ha * (1.0 - tax), 0.0)
+        net_yield = self._yield_r1
+        np.multiply(self.world.yield_kg_ha, 1.0 - tax, out=net_yield[:-1])
+        return price_r1 * net_yield
 
     # ------------------------------------------------------------------ the month
 
@@ -275,19 +276,16 @@ class BalloonModel(Model):
         leaf_per_kg = p.traffickers.leaf_per_kg_cocaine
         cocaine_t = sold_kg / leaf_per_kg / 1000.0
         interdiction = np.array([gov.interdiction for gov in self.governments])
-        noise = self._seizure_rng.lognormal(-0.045, 0.3, (len(self.traffickers), world.n_countries))
-        relocation_draws = self._relocation_rng.random(len(self.traffickers))
-        potential_t = self._potential_supply_t(coca_ha, free_ha)
-        n_buyers = np.maximum(buyers, 1.0)
-        for k, org in enumerate(self.traffickers):
-            bought_t = cocaine_t * org.present / n_buyers
-            org.ship(bought_t, interdiction, noise[k])
-            if p.channels.trafficker_relocation:
-                org.relocate(
-                    self._margin_per_kg(org, buyers), bought_t, potential_t,
-                    buyers - org.present, relocation_draws[k],
-                )  # fmt: skip
-        seized = sum((org.seized_t for org in self.traffickers), np.zeros(world.n_countries))
+        trafficking = self.trafficking
+        noise = self._seizure_rng.lognormal(-0.045, 0.3, (trafficking.n, world.n_countries))
+        relocation_draws = self._relocation_rng.random(trafficking.n)
+        bought_t = trafficking.buy_and_ship(cocaine_t, buyers, interdiction, noise)
+        if p.channels.trafficker_relocation:
+            potential_t = self._potential_supply_t(coca_ha, free_ha)
+            trafficking.relocate(
+                self.market.source_price, buyers, bought_t, potential_t, relocation_draws
+            )
+        seized = trafficking.seized_t.sum(axis=0)
 
         # 7. Armed groups tax and grow or shrink.
         for group in self.armed_groups:

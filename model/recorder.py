@@ -140,11 +140,11 @@ class Recorder:
                            ("demand_t", mk.demand_t), ("supply_t", mk.delivered_t),
                            ("route_seized_t", mk.route_seized_t)):  # fmt: skip
             self._system[key][t] = value
-        for k, org in enumerate(m.traffickers):
-            self.trafficker_volume[t, k] = org.volume_t
-            self.trafficker_seized[t, k] = org.seized_t
-            self.trafficker_regions[t, k] = org.present.sum()
-            self.trafficker_risk[t, k] = org.risk
+        trafficking = m.trafficking
+        self.trafficker_volume[t] = trafficking.volume_t
+        self.trafficker_seized[t] = trafficking.seized_t
+        self.trafficker_regions[t] = trafficking.present.sum(axis=1)
+        self.trafficker_risk[t] = trafficking.risk
         self.months = t + 1
 
     # ------------------------------------------------------------------ tables
