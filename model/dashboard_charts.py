@@ -26,7 +26,7 @@ MAP_HEIGHT = 290
 ARMED_COLOUR = "#6a1b9a"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 WAITING = "no month simulated yet: press Step or \u25b6"
-MARKETS = ["wholesale, in consumer markets", "source, in producing countries"]
+MARKETS = ["wholesale", "at source"]  # consumer markets; producing countries
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,10 @@ def _prices_template(model) -> dict:
         .properties(width=CHART_WIDTH, height=115)
     )
     cocaine = (
-        alt.Chart(alt.NamedData("cocaine"), title="Cocaine prices")
+        alt.Chart(
+            alt.NamedData("cocaine"),
+            title="Cocaine: wholesale (consumer markets) and source prices",
+        )
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("date:T", title=None),
@@ -157,7 +160,6 @@ def _prices_template(model) -> dict:
                 "price:N",
                 scale=alt.Scale(domain=MARKETS, range=["#222222", "#999999"]),
                 title="cocaine price",
-                legend=alt.Legend(labelLimit=110),
             ),
             tooltip=["date:T", "price:N", alt.Tooltip("usd_kg:Q", format=",.0f")],
         )
