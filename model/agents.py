@@ -17,6 +17,11 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(float(value), low), high)
 
 
+def _no_cut(instrument: str, t: int) -> float:
+    """The factor kept of an instrument that no event cut."""
+    return 1.0
+
+
 class ArmedGroup(Agent):
     """An armed group: taxes coca, shields growers, grows with revenue, shrinks under pressure."""
 
@@ -30,26 +35,39 @@ class ArmedGroup(Agent):
         self.tax_rate = float(tax_rate)
         self.revenue_usd = 0.0
 
-    def collect_tax(self, coca_revenue_usd_r: np.ndarray) -> None:
-        """Take the group's share of this month's coca revenue in its regions."""
-        self.revenue_usd = (
-            self.tax_rate * self.strength_gate() * coca_revenue_usd_r[self.regions].sum()
-        )
-
     def strength_gate(self) -> float:
         """A group too weak to enforce its tax collects nothing."""
         return 1.0 if self.strength > 0.05 else 0.0
 
-    def update_strength(self, counterinsurgency: float) -> None:
-        """Grow with revenue (US$1M/month is the reference), decay, and lose to pressure."""
-        p = self.model.params.armed_groups
-        growth = p.revenue_growth * (self.revenue_usd / 1e6) * (1.0 - self.strength)
-        loss = (p.decay + p.counterinsurgency_effect * counterinsurgency) * self.strength
-        self.strength = _clamp(self.strength + growth - loss, 0.0, 1.0)
-
     def capture_leader(self, share_lost: float) -> None:
         """A leader's capture costs the group a share of its strength."""
         self.strength *= 1.0 - min(share_lost, 1.0)
+
+
+def armed_groups_month(
+    groups: list[ArmedGroup], revenue_in_regions_usd, counterinsurgency, params
+) -> None:
+    """Every group taxes the month's coca revenue in its regions, then grows, decays, and loses.
+
+    Args:
+        groups: the armed groups.
+        revenue_in_regions_usd: coca revenue in each group's regions this month, US$.
+        counterinsurgency: the strongest counterinsurgency each group faces, 0-1.
+        params: the scenario's ``armed_groups`` parameters.
+
+    """
+    strength = np.array([g.strength for g in groups])
+    levy = np.array([g.tax_rate * g.strength_gate() for g in groups])
+    revenue = levy * revenue_in_regions_usd
+    # Growth with revenue (US$1M/month is the reference), decay, and losses to pressure.
+    growth = params.revenue_growth * (revenue / 1e6) * (1.0 - strength)
+    loss = (params.decay + params.counterinsurgency_effect * counterinsurgency) * strength
+    strength = np.minimum(np.maximum(strength + growth - loss, 0.0), 1.0)
+    for group, new_strength, income in zip(
+        groups, strength.tolist(), revenue.tolist(), strict=True
+    ):
+        group.strength = new_strength
+        group.revenue_usd = income
 
 
 class ForeignSponsor(Agent):
@@ -109,6 +127,11 @@ class Government(Agent):
         self._targets_regions = np.zeros(len(plan.aid_budget_usd_yr), bool)
         for instrument in ("aerial_eradication", "manual_eradication", "alternative_development"):
             self._targets_regions |= (plan.region[instrument][:, mine] > 0).any(axis=1)
+        # Each month's schedule values for this country, as Python floats (cheap to read).
+        instruments = ("aerial_eradication", "manual_eradication", "interdiction",
+                       "alternative_development", "counterinsurgency")  # fmt: skip
+        columns = [plan.country[k][:, country] for k in instruments]
+        self._schedule = list(zip(*(c.tolist() for c in columns), strict=True))
 
     def _cut(self, instrument: str, t: int) -> float:
         factor, until = self.cuts.get(instrument, (1.0, -1))
@@ -116,40 +139,28 @@ class Government(Agent):
 
     def set_capacity(self, t: int) -> None:
         """Fix this month's eradication capacity and interdiction from schedules, aid and backlash."""
-        g = self.model.params.government
-        aid_eradication = self.aid_usd_yr * self.model.params.sponsor.eradication_share
+        params = self.model.params
+        g = params.government
+        aid_eradication = self.aid_usd_yr * params.sponsor.eradication_share
         aid_interdiction = self.aid_usd_yr - aid_eradication
         political = 1.0 - g.backlash_cutback if self.cutting_back else 1.0
-        c = self.country
-        self.aerial_capacity_ha_yr = (
-            self.plan.country["aerial_eradication"][t, c]
-            * political
-            * self._cut("aerial_eradication", t)
-        )
-        manual = self.plan.country["manual_eradication"][t, c]
+        # This month's schedule values for this country, as Python floats.
+        aerial, manual, interdiction, substitution, counterinsurgency = self._schedule[t]
+        cut = self._cut if self.cuts else _no_cut
+        self.aerial_capacity_ha_yr = aerial * political * cut("aerial_eradication", t)
         if g.manual_cost_usd_ha > 0:
             manual += aid_eradication / g.manual_cost_usd_ha
-        self.manual_capacity_ha_yr = manual * political * self._cut("manual_eradication", t)
+        self.manual_capacity_ha_yr = manual * political * cut("manual_eradication", t)
         points = (
             aid_interdiction / g.interdiction_cost_usd_point
             if g.interdiction_cost_usd_point > 0
             else 0.0
         )
         self.interdiction = _clamp(
-            (self.plan.country["interdiction"][t, c] + points / 100.0)
-            * self._cut("interdiction", t),
-            0.0,
-            0.95,
+            (interdiction + points / 100.0) * cut("interdiction", t), 0.0, 0.95
         )
-        self.substitution_ha_yr = self.plan.country["alternative_development"][t, c] * self._cut(
-            "alternative_development", t
-        )
-        self.counterinsurgency = float(
-            min(
-                self.plan.country["counterinsurgency"][t, c] * self._cut("counterinsurgency", t),
-                1.0,
-            )
-        )
+        self.substitution_ha_yr = substitution * cut("alternative_development", t)
+        self.counterinsurgency = min(counterinsurgency * cut("counterinsurgency", t), 1.0)
 
     def eradicates(self, t: int) -> bool:
         """Whether this month's plan can remove any coca (set after ``set_capacity``)."""

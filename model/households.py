@@ -340,7 +340,8 @@ class Households:
     def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
         """Coca advantage of a typical household in each region, net of the region's barrier."""
         at_risk = self._sum(np.multiply(self.risk, self.land, out=self._work))
-        risk = np.append(at_risk / np.maximum(self.land_r, 1e-12), 0.0)
+        risk = np.zeros(self.n_regions + 1)
+        np.divide(at_risk, np.maximum(self.land_r, 1e-12), out=risk[:-1])
         revenue = net_revenue_ha * (1.0 - risk)
         return (revenue - self.params.production_cost_usd_ha - licit_r) / licit_r - self.theta
 
@@ -393,7 +394,14 @@ class Households:
         lo0, hi0 = self._hit_span
         self._hit[lo0:hi0] = False
         self._hit_span = (0, 0)
-        if not (np.any(aerial_ha > 0) or np.any(manual_ha > 0) or np.any(voluntary_ha > 0)):
+        if (
+            max(
+                aerial_ha.max(initial=0.0),
+                manual_ha.max(initial=0.0),
+                voluntary_ha.max(initial=0.0),
+            )
+            <= 0
+        ):
             zeros = np.zeros(R)
             return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
         present = self.region_hectares() if present_ha is None else present_ha
@@ -516,7 +524,7 @@ class Households:
         room = np.minimum(
             np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 1.0
         )
-        if np.any(room < 1.0):
+        if (room < 1.0).any():
             plant *= self._per_slot(room)
             planted *= room
         # Abandon from mature coca first, the rest from immature: with d = mature - abandon,
@@ -545,8 +553,9 @@ class Households:
             licit = self.world.licit_income_usd_ha
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
+            self._cheapest_move = self._migration_cost.min()
         cost = self._migration_cost
-        if excess[:R].max() - excess[:R].min() <= cost.min():  # no move can pay
+        if excess[:R].max() - excess[:R].min() <= self._cheapest_move:  # no move can pay
             return np.zeros(R), np.zeros(R, np.int64)
         gain = excess[None, :R] - excess[:R, None] - cost
         has_room = free_ha_r > p.mean_land_ha * self.weight
@@ -579,6 +588,8 @@ class Households:
         R = self.n_regions
         zeros = np.zeros(R)
         prob, best = self.migration_pull(excess, free_ha_r)
+        if not prob.any():
+            return zeros, zeros
         b0, b1, lo, hi = self._span(prob > 0)
         if lo == hi:
             return zeros, zeros
@@ -636,7 +647,7 @@ class Households:
         R = self.n_regions
         plots = free_ha_r / (p.mean_land_ha * self.weight)
         rate = p.entry_rate * plots * np.minimum(np.maximum(excess[:R], 0.0), 1.0) * buyers
-        if not np.any(rate > 0):  # Poisson draws with zero mean consume no random numbers
+        if not (rate > 0).any():  # Poisson draws with zero mean consume no random numbers
             return np.zeros(R)
         n_new = rng.poisson(np.maximum(rate, 0.0))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))

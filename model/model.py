@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 from mesa import Model
 
-from model.agents import ArmedGroup, ForeignSponsor, Government, TraffickingOrganisation
+from model.agents import (
+    ArmedGroup,
+    ForeignSponsor,
+    Government,
+    TraffickingOrganisation,
+    armed_groups_month,
+)
 from model.households import Households
 from model.market import CocaineMarket
 from model.policies import PolicyPlan
@@ -64,6 +70,9 @@ class BalloonModel(Model):
         self.armed_groups = self._create_armed_groups()
         masks = [g.regions for g in self.armed_groups]
         self._group_regions = np.array(masks, dtype=bool).reshape(len(masks), self.world.n_regions)
+        self._group_countries = np.zeros((len(masks), self.world.n_countries), bool)
+        for k, group in enumerate(self.armed_groups):
+            self._group_countries[k, group.countries] = True
         self._licit_r1 = np.append(self.world.licit_income_usd_ha, 1.0)
         self._yield_r1 = np.zeros(self.world.n_regions + 1)  # yield net of tax, then 0
         self._events = self._index_events()
@@ -240,11 +249,12 @@ class BalloonModel(Model):
             government.update_backlash(lost[c], coca_income[c], t)
 
         # 4. Farmers learn risk and prices, then plant toward or abandon down to their targets.
-        hh.update_beliefs(
-            outcome.hit,
-            np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0),
-            outcome.span,
+        eradicated_share = (
+            np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0)
+            if outcome.span[1] > outcome.span[0]
+            else forced_ha  # all zero
         )
+        hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
         lr = p.households.price_learning_rate
         self.expected_price[:R] += lr * (price - self.expected_price[:R])
         net_revenue = self._net_revenue_ha(self.expected_price, tax)
@@ -288,11 +298,11 @@ class BalloonModel(Model):
         seized = trafficking.seized_t.sum(axis=0)
 
         # 7. Armed groups tax and grow or shrink.
-        for group in self.armed_groups:
-            group.collect_tax(revenue_usd)
-            group.update_strength(
-                max(self.governments[c].counterinsurgency for c in group.countries)
-            )
+        if self.armed_groups:
+            in_regions = np.array([revenue_usd[mask].sum() for mask in self._group_regions])
+            pressure = np.array([gov.counterinsurgency for gov in self.governments])
+            strongest = np.where(self._group_countries, pressure, -np.inf).max(axis=1)
+            armed_groups_month(self.armed_groups, in_regions, strongest, p.armed_groups)
 
         # 8. The market clears: wholesale price, demand and the source price.
         self.market.clear(t, float(cocaine_t.sum()), float(seized.sum()))

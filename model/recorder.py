@@ -59,8 +59,25 @@ SYSTEM_COLUMNS = {
 }
 
 
+# Columns computed from other columns when the tables are built, not every month.
+DERIVED_REGION = ("eradicated_ha", "eradication_spending_usd")
+DERIVED_COUNTRY = ("substitution_spending_usd", "interdiction_spending_usd")
+
+
+def month_starts(start, months: int) -> pd.DatetimeIndex:
+    """The first day of ``months`` consecutive months from ``start`` (``pd.date_range`` "MS")."""
+    unit = pd.Timestamp(start).unit
+    first = np.datetime64(f"{start:%Y-%m}", "M")
+    stamps = np.arange(first, first + np.timedelta64(months, "M")).astype(f"datetime64[{unit}]")
+    return pd.DatetimeIndex(stamps, freq="MS")
+
+
 class Recorder:
-    """Collects one row per month and entity; builds tidy tables at the end."""
+    """Collects one row per month and entity; builds tidy tables at the end.
+
+    The columns in ``DERIVED_REGION`` and ``DERIVED_COUNTRY`` are filled from the recorded ones
+    when a table is built (``complete``), which keeps the monthly cost low.
+    """
 
     def __init__(self, model):
         """Preallocate arrays for the model's months, regions, countries and traffickers."""
@@ -78,7 +95,8 @@ class Recorder:
         self.trafficker_seized = np.zeros((T, K, C))
         self.trafficker_regions = np.zeros((T, K))
         self.trafficker_risk = np.zeros((T, K, C))
-        self.dates = pd.date_range(pd.Timestamp(model.params.start), periods=T, freq="MS")
+        self.dates = month_starts(model.params.start, T)
+        self._completed = 0  # months whose derived columns are filled
 
     def country_cocaine_history(self) -> np.ndarray:
         """Cocaine production per month so far and country, tonnes."""
@@ -88,23 +106,20 @@ class Recorder:
                arriving, entering, buyers, strength, seized, interdiction) -> None:  # fmt: skip
         """Store month ``t``."""
         m = self.model
-        world, g = m.world, m.params.government
-        w = hh.weight
         reg = self.region
         mature, immature = hh.area_by_region()
-        count = hh.count
         reg["hectares"][t] = mature + immature
         reg["mature_ha"][t] = mature
         reg["immature_ha"][t] = immature
-        reg["eradicated_aerial_ha"][t] = outcome.aerial_ha
-        reg["eradicated_manual_ha"][t] = outcome.manual_ha
-        reg["eradicated_ha"][t] = outcome.aerial_ha + outcome.manual_ha
-        reg["voluntary_ha"][t] = outcome.voluntary_ha
+        if outcome.span[1] > outcome.span[0]:  # otherwise nothing was eradicated (rows are 0)
+            reg["eradicated_aerial_ha"][t] = outcome.aerial_ha
+            reg["eradicated_manual_ha"][t] = outcome.manual_ha
+            reg["voluntary_ha"][t] = outcome.voluntary_ha
         reg["planted_ha"][t] = planted
         reg["leaf_t"][t] = leaf_kg / 1000.0
         reg["cocaine_t"][t] = cocaine_t
         reg["farmgate_price"][t] = price
-        reg["households"][t] = count * w
+        reg["households"][t] = hh.count * hh.weight
         reg["households_growing"][t] = hh.growing()
         reg["migrants_out"][t] = leaving
         reg["migrants_in"][t] = arriving
@@ -112,34 +127,25 @@ class Recorder:
         reg["traffickers"][t] = buyers
         reg["armed_strength"][t] = strength
         reg["perceived_risk"][t] = hh.region_mean_risk()
-        danger = 1.0 + m.params.armed_groups.danger_cost * strength
-        reg["eradication_spending_usd"][t] = danger * (
-            outcome.aerial_ha * g.aerial_cost_usd_ha + outcome.manual_ha * g.manual_cost_usd_ha
+        world = m.world
+        self.country_cocaine[t] = np.bincount(
+            world.country_of, weights=cocaine_t, minlength=world.n_countries
         )
-        C = world.n_countries
-        self.country_cocaine[t] = np.bincount(world.country_of, weights=cocaine_t, minlength=C)
         cty = self.country
         cty["seizures_t"][t] = seized
         cty["interdiction"][t] = interdiction
-        for gov in m.governments:
-            c = gov.country
-            cty["backlash"][t, c] = gov.backlash
-            cty["cutting_back"][t, c] = float(gov.cutting_back)
-            cty["aerial_capacity_ha_yr"][t, c] = gov.aerial_capacity_ha_yr
-            cty["manual_capacity_ha_yr"][t, c] = gov.manual_capacity_ha_yr
-            cty["aid_usd_yr"][t, c] = gov.aid_usd_yr
-        cty["substitution_spending_usd"][t] = (
-            np.bincount(world.country_of, weights=outcome.voluntary_ha, minlength=C)
-            * g.alternative_development_cost_usd_ha
-        )
-        cty["interdiction_spending_usd"][t] = (
-            interdiction * 100 * g.interdiction_cost_usd_point / 12
-        )
-        mk = m.market
-        for key, value in (("source_price", mk.source_price), ("wholesale_price", mk.wholesale_price),
-                           ("demand_t", mk.demand_t), ("supply_t", mk.delivered_t),
-                           ("route_seized_t", mk.route_seized_t)):  # fmt: skip
-            self._system[key][t] = value
+        governments = m.governments  # one per country, in country order
+        cty["backlash"][t] = [gov.backlash for gov in governments]
+        cty["cutting_back"][t] = [gov.cutting_back for gov in governments]
+        cty["aerial_capacity_ha_yr"][t] = [gov.aerial_capacity_ha_yr for gov in governments]
+        cty["manual_capacity_ha_yr"][t] = [gov.manual_capacity_ha_yr for gov in governments]
+        cty["aid_usd_yr"][t] = [gov.aid_usd_yr for gov in governments]
+        mk, system = m.market, self._system
+        system["source_price"][t] = mk.source_price
+        system["wholesale_price"][t] = mk.wholesale_price
+        system["demand_t"][t] = mk.demand_t
+        system["supply_t"][t] = mk.delivered_t
+        system["route_seized_t"][t] = mk.route_seized_t
         trafficking = m.trafficking
         self.trafficker_volume[t] = trafficking.volume_t
         self.trafficker_seized[t] = trafficking.seized_t
@@ -149,8 +155,34 @@ class Recorder:
 
     # ------------------------------------------------------------------ tables
 
+    def complete(self) -> None:
+        """Fill the derived columns of the months recorded so far."""
+        T0, T = self._completed, self.months
+        if T0 >= T:
+            return
+        m = self.model
+        world, g = m.world, m.params.government
+        reg, cty = self.region, self.country
+        aerial, manual = reg["eradicated_aerial_ha"][T0:T], reg["eradicated_manual_ha"][T0:T]
+        reg["eradicated_ha"][T0:T] = aerial + manual
+        danger = 1.0 + m.params.armed_groups.danger_cost * reg["armed_strength"][T0:T]
+        reg["eradication_spending_usd"][T0:T] = danger * (
+            aerial * g.aerial_cost_usd_ha + manual * g.manual_cost_usd_ha
+        )
+        C = world.n_countries
+        bins = (np.arange(T - T0)[:, None] * C + world.country_of[None, :]).ravel()
+        voluntary = np.bincount(
+            bins, weights=reg["voluntary_ha"][T0:T].ravel(), minlength=(T - T0) * C
+        ).reshape(T - T0, C)
+        cty["substitution_spending_usd"][T0:T] = voluntary * g.alternative_development_cost_usd_ha
+        cty["interdiction_spending_usd"][T0:T] = (
+            cty["interdiction"][T0:T] * 100 * g.interdiction_cost_usd_point / 12
+        )
+        self._completed = T
+
     def regions(self) -> pd.DataFrame:
         """One row per month and region."""
+        self.complete()
         world = self.model.world
         T, R = self.months, world.n_regions
         frame = {
@@ -164,6 +196,7 @@ class Recorder:
 
     def countries(self) -> pd.DataFrame:
         """One row per month and country; additive columns are sums of the regions."""
+        self.complete()
         world = self.model.world
         T, C = self.months, world.n_countries
         frame = {

@@ -147,14 +147,17 @@ class TraffickerArrays:
         margin = self.margin_per_kg(source_price, buyers)
         competitors = buyers - self.present
         profit = bought_t * 1000.0 * margin - p.operating_cost_usd_month
-        losing = self.present & (profit < 0)
-        self.losing_months[:] = np.where(losing, self.losing_months + 1, 0)
+        losing = profit < 0
+        losing &= self.present
+        self.losing_months += 1
+        self.losing_months *= losing  # months in a row, 0 once a month pays
         leave = self.losing_months >= p.exit_after_months
-        self.present &= ~leave
-        self.losing_months[leave] = 0
-        entering = np.flatnonzero(u < p.entry_probability)
-        if len(entering) == 0:
+        if leave.any():
+            self.present &= ~leave
+            self.losing_months[leave] = 0
+        if not (u < p.entry_probability).any():
             return
+        entering = np.flatnonzero(u < p.entry_probability)
         value = self.entry_value(margin[entering], potential_t_r, competitors[entering])
         free = self.allowed[entering] & ~self.present[entering]
         value = np.where(free, value - self.barrier_usd[entering], -np.inf)
