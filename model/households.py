@@ -31,6 +31,9 @@ from model.world import World
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
+# Slots per chunk in the monthly area rule: a chunk's columns stay in the CPU cache across the
+# rule's ~25 passes, so time grows linearly with households even past the cache size.
+CHUNK = 131_072
 # Per-slot columns moved together when a household changes slot (empty-slot value second).
 _COLUMNS = {
     "land": 0.0,
@@ -155,6 +158,14 @@ class Households:
         self._work2 = np.empty(self.capacity)
         self._mask = np.empty(self.capacity, bool)
         self._mask2 = np.empty(self.capacity, bool)
+        self._scratch = np.empty(min(CHUNK, self.capacity))
+        self._chunks = []  # (lo, hi, first block, past-last block, block lengths inside)
+        for lo in range(0, self.capacity, CHUNK):
+            hi = min(lo + CHUNK, self.capacity)
+            b0 = int(np.searchsorted(self.start, lo, side="right")) - 1
+            b1 = int(np.searchsorted(self.start, hi, side="left"))
+            inside = np.minimum(self.start[b0 + 1 : b1 + 1], hi) - np.maximum(self.start[b0:b1], lo)
+            self._chunks.append((lo, hi, b0, b1, inside))
 
     def _occupied_slots(self) -> np.ndarray:
         """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
@@ -278,22 +289,24 @@ class Households:
         share = _sigmoid(self.params.profit_sensitivity * (advantage - self._per_slot(self.theta)))
         return self.params.max_coca_share * self.land * share
 
-    def _target(self, net_revenue_ha: np.ndarray, licit_r: np.ndarray) -> np.ndarray:
-        """``target_area(profit_advantage(...))`` fused into few passes."""
-        k = self.params.profit_sensitivity
-        R = self.n_regions
-        net, licit = net_revenue_ha[:R], licit_r[:R]
-        x = np.multiply(self._per_slot(k * net / licit), self.risk, out=self._work)
-        np.subtract(
-            self._per_slot(k * (net - self.params.production_cost_usd_ha) / licit), x, out=x
-        )
-        x *= self.inv_licit
-        x -= self._offset
-        s = np.abs(x, out=self._work2)
+    def _gap(self, per_ha: np.ndarray, base: np.ndarray, chunk) -> np.ndarray:
+        """Target area minus coca of the chunk's households, in ``self._work`` (simulated ha).
+
+        ``target_area(profit_advantage(...))`` fused into few in-place passes; ``per_ha`` and
+        ``base`` are the per-region parts of the sigmoid's argument (see ``adjust_area``).
+        """
+        lo, hi, b0, b1, inside = chunk
+        x = np.multiply(np.repeat(per_ha[b0:b1], inside), self.risk[lo:hi], out=self._work[lo:hi])
+        np.subtract(np.repeat(base[b0:b1], inside), x, out=x)
+        x *= self.inv_licit[lo:hi]
+        x -= self._offset[lo:hi]
+        s = np.abs(x, out=self._scratch[: hi - lo])
         s += 1.0
         np.divide(x, s, out=x)
         x += 1.0
-        x *= self.half_cap
+        x *= self.half_cap[lo:hi]
+        x -= self.mature[lo:hi]
+        x -= self.immature[lo:hi]
         return x
 
     def start_in_equilibrium(self, net_revenue_ha, licit_r, ad_gain: float) -> None:
@@ -514,32 +527,42 @@ class Households:
 
         """
         p = self.params
-        mature, immature = self.mature, self.immature
-        gap = self._target(net_revenue_ha, licit_r)  # in self._work
-        gap -= mature
-        gap -= immature
-        plant = np.maximum(gap, 0.0, out=self._work2)
-        plant *= p.planting_rate
-        planted = self._sum(plant) * self.weight
+        k = p.profit_sensitivity
+        R = self.n_regions
+        net, licit = net_revenue_ha[:R], licit_r[:R]
+        per_ha = k * net / licit
+        base = k * (net - p.production_cost_usd_ha) / licit
+        chunks = self._chunks
+        gaps, plants = self._work, self._work2
+        for chunk in chunks:
+            gap = self._gap(per_ha, base, chunk)
+            plant = np.maximum(gap, 0.0, out=plants[chunk[0] : chunk[1]])
+            plant *= p.planting_rate
+        planted = self._sum(plants) * self.weight
         room = np.minimum(
             np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 1.0
         )
-        if (room < 1.0).any():
-            plant *= self._per_slot(room)
+        crowded = bool((room < 1.0).any())
+        if crowded:
             planted *= room
-        # Abandon from mature coca first, the rest from immature: with d = mature - abandon,
-        # mature becomes max(d, 0) and immature loses max(-d, 0).
-        d = np.minimum(gap, 0.0, out=gap)
-        d *= -p.abandon_rate
-        np.subtract(mature, d, out=d)
-        np.maximum(d, 0.0, out=mature)
-        np.minimum(d, 0.0, out=d)
-        immature += d
-        np.maximum(immature, 0.0, out=immature)
-        matured = np.multiply(immature, 1.0 / p.maturity_months, out=d)
-        immature -= matured
-        immature += plant
-        mature += matured
+        for lo, hi, b0, b1, inside in chunks:
+            plant, d = plants[lo:hi], gaps[lo:hi]
+            mature, immature = self.mature[lo:hi], self.immature[lo:hi]
+            if crowded:
+                plant *= np.repeat(room[b0:b1], inside)
+            # Abandon from mature coca first, the rest from immature: with d = mature - abandon,
+            # mature becomes max(d, 0) and immature loses max(-d, 0).
+            np.minimum(d, 0.0, out=d)
+            d *= -p.abandon_rate
+            np.subtract(mature, d, out=d)
+            np.maximum(d, 0.0, out=mature)
+            np.minimum(d, 0.0, out=d)
+            immature += d
+            np.maximum(immature, 0.0, out=immature)
+            matured = np.multiply(immature, 1.0 / p.maturity_months, out=d)
+            immature -= matured
+            immature += plant
+            mature += matured
         self._area_r = None
         return planted
 
