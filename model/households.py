@@ -45,6 +45,7 @@ _COLUMNS = {
     "risk": 0.0,
     "substituted": False,
     "occupied": False,
+    "occupancy": 0.0,  # ``occupied`` as 1.0 / 0.0: float times bool is slow in numpy
 }
 
 Uniforms = np.ndarray | Callable[[int, int], np.ndarray]
@@ -131,6 +132,7 @@ class Households:
         self.fill = self.start[:-1] + counts  # slots at and past fill[r] in block r never used
         slots = self._occupied_slots()
         self.occupied[slots] = True
+        self.occupancy[slots] = 1.0
         self.land[slots] = land[:n]
         self.licit_factor[slots] = licit[:n]
         self.inv_licit[slots] = 1.0 / licit[:n]
@@ -247,7 +249,7 @@ class Households:
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""
-        total = self._sum(np.multiply(self.risk, self.occupied, out=self._work))
+        total = self._sum(np.multiply(self.risk, self.occupancy, out=self._work))
         return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
 
     def coca(self) -> np.ndarray:
@@ -691,6 +693,7 @@ class Households:
         self.inv_licit[slots] = 1.0 / licit
         self.risk[slots] = mean_risk[regions]
         self.occupied[slots] = True
+        self.occupancy[slots] = 1.0
         self.n_active += total
         self.land_r += np.bincount(regions, weights=land, minlength=R)
         return arrivals.astype(float) * self.weight
