@@ -17,7 +17,14 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.loading import ScenarioError, find_scenario, load_scenario, shipped_scenarios, to_yaml
+from model.loading import (
+    ScenarioError,
+    find_scenario,
+    load_scenario,
+    one_line,
+    shipped_scenarios,
+    to_yaml,
+)
 
 # One line per module that contributes subcommands through ``add_parser(subparsers)``.
 COMMAND_MODULES: list[str] = [
@@ -31,6 +38,14 @@ COMMAND_MODULES: list[str] = [
 
 class BadInput(Exception):
     """Bad user input that is not in a scenario file; the message is printed as it is (exit 2)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (exit 2), like every other bad input."""
+
+    def error(self, message: str):
+        """Print ``PROG: error: MESSAGE (see PROG --help)`` on stderr and exit 2."""
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 # ----------------------------------------------------------------------------- helpers for commands
@@ -223,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``balloon`` parser with the subcommands of every module in COMMAND_MODULES."""
     from model import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="balloon",
         description="An agent-based model of the coca balloon effect. "
         "Try: balloon list; balloon run scenarios/plan_colombia.yaml",
@@ -244,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ScenarioError, BadInput) as error:
-        print(f"balloon: error: {error}", file=sys.stderr)
+        print(f"balloon: error: {one_line(error)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("balloon: interrupted", file=sys.stderr)

@@ -22,6 +22,16 @@ from model.scenario import Scenario
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _SAFE_TAGS = set(yaml.SafeLoader.yaml_constructors) - {None}
+# libyaml's parser with PyYAML's safe constructors: as safe as ``yaml.safe_load``, ~8x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: object) -> str:
+    r"""``text`` as one line: line breaks (also unicode ones) are shown escaped, e.g. ``\n``."""
+    return str(text).translate(_LINE_BREAKS)
 
 
 class ScenarioError(ValueError):
@@ -29,7 +39,7 @@ class ScenarioError(ValueError):
 
     def __init__(self, source: str | Path, path: str, problem: str):
         self.source, self.path, self.problem = str(source), path, problem
-        where = f"{self.source}: {path}: " if path else f"{self.source}: "
+        where = f"{one_line(self.source)}: {one_line(path)}: " if path else f"{one_line(source)}: "
         super().__init__(where + " ".join(problem.split()))
 
 
@@ -37,7 +47,7 @@ class ScenarioError(ValueError):
 
 
 def read_yaml(file: Path) -> dict:
-    """Parse one YAML file with ``yaml.safe_load``; the top level must be a mapping."""
+    """Parse one YAML file with a safe loader (no Python tags); the top level must be a mapping."""
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -47,7 +57,7 @@ def read_yaml(file: Path) -> dict:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(file, "", f"cannot read the file ({error})") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.constructor.ConstructorError as error:
         path, tag = _unsafe_tag(text)
         raise ScenarioError(

@@ -60,6 +60,8 @@ def parse_month(value: str | date) -> date:
 Month = Annotated[date, Field(json_schema_extra={"format": "YYYY-MM"})]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# Areas: at most a billion hectares (a tenth of the world's land), so sums of areas stay finite.
+Hectares = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 
 
@@ -85,19 +87,19 @@ class RegionSpec(Strict):
     label: str = Field("", description="Human-readable name for figures.")
     lon: float = Field(ge=-180, le=180, description="Longitude of the region's centre, degrees.")
     lat: float = Field(ge=-90, le=90, description="Latitude of the region's centre, degrees.")
-    suitable_ha: NonNeg = Field(
+    suitable_ha: Hectares = Field(
         description="Agro-ecologically suitable area for coca, hectares: a hard cap on coca there."
     )
-    initial_coca_ha: NonNeg = Field(0.0, description="Coca at the start date, hectares.")
+    initial_coca_ha: Hectares = Field(0.0, description="Coca at the start date, hectares.")
     accessibility: Share = Field(0.5, description="Reach of the state, 0 (remote) to 1 (easy).")
     state_presence: Share = Field(0.5, description="Presence of state institutions, 0-1.")
     yield_kg_ha: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
         1500.0, description="Dry coca leaf yield of mature coca, kg per hectare per year."
     )
-    licit_income_usd_ha: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    licit_income_usd_ha: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
         900.0, description="Net income of the best licit crop, US$ per hectare per year."
     )
-    legal_ha: NonNeg = Field(0.0, description="Coca area legal under national law, hectares.")
+    legal_ha: Hectares = Field(0.0, description="Coca area legal under national law, hectares.")
 
 
 class EdgeSpec(Strict):
@@ -111,7 +113,7 @@ class EdgeSpec(Strict):
 
 
 class WorldSpec(Strict):
-    """Countries, regions and migration edges. Empty lists mean the default Andean world."""
+    """Countries, regions and migration edges. Omit them for the default Andean world."""
 
     countries: list[Slug] | None = Field(
         None, description="Countries to keep from the regions (default: all of them)."
@@ -144,7 +146,7 @@ class HouseholdParams(Strict):
         0.05,
         description="Simulated households per real household (1 = one agent per household).",
     )
-    mean_land_ha: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    mean_land_ha: Annotated[float, Field(ge=0.01, allow_inf_nan=False)] = Field(
         2.5, description="Mean farm land per household that could carry coca, hectares."
     )
     max_coca_share: Share = Field(0.8, description="Largest share of its land a household plants.")
@@ -184,11 +186,12 @@ class HouseholdParams(Strict):
     displaced_migration_boost: NonNeg = Field(
         4.0, description="Multiplier on migration probability in the month a household is hit."
     )
-    entry_rate: NonNeg = Field(
+    entry_rate: Share = Field(
         0.004,
         description="New households per month per free household-plot where coca pays.",
     )
-    spare_capacity: NonNeg = Field(
+    # Bounded: room for new households is allocated up front.
+    spare_capacity: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = Field(
         0.8, description="Room for new households, as a share of the initial number."
     )
 
@@ -211,7 +214,7 @@ class TraffickerParams(Strict):
     learning_rate: Share = Field(
         0.6, description="Weight of the latest loss rate in perceived risk (Magliocca 2019: 0.65)."
     )
-    leaf_per_kg_cocaine: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    leaf_per_kg_cocaine: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
         320.0, description="Dry coca leaf needed for one kilogram of cocaine, kg."
     )
     processing_cost_usd_kg: NonNeg = Field(
@@ -278,7 +281,8 @@ class MarketParams(Strict):
     demand_elasticity: Annotated[float, Field(ge=-3, le=0, allow_inf_nan=False)] = Field(
         -0.5, description="Price elasticity of cocaine demand (literature: -0.3 to -1.0)."
     )
-    source_price_usd_kg: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    # The market keeps the source price within these bounds.
+    source_price_usd_kg: Annotated[float, Field(ge=50, le=1e6, allow_inf_nan=False)] = Field(
         1200.0, description="Initial price of cocaine in producing countries, US$/kg."
     )
     smuggling_cost_usd_kg: NonNeg = Field(
@@ -548,6 +552,31 @@ class Scenario(_MonthFields):
     def _dates(self):
         if self.end < self.start:
             raise ValueError(f"end {self.end:%Y-%m} is before start {self.start:%Y-%m}")
+        return self
+
+    @model_validator(mode="after")
+    def _world(self):
+        named = [
+            ("world.regions", self.world.regions or []),
+            ("traffickers.organisations", self.traffickers.organisations),
+            ("armed_groups.groups", self.armed_groups.groups),
+        ]
+        for path, items in named:
+            seen = set()
+            for i, item in enumerate(items):
+                if item.name in seen:
+                    raise ValueError(f"{path}.{i}.name: {item.name!r} is given twice")
+                seen.add(item.name)
+        if self.world.regions == []:
+            raise ValueError("world.regions: is empty: give at least one region, or omit the key")
+        every = {
+            r.country for r in (self.world.regions or [RegionSpec(**r) for r in DEFAULT_REGIONS])
+        }
+        for country in self.world.countries or []:
+            if country not in every:
+                raise ValueError(f"world.countries: unknown country {country!r} ({_known(every)})")
+        if not self.resolved_regions():
+            raise ValueError("world.countries: keeps no region: name at least one country")
         return self
 
     @model_validator(mode="after")

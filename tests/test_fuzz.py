@@ -1,0 +1,386 @@
+"""Fuzzing scenario files: any mutation of a shipped scenario runs or fails in one clear line.
+
+Hypothesis mutates every shipped scenario (wrong types, out-of-range values, missing and extra keys,
+NaN and infinity, huge numbers, unicode names, empty lists, broken YAML text, ``--set`` at odd
+paths) and feeds it to ``balloon validate`` in this process. Every outcome must be exit 0 or exit 2
+with one line on stderr naming the file; a scenario that validates must also ``balloon run`` (a few
+months at a tiny scale) and write finite, non-negative outputs. ``main()`` runs in-process for
+speed; a few real subprocesses check the installed command behaves the same.
+
+``FUZZ_EXAMPLES=N`` scales the number of examples; ``FUZZ_RANDOM=1`` explores new examples instead
+of the fixed, reproducible set CI runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.cli import main
+from model.loading import load_data, load_scenario, shipped_scenarios, to_yaml
+from model.results import load_results
+from model.runner import TABLES
+
+SHIPPED = shipped_scenarios()
+SCALE = int(os.environ.get("FUZZ_EXAMPLES", "1"))
+FUZZ = settings(
+    deadline=None,
+    derandomize=not os.environ.get("FUZZ_RANDOM"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    database=None,
+)
+# A valid mutant is run when it is this small (simulated households x months); bigger ones are
+# valid but would make the test slow, so they are only validated.
+RUN_BUDGET = 3_000 * 6
+TINY = {"households": {"scale": 0.002}, "replications": 1}
+
+
+def tiny(data: dict) -> dict:
+    """A scenario's data shrunk to three months at 1 simulated household per 500."""
+    data = copy.deepcopy(data)
+    data["households"] = {**data.get("households", {}), **TINY["households"]}
+    data["replications"] = 1
+    start = load_scenario_data(data).start
+    month = start.month + 2
+    data["end"] = f"{start.year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
+    return data
+
+
+def load_scenario_data(data: dict):
+    from model.loading import validate
+
+    return validate(data, "fuzz")
+
+
+def full_dump(data: dict) -> dict:
+    """Every key spelled out, including the default world's regions and edges."""
+    scenario = load_scenario_data(data)
+    full = yaml.safe_load(to_yaml(scenario))
+    full["world"]["regions"] = [r.model_dump(mode="json") for r in scenario.resolved_regions()]
+    full["world"]["edges"] = [e.model_dump(mode="json") for e in scenario.resolved_edges()]
+    return full
+
+
+BASES = {}
+for _file in SHIPPED:
+    _small = tiny(load_data(_file))
+    BASES[_file.stem] = (_small, full_dump(_small))
+
+
+def dump(data, **options) -> str:
+    """YAML text of ``data`` (libyaml's emitter when there is one: the fuzz loop is hot)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(data, Dumper=dumper, **options)
+
+
+# ----------------------------------------------------------------------------- running the CLI
+
+
+def balloon(*args: str) -> tuple[int, str, str]:
+    """``balloon ARGS`` in this process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_one_line_error(err: str, source: str) -> None:
+    lines = err.splitlines()
+    assert len(lines) == 1, f"not one line: {err!r}"
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert source in lines[0], f"the error does not name {source}: {err!r}"
+
+
+def assert_outputs_finite_and_non_negative(folder: Path) -> None:
+    results = load_results(folder)
+    for name in TABLES:
+        numbers = results.tables[name].select_dtypes("number").to_numpy(float)
+        assert np.isfinite(numbers).all(), f"{name}: non-finite output"
+        assert (numbers >= 0).all(), f"{name}: negative output"
+
+
+def check_file(file: Path, *overrides: str, run: bool = True) -> str:
+    """Validate a scenario file; if valid and small, run it. Returns ``ok``, ``ran`` or ``bad``."""
+    sets = [f"--set={o}" for o in overrides]
+    code, _, err = balloon("validate", file, "--quiet", *sets)
+    assert code in (0, 2), err
+    if code == 2:
+        assert_one_line_error(err, str(file))
+        return "bad"
+    assert err == ""
+    scenario = load_scenario(file, overrides)
+    simulated = scenario.households.full_scale_households * scenario.households.scale
+    if not run or simulated * scenario.months * scenario.replications > RUN_BUDGET:
+        return "ok"
+    out = file.parent / "run"
+    code, stdout, err = balloon("run", file, *sets, "--workers", "1", "--quiet", "--out", out)
+    assert code == 0, err
+    assert stdout.strip() == str(out)
+    assert_outputs_finite_and_non_negative(out)
+    return "ran"
+
+
+# ----------------------------------------------------------------------------- mutations
+
+WEIRD = st.one_of(
+    st.sampled_from(
+        [
+            None,
+            True,
+            False,
+            "",
+            " ",
+            "abc",
+            [],
+            {},
+            [1, 2],
+            {"x": 1},
+            [[]],
+            [{}],
+            math.nan,
+            math.inf,
+            -math.inf,
+            0,
+            -1,
+            -1e-9,
+            0.5,
+            1.5,
+            1e308,
+            -1e308,
+            10**30,
+            2**63,
+            2**64,
+            -(2**63),
+            5e-324,
+            "1e999",
+            ".nan",
+            "2023-13",
+            "0000-01",
+            "9999-12",
+            "1990-01",
+            "1990-01-31",
+            "Perú",
+            "名前",
+            "🙂",
+            "a\nb",
+            "\u2028x",
+            "\x00",
+            "../../x",
+            "/etc/passwd",
+            "C:\\x",
+            "peru",
+            "colombia",
+            "upper_huallaga",
+            "x" * 200,
+        ]
+    ),  # fmt: skip
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+)
+KEYS = st.one_of(
+    st.sampled_from(["extra", "Name", "scale", "régions", "名前", "🙂", "a b", "a\nb", "0", ""]),
+    st.text(min_size=1, max_size=8),
+)
+
+
+def paths(node, prefix=()):
+    """Every node's path in nested mappings and lists, the root included."""
+    yield prefix
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from paths(value, (*prefix, i))
+
+
+def get(node, path):
+    for part in path:
+        node = node[part]
+    return node
+
+
+def mutate(draw, data: dict) -> None:
+    """Apply one random mutation to ``data`` in place."""
+    path = draw(st.sampled_from(list(paths(data))))
+    node = get(data, path)
+    parent = get(data, path[:-1]) if path else None
+    kind = draw(
+        st.sampled_from(["replace", "replace", "scale", "delete", "extra", "empty", "copy",
+                         "duplicate"])
+    )  # fmt: skip
+    if kind == "delete" and path:
+        del parent[path[-1]]
+    elif kind == "extra" and isinstance(node, dict):
+        node[draw(KEYS)] = draw(WEIRD)
+    elif kind == "empty" and isinstance(node, dict | list):
+        node.clear()
+    elif kind == "duplicate" and isinstance(node, list) and node:
+        node.append(copy.deepcopy(node[draw(st.integers(0, len(node) - 1))]))
+    elif kind == "scale" and isinstance(node, int | float) and not isinstance(node, bool) and path:
+        factor = draw(st.sampled_from([-1, 0, 0.5, 2, 10, 1e6, 1e300, -1e300]))
+        parent[path[-1]] = node * factor
+    elif kind == "copy" and path:
+        # A value from elsewhere in the scenario: a country where a region belongs, and so on.
+        other = draw(st.sampled_from(list(paths(data))))
+        parent[path[-1]] = copy.deepcopy(get(data, other))
+    elif path:
+        parent[path[-1]] = draw(WEIRD)
+    else:
+        data[draw(KEYS)] = draw(WEIRD)
+
+
+@st.composite
+def mutants(draw) -> tuple[str, dict]:
+    name = draw(st.sampled_from(sorted(BASES)))
+    data = copy.deepcopy(BASES[name][draw(st.integers(0, 1))])
+    for _ in range(draw(st.integers(1, 3))):
+        mutate(draw, data)
+    return name, data
+
+
+# ----------------------------------------------------------------------------- the fuzz tests
+
+
+@settings(FUZZ, max_examples=700 * SCALE)
+@given(mutant=mutants())
+def test_mutated_scenario_files_run_or_fail_in_one_line(mutant):
+    name, data = mutant
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{name}.yaml"
+        file.write_text(dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        check_file(file)
+
+
+@settings(FUZZ, max_examples=250 * SCALE)
+@given(
+    name=st.sampled_from(sorted(BASES)),
+    cut=st.floats(0, 1),
+    junk=st.sampled_from(
+        [
+            "",
+            ":",
+            "- ",
+            "\t",
+            "{",
+            "]",
+            "&a",
+            "*a",
+            "!!python/object:os.system",
+            "? ",
+            "%YAML 9",
+            "\x00",
+            "\ufeff",
+            "'",
+            '"\\',
+            "<<: *x",
+        ]
+    ),  # fmt: skip
+)
+def test_broken_yaml_text_fails_in_one_line(name, cut, junk):
+    text = dump(BASES[name][0], allow_unicode=True, sort_keys=False)
+    at = int(cut * len(text))
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{name}.yaml"
+        file.write_text(text[:at] + junk + text[at:], "utf-8")
+        check_file(file, run=False)  # the other tests run what validates
+
+
+JUNK_PARTS = st.one_of(
+    st.sampled_from(["households", "scale", "policies", "0", "-1", "999", "schedule", "value",
+                     "world", "regions", "region_overrides", "chapare", "", " ", "名前"]),
+    st.text(max_size=6),
+)  # fmt: skip
+
+
+@settings(FUZZ, max_examples=250 * SCALE)
+@given(name=st.sampled_from(sorted(BASES)), choice=st.data(), value=WEIRD)
+def test_set_overrides_run_or_fail_in_one_line(name, choice, value):
+    base = BASES[name][0]
+    known = st.sampled_from([".".join(map(str, p)) for p in paths(base) if p])
+    path = choice.draw(st.one_of(known, st.lists(JUNK_PARTS, min_size=1, max_size=4).map(".".join)))
+    text = dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+    text = text.removesuffix("\n").removesuffix("\n...").strip()
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{name}.yaml"
+        file.write_text(dump(base, allow_unicode=True), "utf-8")
+        check_file(file, f"{path}={text}")
+
+
+# Bad inputs the fuzzer found (each once crashed, overflowed or printed more than one line).
+FOUND = {
+    "empty world": ("world: {regions: []}\n", [], "world.regions: is empty"),
+    "no country kept": ("world: {countries: []}\n", [], "world.countries: keeps no region"),
+    "unknown country kept": ("world: {countries: [nowhere]}\n", [], "unknown country 'nowhere'"),
+    "twin traffickers": (
+        "traffickers: {organisations: [{name: a}, {name: a}]}\n", [], "is given twice"),
+    "huge price": ("market: {source_price_usd_kg: 6.7e307}\n", [], "market.source_price_usd_kg"),
+    "huge area": (
+        "world: {region_overrides: {chapare: {suitable_ha: 1e300}}}\n", [], "suitable_ha"),
+    "no land": ("households: {mean_land_ha: 5e-324}\n", [], "households.mean_land_ha"),
+    "room for 1e9": ("households: {spare_capacity: 1e9}\n", [], "spare_capacity"),
+    "line separator in a key": ("households: {\"a\\u2028b\": 1}\n", [], "a\\u2028b"),
+    "control character in --set": ("{}\n", ["\x1e=1"], "--set \\x1e=1"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(FOUND))
+def test_inputs_found_by_fuzzing_fail_in_one_line(tmp_path, case):
+    text, overrides, fragment = FOUND[case]
+    file = tmp_path / "found.yaml"
+    file.write_text(text, encoding="utf-8")
+    assert check_file(file, *overrides) == "bad"
+    _, _, err = balloon("validate", file, *[f"--set={o}" for o in overrides])
+    assert fragment in err
+
+
+def test_command_line_mistakes_are_one_line(tmp_path):
+    for args in (["run"], ["run", "x", "--set"], ["run", "x", "--replications", "-1"], ["nope"]):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as stop:
+            main(args)
+        assert stop.value.code == 2
+        assert len(err.getvalue().splitlines()) == 1 and "--help" in err.getvalue(), err.getvalue()
+
+
+# ----------------------------------------------------------------------------- real processes
+
+BAD = {
+    "nan.yaml": "households: {scale: .nan}\n",
+    "huge.yaml": "seed: 1e400\n",
+    "unicode.yaml": "name: perú\n",
+    "empty_world.yaml": "world: {regions: []}\n",
+    "wrong_type.yaml": "policies: {instrument: aid_budget}\n",
+    "extra_key.yaml": "households: {名前: 1}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_installed_command_reports_bad_input_in_one_line(tmp_path, name):
+    file = tmp_path / name
+    file.write_text(BAD[name], encoding="utf-8")
+    script = Path(sys.executable).with_name("balloon")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "model.cli"]
+    done = subprocess.run(
+        [*command, "run", str(file), "--workers", "1"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert_one_line_error(done.stderr, str(file))
+    assert done.stderr.startswith("balloon: error: ")
+    assert not (tmp_path / "results").exists()
