@@ -328,6 +328,10 @@ class Households:
         lo, hi = np.full(R, -30.0), np.full(R, 30.0)
         k = self.params.profit_sensitivity
         cap = self.params.max_coca_share * self.land
+        # A goal below the area at the usual top barrier (no coca at all, say) needs a far higher
+        # barrier; every other region keeps the usual range, and so the same result.
+        floor = self._sum(cap * _sigmoid(k * (advantage - self._per_slot(hi))))
+        hi[floor > goal] = 1e9
         x, s = self._work, self._work2
         for _ in range(60):  # bisection on every region at once
             mid = (lo + hi) / 2
