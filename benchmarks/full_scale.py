@@ -9,6 +9,7 @@ Usage: .venv/bin/python benchmarks/full_scale.py [--repeats N] [--skip-boltzmann
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 
 from common import cpu_median, machine, median_time, peak_memory_mb, print_table
@@ -38,8 +39,10 @@ def main() -> None:
     parser.add_argument("--skip-boltzmann", action="store_true")
     args = parser.parse_args()
     scenario = Scenario(households={"scale": 1.0})
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     seconds, times = median_time(lambda: BalloonModel(scenario).run(), args.repeats)
     seconds_cpu = cpu_median()
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / args.repeats
     memory = peak_memory_mb()
     model = BalloonModel(scenario)
     households = model.households.n_active
@@ -53,6 +56,7 @@ def main() -> None:
         ("one run, process CPU s", f"{seconds_cpu:.2f}", "", ""),
         ("peak memory of the process, MB", f"{memory:.0f}", "<= 600", "yes" if memory <= 600 else "no"),
         ("household-steps per second", f"{rate:,.0f}", "", ""),
+        ("page faults per run (build and run)", f"{faults:,.0f}", "", ""),
     ]  # fmt: skip
     if not args.skip_boltzmann:
         boltzmann = boltzmann_agent_steps_per_second()
