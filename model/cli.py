@@ -80,8 +80,8 @@ def say(args: argparse.Namespace, message: str) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario's replications and write its results folder."""
     from model.experiment_cli import executor_from_args
-    from model.results import ResultsExistError, write_results
-    from model.runner import run_replications
+    from model.results import ReplicationStore, ResultsExistError, partial_folder, write_results
+    from model.runner import replication_seeds, run_replications
 
     overrides = list(args.overrides)
     if args.seed is not None:
@@ -93,14 +93,31 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise BadInput(f"{args.out}: already exists: runs are never overwritten")
     started = datetime.now(UTC)
     clock = time.perf_counter()
+    # Finished replications are saved as they come, so a killed run can be resumed.
+    store = ReplicationStore(partial_folder(scenario, args.results_root, args.out))
+    seeds = replication_seeds(scenario.seed, scenario.replications)
+    saved = store.saved(seeds)
+    done = store.load(seeds) if args.resume else []
+    if saved and not args.resume:
+        say(args, f"note: {len(saved)} replication(s) of an interrupted run are in "
+                  f"{store.folder}; add --resume to reuse them instead of running them again")  # fmt: skip
     say(args, f"running {scenario.name}: {scenario.replications} replication(s), "
-              f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}")  # fmt: skip
-    results = run_replications(
-        scenario,
-        executor=executor_from_args(args),
-        workers=args.workers,
-        progress=not args.quiet,
-    )
+              f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}"
+              + (f", {len(done)} already done" if args.resume else ""))  # fmt: skip
+    try:
+        results = run_replications(
+            scenario,
+            executor=executor_from_args(args),
+            workers=args.workers,
+            progress=not args.quiet,
+            done=done,
+            on_run=store.save,
+        )
+    except KeyboardInterrupt:
+        kept = len(store.saved(seeds))
+        print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
+              "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip
+        return 130
     wall = time.perf_counter() - clock
     try:
         folder = write_results(
@@ -110,10 +127,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             fmt=args.format,
             started=started,
             wall_time_s=wall,
-            extra={"command": ["balloon", *sys.argv[1:]], "overrides": overrides},
+            extra={
+                "command": ["balloon", *sys.argv[1:]],
+                "overrides": overrides,
+                "resumed_replications": len(done),
+            },
         )
     except ResultsExistError as error:
         raise BadInput(str(error)) from None
+    store.remove()
     if args.quiet:
         print(folder)
     else:
@@ -192,6 +214,11 @@ def add_parser(subparsers) -> None:
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     run.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
     add_executor_options(run, workers=False)  # --executor, --scheduler
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted run of the same command: replications it saved are not rerun",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
     run.set_defaults(handler=cmd_run)
 

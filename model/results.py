@@ -5,14 +5,20 @@
 fully resolved scenario, loadable as it is), ``manifest.json`` (versions, git commit, seeds, times)
 and ``summary.md``. Everything is written into a hidden ``.incomplete-*`` folder next to the
 final one, which is renamed into place only when complete.
+
+While a run is going, each finished replication is saved in a hidden ``.partial-*`` folder
+(:class:`ReplicationStore`), so a killed run can be resumed (``balloon run --resume``) without
+computing those again; the folder is removed once the run's folder is complete.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import tempfile
@@ -22,11 +28,13 @@ from pathlib import Path
 import pandas as pd
 
 from model.loading import ScenarioError, read_yaml, to_yaml, validate
-from model.runner import TABLES, Results
+from model.runner import TABLES, Results, Run
+from model.scenario import Scenario
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
 INCOMPLETE_PREFIX = ".incomplete-"
+PARTIAL_PREFIX = ".partial-"
 
 
 class ResultsExistError(FileExistsError):
@@ -172,16 +180,86 @@ def load_results(folder: str | Path) -> Results:
         raise ScenarioError(folder, "", f"not a complete run folder (no {MANIFEST})")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     scenario = validate(read_yaml(folder / "scenario.yaml"), folder / "scenario.yaml")
-    tables = {}
-    for name, info in manifest["tables"].items():
-        file = folder / info["file"]
-        if manifest["format"] == "parquet":
-            tables[name] = pd.read_parquet(file)
-        else:
-            tables[name] = pd.read_csv(file, parse_dates=["date"])
-        # Model tables date months at second resolution; Parquet stores milliseconds.
-        tables[name]["date"] = tables[name]["date"].astype("datetime64[s]")
+    tables = {
+        name: _read_table(folder / info["file"], manifest["format"])
+        for name, info in manifest["tables"].items()
+    }
     return Results(scenario=scenario, seeds=manifest["seeds"], tables=tables)
+
+
+def _read_table(file: Path, fmt: str) -> pd.DataFrame:
+    table = pd.read_parquet(file) if fmt == "parquet" else pd.read_csv(file, parse_dates=["date"])
+    # Model tables date months at second resolution; Parquet stores milliseconds.
+    table["date"] = table["date"].astype("datetime64[s]")
+    return table
+
+
+# ----------------------------------------------------------------------------- resuming a run
+
+
+class ReplicationStore:
+    """Finished replications of a run in progress, one folder each, so a killed run can resume.
+
+    Each replication is written to a temporary folder and renamed to ``rep-<index>-<seed>``, so it
+    is there whole or not at all. Runs of the same resolved scenario share the folder (see
+    :func:`partial_folder`); their replications are identical, so sharing is safe.
+    """
+
+    NAME = re.compile(r"^rep-(\d+)-(\d+)$")
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def save(self, run: Run) -> None:
+        """Save one finished replication (replacing an earlier copy of it)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        final = self.folder / f"rep-{run.replication:06d}-{run.seed}"
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", suffix=".tmp", dir=self.folder))
+        try:
+            for name in TABLES:
+                run.tables[name].to_parquet(staging / f"{name}.parquet", index=False)
+            shutil.rmtree(final, ignore_errors=True)
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def saved(self, seeds: list[int]) -> dict[int, Path]:
+        """Folders of saved replications that belong to a run with these ``seeds``, by index."""
+        found = {}
+        for folder in sorted(self.folder.glob("rep-*")):
+            match = self.NAME.match(folder.name)
+            if match and int(match.group(1)) < len(seeds):
+                index, seed = int(match.group(1)), int(match.group(2))
+                if seeds[index] == seed:
+                    found[index] = folder
+        return found
+
+    def load(self, seeds: list[int]) -> list[Run]:
+        """Saved replications that belong to a run with these ``seeds``."""
+        return [
+            Run(
+                index, seeds[index], {n: _read_table(f / f"{n}.parquet", "parquet") for n in TABLES}
+            )
+            for index, f in self.saved(seeds).items()
+        ]
+
+    def remove(self) -> None:
+        """Delete the folder (the run is complete)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def partial_folder(scenario: Scenario, root: str | Path = "results", out=None) -> Path:
+    """Where a run of ``scenario`` keeps its finished replications until its folder is written.
+
+    Next to the run's folder: ``root/<scenario>/.partial-<hash>`` (or ``.partial-<out>-<hash>``
+    beside ``out``), keyed by a hash of the resolved scenario, so the same command finds it again.
+    """
+    digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:12]
+    if out is not None:
+        out = Path(out)
+        return out.parent / f"{PARTIAL_PREFIX}{out.name}-{digest}"
+    return Path(root) / scenario.name / f"{PARTIAL_PREFIX}{digest}"
 
 
 # ----------------------------------------------------------------------------- summary

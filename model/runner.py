@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import (
     Executor,
     ProcessPoolExecutor,
@@ -217,6 +217,8 @@ def run_replications(
     executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
+    done: Iterable[Run] = (),
+    on_run: Callable[[Run], None] | None = None,
 ) -> Results:
     """Run a scenario's replications, in parallel by default, and gather their tables.
 
@@ -228,10 +230,16 @@ def run_replications(
             ``concurrent.futures.Executor``.
         workers: worker processes for ``process``, ``thread`` and ``dask``.
         progress: show a progress bar.
+        done: replications already run (e.g. saved by an interrupted run); not run again.
+        on_run: called with each replication as it finishes, in this process (to save it).
 
     """
     n = replications or scenario.replications
     seeds = replication_seeds(scenario.seed, n)
-    jobs = [(scenario, i, seed) for i, seed in enumerate(seeds)]
-    runs = list(map_jobs(_run_job, jobs, executor, workers, progress, scenario.name))
-    return Results.from_runs(scenario, runs)
+    runs = {run.replication: run for run in done}
+    jobs = [(scenario, i, seed) for i, seed in enumerate(seeds) if i not in runs]
+    for run in map_jobs(_run_job, jobs, executor, workers, progress, scenario.name):
+        if on_run is not None:
+            on_run(run)
+        runs[run.replication] = run
+    return Results.from_runs(scenario, runs.values())
