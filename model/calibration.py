@@ -26,12 +26,9 @@ from model.loading import _months as short_months
 from model.loading import apply_override, to_yaml
 from model.model import BalloonModel
 from model.observed import cultivation
+from model.plots import country_colour
 from model.runner import make_executor, replication_seeds
 from model.scenario import Scenario
-
-# The project palette (Okabe-Ito, as in model.plots): one colour per country in every figure.
-COUNTRY_COLOURS = {"peru": "#D55E00", "colombia": "#0072B2", "bolivia": "#009E73"}
-
 
 # ----------------------------------------------------------------------------- parameters
 
@@ -387,7 +384,7 @@ def plot_fit(
     ax.text(window[1] + 1, 0.02, "forecast (not fitted)", transform=ax.get_xaxis_transform(),
             va="bottom", fontsize=9, color="0.35")  # fmt: skip
     for country in ("peru", "colombia", "bolivia"):
-        colour = COUNTRY_COLOURS[country]
+        colour = country_colour(country)
         years = mean[country].index
         ax.fill_between(years, low[country] / 1e3, high[country] / 1e3, color=colour, alpha=0.25,
                         linewidth=0)  # fmt: skip

@@ -13,26 +13,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from model.outcomes import metric_description  # noqa: E402
-
-#: Fallback palette if ``model.plots`` is missing.
-COUNTRY_COLOURS = {"peru": "#d62728", "colombia": "#1f77b4", "bolivia": "#2ca02c"}
-_EXTRA_COLOURS = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+from model.plots import country_colour as shared_country_colour  # noqa: E402
 
 
-try:  # the project's palette, so a country has the same colour in every figure
-    from model.plots import country_colour as _shared_country_colour
-except ImportError:  # pragma: no cover - model.plots not installed
-    _shared_country_colour = None
-
-
-def country_colour(country: str, others: list[str]) -> str:
-    """One fixed colour per country: ``model.plots``' palette, else a fallback of our own."""
-    if _shared_country_colour is not None:
-        return _shared_country_colour(country)
-    if country in COUNTRY_COLOURS:
-        return COUNTRY_COLOURS[country]
-    extra = sorted(c for c in others if c not in COUNTRY_COLOURS)
-    return _EXTRA_COLOURS[extra.index(country) % len(_EXTRA_COLOURS)]
+def country_colour(country: str, others: list[str] | None = None) -> str:
+    """The project's one colour per country (``model.plots``), so every figure agrees."""
+    return shared_country_colour(country)
 
 
 def _label(text: str, width: int = 34) -> str:
