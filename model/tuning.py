@@ -1,0 +1,407 @@
+"""Interactive tuning: a few behaviour parameters and extra eradication, re-run in well under a second.
+
+The tuning notebook (``notebooks/02_tune_parameters.ipynb``) wires sliders to this module; nothing
+here depends on widgets, so tests call it directly. A :class:`Tuner` runs a base scenario cut to a
+short window at a small scale (speed is what makes tuning interactive), and compares each tuned run
+with its counterfactual: the same parameters without the extra eradication, on the same seed. Runs
+are cached, so moving only an eradication slider costs one model run.
+
+:func:`save_tuned` writes what was tuned as a scenario file that ``extends`` the base file, so it
+keeps the base scenario's own dates, scale and replications and ``balloon run`` accepts it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from matplotlib.dates import DateFormatter, YearLocator
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import StrMethodFormatter
+
+from model import metrics
+from model.loading import SLUG, ScenarioError, load_scenario, to_yaml
+from model.loading import _months as short_months
+from model.model import BalloonModel
+from model.plots import PRESSURE_COLOUR, country_colour, country_label, thousands
+from model.scenario import Scenario, parse_month
+from model.sweep import with_parameters
+
+dollars = StrMethodFormatter("{x:,.2f}")
+
+#: First line of every file :func:`save_tuned` writes; only such files may be overwritten.
+HEADER = "# Tuned in notebooks/02_tune_parameters.ipynb"
+METHODS = ("manual", "aerial")
+SHOWN_METRICS = (
+    "removed_ha",
+    "displacement_ratio",
+    "displacement_ratio_within",
+    "displacement_ratio_across",
+    "net_reduction_ha",
+    "wholesale_price_change",
+)
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A tunable scenario parameter and its slider.
+
+    Attributes:
+        path: dotted path in the scenario (``market.demand_elasticity``).
+        label: slider label, with the unit the slider shows.
+        low, high, step: slider range and step, in slider units.
+        factor: scenario value = slider value x factor (e.g. US$ million -> US$).
+
+    """
+
+    path: str
+    label: str
+    low: float
+    high: float
+    step: float
+    factor: float = 1.0
+
+    def read(self, scenario: Scenario) -> float:
+        """The scenario's value, in slider units."""
+        node = scenario
+        for part in self.path.split("."):
+            node = getattr(node, part)
+        return round(float(node) / self.factor, 9)
+
+
+KNOBS = {
+    "demand_elasticity": Knob(
+        "market.demand_elasticity", "demand elasticity of cocaine", -1.5, 0.0, 0.05
+    ),
+    "replant_forced": Knob(
+        "households.replant_forced", "replanted after forced eradication (share)", 0.0, 1.0, 0.05
+    ),
+    "migration_rate": Knob(
+        "households.migration_rate", "migration (monthly chance to move)", 0.0, 0.1, 0.005
+    ),
+    "entry_cost_musd": Knob(
+        "traffickers.entry_cost_usd", "trafficker entry cost (US$ million)", 0.0, 10.0, 0.25, 1e6
+    ),
+    "armed_protection": Knob(
+        "armed_groups.protection", "armed protection (reach removed, share)", 0.0, 1.0, 0.05
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """What a user set: parameter values and extra eradication per country.
+
+    Attributes:
+        parameters: slider values by knob name (:data:`KNOBS`), in slider units.
+        eradication_ha: extra eradication per country, hectares per year, on top of the base
+            scenario's own policies.
+        method: ``manual`` or ``aerial`` eradication.
+        start: first month of the extra eradication.
+
+    """
+
+    parameters: dict[str, float] = field(default_factory=dict)
+    eradication_ha: dict[str, float] = field(default_factory=dict)
+    method: str = "manual"
+    start: date | None = None
+
+    def without_eradication(self) -> Tuning:
+        """The same parameters without extra eradication: the counterfactual's tuning."""
+        return replace(self, eradication_ha={})
+
+    @property
+    def extra(self) -> dict[str, float]:
+        """Countries with extra eradication, and how much."""
+        return {c: float(ha) for c, ha in self.eradication_ha.items() if ha > 0}
+
+
+def knob_values(scenario: Scenario) -> dict[str, float]:
+    """Every knob's value in a scenario, in slider units."""
+    return {name: knob.read(scenario) for name, knob in KNOBS.items()}
+
+
+def scenario_countries(scenario: Scenario) -> list[str]:
+    """Countries of a scenario's world, in the order of its regions."""
+    return list(dict.fromkeys(r.country for r in scenario.resolved_regions()))
+
+
+def apply_tuning(base: Scenario, tuning: Tuning, source: str = "tuning") -> Scenario:
+    """A copy of ``base`` with the tuned parameters and the extra eradication policies.
+
+    Raises:
+        ScenarioError: for an unknown knob or country, or a value the schema refuses.
+
+    """
+    values = {}
+    for name, value in tuning.parameters.items():
+        if name not in KNOBS:
+            raise ScenarioError(source, name, f"unknown knob (known: {', '.join(KNOBS)})")
+        values[KNOBS[name].path] = float(value) * KNOBS[name].factor
+    scenario = with_parameters(base, values, source) if values else base
+    extra = tuning.extra
+    if not extra:
+        return scenario
+    if tuning.method not in METHODS:
+        raise ScenarioError(source, "method", f"use {' or '.join(METHODS)}, not {tuning.method!r}")
+    start = parse_month(tuning.start or base.start)
+    policies = [p.model_dump(mode="json") for p in scenario.policies]
+    for country, hectares in extra.items():
+        policies.append(
+            {
+                "instrument": f"{tuning.method}_eradication",
+                "country": country,
+                "schedule": [{"start": f"{start:%Y-%m}", "value": hectares}],
+                "note": f"extra {tuning.method} eradication set in the tuning notebook",
+            }
+        )
+    return with_parameters(scenario, {"policies": policies}, source)
+
+
+@lru_cache(maxsize=16)
+def _run(scenario_json: str, seed: int) -> BalloonModel:
+    return BalloonModel(Scenario.model_validate_json(scenario_json), rng=seed).run()
+
+
+def run_cached(scenario: Scenario, seed: int) -> tuple[BalloonModel, bool]:
+    """Run a scenario on a seed, reusing the run if the same scenario ran on it before.
+
+    Returns:
+        The finished model and whether it was computed now (False: taken from the cache).
+
+    """
+    text = scenario.model_dump_json()
+    misses = _run.cache_info().misses
+    model = _run(text, seed)
+    return model, _run.cache_info().misses > misses
+
+
+@dataclass
+class TunedRun:
+    """One re-run: the tuned model, its counterfactual, the metrics and how long it took."""
+
+    tuning: Tuning
+    scenario: Scenario
+    model: BalloonModel
+    counterfactual: BalloonModel
+    untuned: BalloonModel
+    metrics: pd.DataFrame | None
+    target: str | None
+    eradicated_ha_yr: dict[str, float]
+    seed: int
+    seconds: float
+    runs_computed: int
+
+    def timing(self) -> str:
+        """One line: how long the re-run took and how many model runs it needed."""
+        months = self.scenario.months
+        return (
+            f"re-ran {self.scenario.name} ({months} months, households.scale "
+            f"{self.scenario.households.scale:g}) in {self.seconds:.2f} s: "
+            f"{self.runs_computed} model run(s) computed, the others reused"
+        )
+
+
+class Tuner:
+    """Re-runs a base scenario, cut to a short window, with a user's tuning.
+
+    Args:
+        base: the base scenario (its own dates are kept in saved files).
+        start: first month of the tuning window.
+        end: last month of the tuning window.
+        scale: simulated households per real one while tuning.
+        seed: the seed of every run (default: the base scenario's), so runs differ only by tuning.
+
+    """
+
+    def __init__(self, base: Scenario, start: str, end: str, scale: float, seed: int | None = None):
+        self.base = base
+        self.short = with_parameters(
+            base, {"start": start, "end": end, "households.scale": scale}, "tuning window"
+        )
+        self.seed = base.seed if seed is None else seed
+
+    def run(self, tuning: Tuning) -> TunedRun:
+        """Run the tuned scenario, its counterfactual and the untuned base (cached) on one seed."""
+        clock = time.perf_counter()
+        scenario = apply_tuning(self.short, tuning)
+        computed = 0
+        models = []
+        for each in (scenario, apply_tuning(self.short, tuning.without_eradication()), self.short):
+            model, fresh = run_cached(each, self.seed)
+            models.append(model)
+            computed += fresh
+        model, counterfactual, untuned = models
+        table, target, done = None, None, {}
+        extra = tuning.extra
+        if extra:
+            target = max(extra, key=extra.get)
+            start = max(pd.Timestamp(parse_month(tuning.start or self.short.start)),
+                        pd.Timestamp(self.short.start))  # fmt: skip
+            window = metrics.Window(start, pd.Timestamp(self.short.end))
+            table = (
+                metrics.summarise_metrics(
+                    metrics.balloon_metrics(model, counterfactual, metrics.Target(target), window)
+                )
+                .set_index("metric")
+                .loc[list(SHOWN_METRICS), ["median", "unit", "meaning"]]
+            )
+            table = table.rename(columns={"median": "value"})
+            done = extra_eradication(model, counterfactual, window, list(extra))
+        seconds = time.perf_counter() - clock
+        return TunedRun(tuning, scenario, model, counterfactual, untuned, table, target, done,
+                        self.seed, seconds, computed)  # fmt: skip
+
+
+def extra_eradication(
+    model: BalloonModel, counterfactual: BalloonModel, window: metrics.Window, countries: list[str]
+) -> dict[str, float]:
+    """Extra hectares eradicated per year over the window, per country, against the counterfactual.
+
+    Backlash and the reach limit can keep it below what was asked for.
+    """
+
+    def yearly(table: pd.DataFrame) -> pd.Series:
+        inside = table[window.mask(table.date) & table.country.isin(countries)]
+        return inside.groupby("country").eradicated_ha.sum() * 12 / window.months
+
+    return (yearly(model.countries) - yearly(counterfactual.countries)).to_dict()
+
+
+def tuning_figure(run: TunedRun) -> Figure:
+    """Coca and farm-gate prices by country: tuned, without extra eradication, and untuned."""
+    # A fixed layout and yearly ticks: constrained layout and automatic date ticks would double
+    # the drawing time, and the figure is redrawn on every slider move.
+    fig = Figure(figsize=(12, 4.2))
+    fig.subplots_adjust(left=0.08, right=0.72, bottom=0.13, top=0.84, wspace=0.3)
+    left, right = fig.subplots(1, 2, sharex=True)
+    styles = (
+        (run.model, "-", 2.0, "tuned, with the extra eradication"),
+        (run.counterfactual, "--", 1.3, "tuned, without extra eradication\n(the counterfactual)"),
+        (
+            run.untuned,
+            ":",
+            1.3,
+            "base scenario as shipped\n(under the dashed line\nwhile no parameter is tuned)",
+        ),
+    )
+    for ax, column in ((left, "hectares"), (right, "farmgate_price")):
+        if run.tuning.extra:
+            ax.axvspan(pd.Timestamp(parse_month(run.tuning.start or run.scenario.start)),
+                       pd.Timestamp(run.scenario.end), color=PRESSURE_COLOUR, zorder=0)  # fmt: skip
+        for model, style, width, _ in styles:
+            wide = model.countries.pivot(index="date", columns="country", values=column)
+            for country in wide.columns:
+                ax.plot(wide.index, wide[country], style, lw=width, color=country_colour(country))
+        ax.yaxis.set_major_formatter(thousands if column == "hectares" else dollars)
+        ax.xaxis.set_major_locator(YearLocator(base=max(1, run.scenario.months // 60)))
+        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+        ax.set_xlabel("date (monthly)")
+        ax.margins(x=0)
+    left.set_ylabel("coca, hectares")
+    left.set_title("Coca by country")
+    right.set_ylabel("farm-gate price, US$ per kg of dry leaf")
+    right.set_title("Price growers get for coca leaf")
+    countries = list(run.model.countries.country.unique())
+    handles = [Patch(color=country_colour(c), label=country_label(c)) for c in countries]
+    handles += [Line2D([], [], color="black", ls=s, lw=w, label=label) for _, s, w, label in styles]
+    if run.tuning.extra:
+        handles.append(Patch(color=PRESSURE_COLOUR, label="extra eradication"))
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.73, 0.86), frameon=False)
+    fig.suptitle(f"{run.scenario.name}: one run on seed {run.seed}, "
+                 f"{run.scenario.start:%Y-%m} to {run.scenario.end:%Y-%m}", x=0.01, ha="left")  # fmt: skip
+    return fig
+
+
+def _tuned_data(base_data: dict, tuned_data: dict, tuning: Tuning) -> dict:
+    """Only the sections and keys a tuning changed, as they appear in the tuned scenario."""
+    out: dict = {}
+    for name in tuning.parameters:
+        section, key = KNOBS[name].path.split(".")
+        if base_data[section][key] != tuned_data[section][key]:
+            out.setdefault(section, {})[key] = tuned_data[section][key]
+    if tuning.extra:
+        out["policies"] = tuned_data["policies"]  # extends replaces lists whole
+    return out
+
+
+def tuned_yaml(
+    base: Scenario, tuning: Tuning, name: str, target: Path, base_file: Path | None = None
+) -> str:
+    """A scenario file holding a tuning: it ``extends`` ``base_file`` with only what changed.
+
+    Without a base file the whole tuned scenario is written.
+    """
+    tuned = apply_tuning(base, tuning).model_copy(update={"name": name})
+    lines = [
+        HEADER,
+        f"# from {base.name}; tuned values (slider units): "
+        + (", ".join(f"{k}={v:g}" for k, v in tuning.parameters.items()) or "none"),
+        "# extra "
+        + (
+            ", ".join(f"{c} {ha:,.0f} ha/yr" for c, ha in tuning.extra.items())
+            + f" of {tuning.method} eradication from {parse_month(tuning.start or base.start):%Y-%m}"
+            if tuning.extra
+            else "eradication: none"
+        ),
+        "",
+    ]
+    if base_file is None:
+        return "\n".join(lines) + to_yaml(tuned)
+    data = {
+        "extends": os.path.relpath(Path(base_file).resolve(), Path(target).resolve().parent),
+        "name": name,
+        "description": f"{base.name} with parameters tuned in the tuning notebook.",
+        **_tuned_data(
+            base.model_dump(mode="json", exclude_none=True),
+            tuned.model_dump(mode="json", exclude_none=True),
+            tuning,
+        ),
+    }
+    return "\n".join(lines) + yaml.safe_dump(short_months(data), sort_keys=False, width=100)
+
+
+def save_tuned(
+    base: Scenario, tuning: Tuning, path: str | Path, base_file: Path | None = None
+) -> Path:
+    """Write a tuning as a scenario file, atomically, and check that it loads.
+
+    The scenario is named after the file (``tuned_plan_colombia.yaml`` -> ``tuned_plan_colombia``).
+    A file that exists is only replaced if this function wrote it (it starts with :data:`HEADER`).
+
+    Raises:
+        ScenarioError: if the name is not a valid scenario name, the file exists and was not
+            written here, or the written scenario does not load.
+
+    """
+    path = Path(path)
+    if path.suffix not in (".yaml", ".yml") or not SLUG.match(path.stem):
+        raise ScenarioError(
+            path, "", "name the file like tuned_plan_colombia.yaml (a-z, 0-9, _, -)"
+        )
+    if path.exists():
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        if first != HEADER:
+            raise ScenarioError(path, "", "exists and was not written by the tuning notebook: "
+                                "choose another file name")  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = tuned_yaml(base, tuning, path.stem, path, base_file)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        load_scenario(temporary)  # a file that would not load never replaces anything
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,132 @@
+"""Every notebook runs end to end (quick settings), and the stored notebooks are built and clean.
+
+Each notebook is executed once in a fresh kernel with ``BALLOON_QUICK=1`` (tiny scale, short
+windows, few replications) and ``BALLOON_NOTEBOOK_OUT`` pointing at a temporary folder; a cell that
+raises fails the test with the cell's traceback.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from model.loading import load_scenario
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NAMES = sorted(path.stem for path in NOTEBOOKS.glob("*.ipynb"))
+BALLOON = Path(sys.executable).with_name("balloon")
+_executed: dict[str, nbformat.NotebookNode] = {}
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("notebook_outputs")
+
+
+def executed(name: str, out_dir: Path) -> nbformat.NotebookNode:
+    """The notebook after running every cell in quick mode (run once per test session)."""
+    if name not in _executed:
+        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("BALLOON_QUICK", "1")
+            patch.setenv("BALLOON_NOTEBOOK_OUT", str(out_dir))
+            client = NotebookClient(
+                notebook,
+                timeout=600,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(NOTEBOOKS)}},
+            )
+            client.execute()
+        _executed[name] = notebook
+    return _executed[name]
+
+
+def outputs(notebook: nbformat.NotebookNode, kind: str = "stream") -> list:
+    """Every output of one type, in cell order."""
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == kind or (
+                kind == "image" and "image/png" in output.get("data", {})
+            ):
+                found.append(output)
+    return found
+
+
+def printed(notebook: nbformat.NotebookNode) -> str:
+    return "".join(output.text for output in outputs(notebook, "stream"))
+
+
+def test_the_five_notebooks_are_there():
+    assert NAMES == [
+        "01_quickstart",
+        "02_tune_parameters",
+        "03_compare_policies",
+        "04_history",
+        "05_sensitivity",
+    ]
+
+
+def test_stored_notebooks_are_built_by_the_script_and_have_no_outputs():
+    check = subprocess.run(
+        [sys.executable, NOTEBOOKS / "build_notebooks.py", "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    for name in NAMES:
+        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        nbformat.validate(notebook)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, (name, cell.id)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_runs_end_to_end_and_draws(name, out_dir):
+    notebook = executed(name, out_dir)
+    assert not outputs(notebook, "error")
+    assert len(outputs(notebook, "image")) >= 1, f"{name} drew no figure"
+    assert f"quick mode: True; files go to {out_dir / name}" in printed(notebook)
+
+
+def test_tuning_notebook_times_the_rerun_and_saves_a_scenario_balloon_accepts(out_dir):
+    notebook = executed("02_tune_parameters", out_dir)
+    text = printed(notebook)
+    timing = re.search(r"re-ran baseline \((\d+) months.*\) in ([\d.]+) s", text)
+    assert timing and int(timing.group(1)) == 18 and float(timing.group(2)) > 0, text
+    assert re.search(r"drawing the figure took [\d.]+ s; total [\d.]+ s", text)
+
+    saved = out_dir / "02_tune_parameters" / "tuned_example.yaml"
+    scenario = load_scenario(saved)
+    # The values of the notebook's last cell (EXAMPLE), on the base scenario's own calendar.
+    assert scenario.name == "tuned_example"
+    assert scenario.market.demand_elasticity == -0.8
+    assert scenario.households.replant_forced == 0.5
+    assert scenario.households.migration_rate == 0.03
+    assert scenario.traffickers.entry_cost_usd == 1e6
+    assert scenario.armed_groups.protection == 0.4
+    (policy,) = scenario.policies
+    assert (policy.instrument, policy.country) == ("manual_eradication", "colombia")
+    assert policy.schedule[0].value == 40_000
+    baseline = load_scenario("baseline")
+    assert (scenario.start, scenario.end) == (baseline.start, baseline.end)
+    assert scenario.households.scale == baseline.households.scale
+    done = subprocess.run([BALLOON, "validate", saved], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith(f"ok {saved}"), done.stderr
+
+
+def test_history_notebook_says_whether_the_model_is_calibrated(out_dir):
+    text = printed(executed("04_history", out_dir))
+    assert re.search(r"^(CALIBRATED: using |UNCALIBRATED: no calibrated scenario)", text, re.M)
+    assert (out_dir / "04_history" / "fit.png").is_file()
+
+
+def test_sensitivity_notebook_writes_indices(out_dir):
+    executed("05_sensitivity", out_dir)
+    folder = out_dir / "05_sensitivity" / "morris-quick"
+    assert (folder / "indices.csv").is_file() and (folder / "indices.png").is_file()

@@ -1,0 +1,143 @@
+"""The tuning module behind notebooks/02_tune_parameters.ipynb: tuned scenarios, re-runs, saving."""
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from model.loading import SCENARIOS_DIR, ScenarioError, load_scenario
+from model.tuning import (
+    HEADER,
+    KNOBS,
+    Tuner,
+    Tuning,
+    apply_tuning,
+    knob_values,
+    save_tuned,
+    tuning_figure,
+)
+
+BALLOON = Path(sys.executable).with_name("balloon")
+BASELINE = SCENARIOS_DIR / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario(BASELINE)
+
+
+@pytest.fixture(scope="module")
+def tuner(baseline):
+    return Tuner(baseline, "2000-01", "2001-12", scale=0.005)
+
+
+def test_knobs_read_slider_units(baseline):
+    values = knob_values(baseline)
+    assert values["demand_elasticity"] == baseline.market.demand_elasticity
+    assert values["entry_cost_musd"] == baseline.traffickers.entry_cost_usd / 1e6
+    for name, knob in KNOBS.items():
+        assert knob.low <= values[name] <= knob.high, name
+
+
+def test_apply_tuning_sets_parameters_and_adds_eradication(baseline):
+    tuning = Tuning(
+        {"entry_cost_musd": 3.0, "replant_forced": 0.2},
+        {"peru": 10_000, "bolivia": 0},
+        "aerial",
+        date(2001, 1, 1),
+    )
+    tuned = apply_tuning(baseline, tuning)
+    assert tuned.traffickers.entry_cost_usd == 3e6
+    assert tuned.households.replant_forced == 0.2
+    added = tuned.policies[len(baseline.policies) :]
+    assert [(p.instrument, p.country) for p in added] == [("aerial_eradication", "peru")]
+    assert added[0].schedule[0].start == date(2001, 1, 1)
+    assert added[0].schedule[0].value == 10_000
+    assert baseline.traffickers.entry_cost_usd == 2e6  # the base is not changed
+
+
+@pytest.mark.parametrize(
+    ("tuning", "problem"),
+    [
+        (Tuning({"no_such_knob": 1.0}), "no_such_knob"),
+        (Tuning({"replant_forced": 1.5}), "households.replant_forced"),
+        (Tuning(eradication_ha={"ecuador": 5_000}), "unknown country 'ecuador'"),
+        (Tuning(eradication_ha={"peru": 5_000}, method="chemical"), "method"),
+    ],
+)
+def test_bad_tuning_is_a_one_line_error(baseline, tuning, problem):
+    with pytest.raises(ScenarioError, match=problem) as error:
+        apply_tuning(baseline, tuning)
+    assert "\n" not in str(error.value)
+
+
+def test_rerun_compares_with_the_same_tuning_without_eradication(tuner):
+    tuning = Tuning({"migration_rate": 0.04}, {"colombia": 30_000}, "manual", date(2000, 7, 1))
+    run = tuner.run(tuning)
+    assert run.scenario.households.migration_rate == 0.04
+    assert run.counterfactual.params.households.migration_rate == 0.04
+    assert run.untuned.params.households.migration_rate == 0.02
+    assert run.target == "colombia"
+    colombia = run.model.countries.query("country == 'colombia'").hectares.iloc[-1]
+    without = run.counterfactual.countries.query("country == 'colombia'").hectares.iloc[-1]
+    assert colombia < without  # eradication removed coca in the target
+    assert 0 < run.eradicated_ha_yr["colombia"] <= 30_000 * 1.001
+    assert run.metrics.loc["removed_ha", "value"] > 0
+    assert run.seconds > 0 and "re-ran" in run.timing()
+
+    again = tuner.run(Tuning({"migration_rate": 0.04}, {"colombia": 20_000}, "manual",
+                             date(2000, 7, 1)))  # fmt: skip
+    assert again.runs_computed == 1  # the counterfactual and the untuned run are reused
+    assert again.counterfactual is run.counterfactual
+
+    fig = tuning_figure(again)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"Peru", "Colombia", "Bolivia", "extra eradication"} <= set(legend)
+
+
+def test_without_extra_eradication_there_are_no_metrics(tuner):
+    run = tuner.run(Tuning({"demand_elasticity": -1.0}))
+    assert run.metrics is None and run.target is None
+    assert run.model is run.counterfactual
+
+
+def test_saved_file_extends_the_base_and_passes_balloon_validate(baseline, tmp_path):
+    tuning = Tuning({"demand_elasticity": -0.9, "armed_protection": 0.6}, {"peru": 12_500},
+                    "manual", date(2005, 1, 1))  # fmt: skip
+    path = save_tuned(baseline, tuning, tmp_path / "tuned_peru.yaml", BASELINE)
+    text = path.read_text()
+    assert text.startswith(HEADER)
+    assert "extends: " in text and "baseline.yaml" in text
+    assert "armed_groups" not in text  # 0.6 is the default: unchanged values are not written
+    loaded = load_scenario(path)
+    expected = apply_tuning(baseline, tuning).model_copy(update={"name": "tuned_peru"})
+    assert loaded.model_dump() == {**expected.model_dump(), "description": loaded.description}
+    assert (loaded.start, loaded.end) == (baseline.start, baseline.end)  # the base's own dates
+    done = subprocess.run([BALLOON, "validate", path], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_saving_again_replaces_a_tuned_file_but_never_another(baseline, tmp_path):
+    path = tmp_path / "tuned_x.yaml"
+    save_tuned(baseline, Tuning({"migration_rate": 0.05}), path, BASELINE)
+    save_tuned(baseline, Tuning({"migration_rate": 0.06}), path, BASELINE)
+    assert load_scenario(path).households.migration_rate == 0.06
+    other = tmp_path / "mine.yaml"
+    other.write_text("name: mine\n")
+    with pytest.raises(ScenarioError, match="was not written by the tuning notebook"):
+        save_tuned(baseline, Tuning({"migration_rate": 0.05}), other, BASELINE)
+    assert other.read_text() == "name: mine\n"
+    with pytest.raises(ScenarioError, match="name the file"):
+        save_tuned(baseline, Tuning(), tmp_path / "Bad Name.yaml", BASELINE)
+
+
+def test_without_a_base_file_the_whole_scenario_is_written(baseline, tmp_path):
+    tuning = Tuning({"replant_forced": 0.3}, {"bolivia": 5_000}, "manual", date(1995, 1, 1))
+    path = save_tuned(baseline, tuning, tmp_path / "tuned_full.yaml")
+    assert "extends" not in path.read_text()
+    loaded = load_scenario(path)
+    assert loaded.households.replant_forced == 0.3
+    assert loaded.policies[-1].country == "bolivia"
