@@ -248,18 +248,41 @@ class Tuner:
             start = max(pd.Timestamp(parse_month(tuning.start or self.short.start)),
                         pd.Timestamp(self.short.start))  # fmt: skip
             window = metrics.Window(start, pd.Timestamp(self.short.end))
-            table = (
-                metrics.summarise_metrics(
-                    metrics.balloon_metrics(model, counterfactual, metrics.Target(target), window)
-                )
-                .set_index("metric")
-                .loc[list(SHOWN_METRICS), ["median", "unit", "meaning"]]
-            )
-            table = table.rename(columns={"median": "value"})
+            table = balloon_summary(model, counterfactual, metrics.Target(target), window)
             done = extra_eradication(model, counterfactual, window, list(extra))
         seconds = time.perf_counter() - clock
         return TunedRun(tuning, scenario, model, counterfactual, untuned, table, target, done,
                         self.seed, seconds, computed)  # fmt: skip
+
+
+def balloon_summary(
+    model: BalloonModel, counterfactual: BalloonModel, target: metrics.Target, window
+) -> pd.DataFrame:
+    """The metrics of :data:`SHOWN_METRICS` for one pair of runs: value, unit and meaning.
+
+    Only these few are computed (not every metric of ``balloon_metrics``): it keeps a re-run fast.
+    """
+    regions, base = model.regions, counterfactual.regions
+    parts = metrics.displacement_components(regions, base, target, window).iloc[0]
+    removed = parts.removed_ha if parts.removed_ha > 0 else float("nan")
+    values = {
+        "removed_ha": parts.removed_ha,
+        "displacement_ratio": (parts.within_ha + parts.across_ha) / removed,
+        "displacement_ratio_within": parts.within_ha / removed,
+        "displacement_ratio_across": parts.across_ha / removed,
+        "net_reduction_ha": metrics.net_reduction_ha(regions, base, window).iloc[0],
+        "wholesale_price_change": metrics.wholesale_price_change(
+            model.system, counterfactual.system, window
+        ).iloc[0],
+    }
+    return pd.DataFrame(
+        {
+            "value": [float(values[name]) for name in SHOWN_METRICS],
+            "unit": [metrics.METRICS[name][0] for name in SHOWN_METRICS],
+            "meaning": [metrics.METRICS[name][1] for name in SHOWN_METRICS],
+        },
+        index=pd.Index(SHOWN_METRICS, name="metric"),
+    )
 
 
 def extra_eradication(

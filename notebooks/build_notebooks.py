@@ -204,11 +204,13 @@ are the parameters that decide how big the balloon is:
 
 **Speed.** Tuning is only useful if a change shows at once, so the notebook runs a *short window*
 (2000-2009, 120 months) at a *small scale* (`households.scale` 0.01, about 2,500 simulated
-households) and **one replication** on the base scenario's seed. A model run costs about 5 ms per
-month whatever the scale, so the window decides the time: on the 2-core development machine one run
-of the window took 0.4-0.6 s when idle. A change of a behaviour parameter re-runs two scenarios
-(with and without the extra eradication, on the same seed); a change of eradication alone re-runs
-one, because runs are cached. The time of every re-run is measured and printed under the figure.
+households) and **one replication** on the base scenario's seed. A model run costs a few
+milliseconds per month whatever the scale, so the window decides the time. Measured on the 2-core
+development machine while other jobs kept it busy (load average 2-3): a change of eradication alone
+re-runs one scenario in 0.3-0.45 s, a change of a behaviour parameter re-runs two (with and without
+the extra eradication, on the same seed) in 0.5-0.6 s, and drawing the figure takes another
+0.4-0.55 s, so a change shows after 0.7-1.1 s; runs already made are taken from a cache. The
+time of every re-run is measured and printed under the figure.
 Shorten `WINDOW` below for faster runs, widen it for longer horizons.
 
 **Saving.** The *Save as scenario* button writes a scenario file that `extends` the base scenario

@@ -141,3 +141,16 @@ def test_without_a_base_file_the_whole_scenario_is_written(baseline, tmp_path):
     loaded = load_scenario(path)
     assert loaded.households.replant_forced == 0.3
     assert loaded.policies[-1].country == "bolivia"
+
+
+def test_shown_metrics_equal_the_full_balloon_metrics(tuner):
+    from model import metrics
+
+    run = tuner.run(Tuning({}, {"colombia": 30_000}, "manual", date(2001, 1, 1)))
+    window = metrics.Window("2001-01-01", "2001-12-01")
+    full = metrics.balloon_metrics(
+        run.model, run.counterfactual, metrics.Target("colombia"), window
+    )
+    expected = full.iloc[0][list(run.metrics.index)].to_numpy(dtype=float)
+    assert run.metrics.value.to_numpy() == pytest.approx(expected, nan_ok=True)
+    assert run.metrics.loc["removed_ha", "unit"] == "ha"
