@@ -23,7 +23,7 @@ import yaml
 from scipy.optimize import differential_evolution
 
 from model.loading import _months as short_months
-from model.loading import apply_override, to_yaml
+from model.loading import to_yaml, with_parameters
 from model.model import BalloonModel
 from model.observed import cultivation
 from model.plots import country_colour
@@ -31,19 +31,6 @@ from model.runner import make_executor, replication_seeds
 from model.scenario import Scenario
 
 # ----------------------------------------------------------------------------- parameters
-
-
-def with_parameters(scenario: Scenario, values: dict[str, float]) -> Scenario:
-    """A copy of ``scenario`` with each dotted path set to its value (integers index lists).
-
-    Raises:
-        ValueError: if a path is not in the scenario or a value is invalid there.
-
-    """
-    data = scenario.model_dump(mode="json")
-    for path, value in values.items():
-        apply_override(data, path.split("."), float(value), f"free_parameters.{path}")
-    return Scenario.model_validate(data)
 
 
 def current_values(scenario: Scenario) -> dict[str, float]:
@@ -183,7 +170,8 @@ class Objective:
     def __call__(self, x: np.ndarray) -> float:
         """Run the candidate's replications and score the window (inf if the run fails)."""
         try:
-            scenario = with_parameters(self.scenario, dict(zip(self.paths, x, strict=True)))
+            values = dict(zip(self.paths, x, strict=True))
+            scenario = with_parameters(self.scenario, values, "free_parameters")
             table, _ = run_mean_hectares(scenario, self.seeds)
         except (ValueError, FloatingPointError):
             return float("inf")

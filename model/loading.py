@@ -287,6 +287,25 @@ def _describe(error: dict) -> tuple[str, str]:
     return ".".join(loc), message
 
 
+def with_parameters(
+    scenario: Scenario, values: Mapping[str, Any], source: str = "--set"
+) -> Scenario:
+    """A copy of ``scenario`` with dotted paths set to values, validated like a scenario file.
+
+    Example: ``with_parameters(scenario, {"households.profit_sensitivity": 0.3})``; integer parts
+    index lists (``policies.0.schedule.1.value``).
+
+    Raises:
+        ScenarioError: for a path the schema does not have or a value it refuses.
+
+    """
+    data = scenario.model_dump(mode="json")
+    for path, value in values.items():
+        value = value.item() if hasattr(value, "item") else value  # numpy scalars -> Python
+        apply_override(data, path.split("."), value, source)
+    return validate(data, source)
+
+
 def validate(data: Mapping, source: str | Path) -> Scenario:
     """Validate a mapping as a Scenario, turning the first problem into a ScenarioError."""
     try:

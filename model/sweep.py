@@ -20,7 +20,6 @@ import json
 import os
 import time
 import warnings
-from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from model.loading import ScenarioError, apply_override, validate
+from model.loading import ScenarioError, with_parameters
 from model.model import BalloonModel
 from model.outcomes import outcome_metrics
 from model.runner import map_jobs, replication_seeds
@@ -123,23 +122,6 @@ def _value_at(data: Any, parts: list[str]) -> Any:
         else:
             return None
     return data
-
-
-def with_parameters(
-    scenario: Scenario, values: Mapping[str, float], source: str = "--param"
-) -> Scenario:
-    """A copy of ``scenario`` with dotted paths set to values, validated like a scenario file.
-
-    Example: ``with_parameters(scenario, {"households.profit_sensitivity": 0.3})``.
-
-    Raises:
-        ScenarioError: for a path the schema does not have or a value it refuses.
-
-    """
-    data = scenario.model_dump(mode="json")
-    for path, value in values.items():
-        apply_override(data, path.split("."), value, source)
-    return validate(data, source)
 
 
 # ----------------------------------------------------------------------------- designs
