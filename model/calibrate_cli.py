@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+from model.cli import positive_int
 from model.loading import find_scenario, load_scenario
 
 WINDOW = re.compile(r"^(\d{4})-(\d{4})$")
@@ -20,16 +21,6 @@ def parse_window(text: str) -> tuple[int, int]:
             f"{text!r} is not a window: write FIRST-LAST, e.g. 1990-2012"
         )
     return int(match.group(1)), int(match.group(2))
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -102,15 +93,15 @@ def add_parser(subparsers) -> None:
     )  # fmt: skip
     parser.add_argument("--window", type=parse_window, default=(1990, 2012),
                         help="years scored, FIRST-LAST (default 1990-2012)")  # fmt: skip
-    parser.add_argument("--replications", type=_positive_int, default=2,
+    parser.add_argument("--replications", type=positive_int, default=2,
                         help="replications per candidate, same seeds for all (default 2)")  # fmt: skip
-    parser.add_argument("--report-replications", type=_positive_int, default=5,
+    parser.add_argument("--report-replications", type=positive_int, default=5,
                         help="replications of the calibrated scenario in the report (default 5)")  # fmt: skip
-    parser.add_argument("--maxiter", type=_positive_int, default=10,
+    parser.add_argument("--maxiter", type=positive_int, default=10,
                         help="generations of differential evolution (default 10)")  # fmt: skip
-    parser.add_argument("--popsize", type=_positive_int, default=4,
+    parser.add_argument("--popsize", type=positive_int, default=4,
                         help="population per free parameter (scipy's popsize; default 4)")  # fmt: skip
-    parser.add_argument("--workers", type=_positive_int,
+    parser.add_argument("--workers", type=positive_int,
                         help="worker processes (default: all cores; 1 runs inline)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="seed of the optimiser (default 0)")
     parser.add_argument("--out", help="folder for the report and figure "

@@ -207,12 +207,12 @@ def add_parser(subparsers) -> None:
         description="Run a scenario's replications and write its results folder.",
     )
     add_scenario_arguments(run)
-    run.add_argument("--replications", type=_positive_int, help="replications (default: scenario)")
+    run.add_argument("--replications", type=positive_int, help="replications (default: scenario)")
     run.add_argument("--seed", type=_non_negative_int, help="root seed (default: scenario)")
     run.add_argument("--out", help="write the run to this folder (must not exist)")
     run.add_argument("--results-root", default="results", help="results root (default: results)")
     run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    run.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    run.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
     add_executor_options(run, workers=False)  # --executor, --scheduler
     run.add_argument(
         "--resume",
@@ -241,7 +241,8 @@ def add_parser(subparsers) -> None:
     schema.set_defaults(handler=cmd_schema, format="text")
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """Argparse type: a whole number of at least 1."""
     value = _non_negative_int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from model.cli import positive_int, say
 from model.loading import ScenarioError, load_scenario
 from model.runner import EXECUTORS
 
@@ -38,7 +39,7 @@ def add_executor_options(parser: argparse.ArgumentParser, workers: bool = True) 
     if workers:
         parser.add_argument(
             "--workers",
-            type=_positive_int,
+            type=positive_int,
             help="worker processes (default: all cores; 2 for --executor dask)",
         )
 
@@ -91,7 +92,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     metrics = _check_metrics(scenario, args.metric or DEFAULT_METRICS)
     points = design_points(parameters, args.samples, args.design, scenario.seed)
     out = args.out or _default_out(args, scenario, f"sweep-{args.design}")
-    _say(args, f"sweep {scenario.name}: {len(points)} points x {args.replications} replication(s) "
+    say(args, f"sweep {scenario.name}: {len(points)} points x {args.replications} replication(s) "
                f"= {len(points) * args.replications} runs -> {out}")  # fmt: skip
     result = _interruptible(
         args,
@@ -125,7 +126,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     metrics = _check_metrics(scenario, args.metric or ["final_ha_total"])
     runs = len(sample(parameters, args.method, args.samples, scenario.seed)) * args.replications
     out = args.out or _default_out(args, scenario, f"sensitivity-{args.method}")
-    _say(args, f"{args.method} sensitivity of {scenario.name}: {runs} runs -> {out}")
+    say(args, f"{args.method} sensitivity of {scenario.name}: {runs} runs -> {out}")
     result = _interruptible(
         args,
         out,
@@ -185,21 +186,6 @@ def _default_out(args, scenario, kind: str) -> Path:
     return Path(args.results_root) / scenario.name / f"{kind}-{digest}"
 
 
-def _say(args, message: str) -> None:
-    if not args.quiet:
-        print(message, file=sys.stderr)
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return value
-
-
 def _common_arguments(parser: argparse.ArgumentParser, metric_help: str) -> None:
     from model.cli import add_scenario_arguments
 
@@ -211,7 +197,7 @@ def _common_arguments(parser: argparse.ArgumentParser, metric_help: str) -> None
     )  # fmt: skip
     parser.add_argument("--metric", action="append", metavar="NAME", help=metric_help)
     parser.add_argument(
-        "--replications", type=_positive_int, default=1,
+        "--replications", type=positive_int, default=1,
         help="runs per point, on the same seeds at every point (default 1)",
     )  # fmt: skip
     parser.add_argument(
@@ -237,7 +223,7 @@ def add_parser(subparsers) -> None:
     _common_arguments(sweep, "metric plotted under the country areas (repeatable; default "
                              "final_ha_total and regional_shift_ratio)")  # fmt: skip
     sweep.add_argument(
-        "--samples", type=_positive_int, default=16,
+        "--samples", type=positive_int, default=16,
         help="points (lhs, sobol) or levels per parameter (grid) (default 16)",
     )  # fmt: skip
     sweep.add_argument("--design", choices=("lhs", "grid", "sobol"), default="lhs")
@@ -252,7 +238,7 @@ def add_parser(subparsers) -> None:
     _common_arguments(sensitivity, "outcome metric to analyse (repeatable; default final_ha_total)")
     sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")
     sensitivity.add_argument(
-        "--samples", type=_positive_int, default=64,
+        "--samples", type=positive_int, default=64,
         help="sobol: base samples, a power of two (runs = samples x (parameters + 2)); "
         "morris: trajectories (runs = samples x (parameters + 1)) (default 64)",
     )  # fmt: skip
