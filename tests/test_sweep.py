@@ -224,8 +224,11 @@ def test_ctrl_c_keeps_finished_runs_and_resume_computes_only_the_rest(tmp_path):
 
 
 def test_a_sweep_killed_midway_resumes_to_the_same_table(tmp_path):
+    # Enough runs that the first saved part (written after about a second) cannot hold them all,
+    # even on an idle machine.
+    RUNS = 64
     file = scenario_file(tmp_path)
-    command = ["sweep", str(file), *sum((["--param", p] for p in PARAMS), []), "--samples", "16",
+    command = ["sweep", str(file), *sum((["--param", p] for p in PARAMS), []), "--samples", str(RUNS),
                "--executor", "inline", "--quiet"]  # fmt: skip
     killed = tmp_path / "killed"
     process = subprocess.Popen(
@@ -242,16 +245,16 @@ def test_a_sweep_killed_midway_resumes_to_the_same_table(tmp_path):
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
     saved = len(read_runs(killed))
-    assert 0 < saved < 16
+    assert 0 < saved < RUNS
     assert not (killed / "sweep.parquet").exists()
 
     assert main([*command, "--out", str(killed), "--resume"]) == 0
     resumed = pd.read_parquet(killed / "sweep.parquet")
     scenario = load_scenario(file)
-    whole = sweep_scenario(scenario, scenario_parameters(scenario, PARAMS), 16, "lhs",
+    whole = sweep_scenario(scenario, scenario_parameters(scenario, PARAMS), RUNS, "lhs",
                            tmp_path / "whole", executor="inline")  # fmt: skip
     pd.testing.assert_frame_equal(resumed, whole.table)
-    assert resumed.run.tolist() == list(range(16))
+    assert resumed.run.tolist() == list(range(RUNS))
     assert (killed / "sweep.png").stat().st_size > 10_000
 
 
