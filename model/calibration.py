@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ import pandas as pd
 import yaml
 from scipy.optimize import differential_evolution
 
+from model.files import write_text_atomic
 from model.loading import _months as short_months
 from model.loading import to_yaml, with_parameters
 from model.model import BalloonModel
@@ -302,19 +302,6 @@ def calibrate(
 # ----------------------------------------------------------------------------- outputs
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a text file atomically (temporary file, then ``os.replace``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def calibrated_yaml(calibration: Calibration, source: Path | None, target: Path) -> str:
     """The calibrated scenario as YAML: ``extends`` the source file with only the fitted values.
 
@@ -491,7 +478,7 @@ def write_outputs(
     written = {}
     if calibration is not None:
         target = scenario_file or out_dir / f"{calibration.scenario.name}_calibrated.yaml"
-        write_text(target, calibrated_yaml(calibration, source, target))
+        write_text_atomic(target, calibrated_yaml(calibration, source, target))
         written["scenario"] = target
     public = {k: v for k, v in report.items() if not k.startswith("_")}
     if calibration is not None:
@@ -501,9 +488,9 @@ def write_outputs(
             "evaluations": calibration.evaluations, "settings": calibration.settings,
         }  # fmt: skip
     written["json"] = out_dir / "fit_report.json"
-    write_text(written["json"], json.dumps(public, indent=2, default=_json_default) + "\n")
+    write_text_atomic(written["json"], json.dumps(public, indent=2, default=_json_default) + "\n")
     written["markdown"] = out_dir / "fit_report.md"
-    write_text(written["markdown"], report_markdown(report, calibration))
+    write_text_atomic(written["markdown"], report_markdown(report, calibration))
     written["figure"] = out_dir / "fit.png"
     w = report["window"]
     plot_fit(

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from model import metrics, plots
+from model.files import write_text_atomic
 from model.metrics import Target, Window
 from model.runner import Results, run_replications
 from model.scenario import Scenario
@@ -238,19 +239,6 @@ def compare(
 # --------------------------------------------------------------------------- output
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Write a file atomically: a temporary name in the same folder, then a rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes files private
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _json_ready(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -298,12 +286,14 @@ def write_comparison(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE_PREFIX}{out.name}-", dir=out.parent))
     try:
-        _write_text(staging / "metrics.csv", comparison.summary.to_csv(index=False))
-        _write_text(
+        write_text_atomic(staging / "metrics.csv", comparison.summary.to_csv(index=False))
+        write_text_atomic(
             staging / "metrics_by_replication.csv", comparison.per_replication.to_csv(index=False)
         )
-        _write_text(staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n")
-        _write_text(staging / "summary.md", plots.summary_markdown(comparison.summary))
+        write_text_atomic(
+            staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
+        )
+        write_text_atomic(staging / "summary.md", plots.summary_markdown(comparison.summary))
         if figures:
             plots.comparison_figures(comparison, staging / "figures")
         if runs:

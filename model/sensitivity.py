@@ -19,6 +19,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from model.files import write_text_atomic
 from model.sweep import (
     ModelEvaluator,
     Parameter,
@@ -27,7 +28,6 @@ from model.sweep import (
     run_sweep,
     scale_points,
     write_parquet,
-    write_text_atomic,
 )
 
 METHODS = ("sobol", "morris")

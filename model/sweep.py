@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from model.files import write_text_atomic
 from model.loading import ScenarioError, with_parameters
 from model.model import BalloonModel
 from model.outcomes import outcome_metrics
@@ -399,14 +400,6 @@ def write_parquet(table: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     table.to_parquet(temporary, index=False)
-    os.replace(temporary, path)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file atomically: a hidden temporary file, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
 
 

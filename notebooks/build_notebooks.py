@@ -13,13 +13,13 @@ every run to a few seconds, and ``BALLOON_NOTEBOOK_OUT`` moves the files it writ
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from model.files import write_text_atomic
 
 HERE = Path(__file__).resolve().parent
 
@@ -854,18 +854,6 @@ def text_of(notebook: nbformat.NotebookNode) -> str:
     return nbformat.writes(notebook) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file under a temporary name, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     """Write every notebook, or with ``--check`` report the ones that differ from this file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -881,7 +869,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             stale.append(path.name)
         else:
-            write_atomic(path, text)
+            write_text_atomic(path, text)
             print(f"wrote {path}")
     if stale:
         print(
