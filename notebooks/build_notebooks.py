@@ -513,16 +513,8 @@ most coca; window: the policy's months of extra pressure). The full table, with 
 every metric, follows.
 """),
     code("""
-HEADLINE = [
-    "displacement_ratio",
-    "displacement_ratio_within",
-    "displacement_ratio_across",
-    "removed_ha",
-    "net_reduction_ha",
-    "net_reduction_per_ha_eradicated",
-    "cost_per_kg_removed_total",
-    "recovery_months",
-]
+from model.compare import HEADLINE
+
 table = comparison.summary.pivot_table(
     index=["scenario", "target", "window_start", "window_end"], columns="metric", values="median"
 )
