@@ -26,14 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model import kernels
 from model.scenario import HouseholdParams
 from model.world import World
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
-# Slots per chunk in the monthly area rule: a chunk's columns stay in the CPU cache across the
-# rule's ~25 passes, so time grows linearly with households even past the cache size.
-CHUNK = 131_072
 # Per-slot columns moved together when a household changes slot (empty-slot value second).
 _COLUMNS = {
     "land": 0.0,
@@ -160,14 +158,6 @@ class Households:
         self._work2 = np.empty(self.capacity)
         self._mask = np.empty(self.capacity, bool)
         self._mask2 = np.empty(self.capacity, bool)
-        self._scratch = np.empty(min(CHUNK, self.capacity))
-        self._chunks = []  # (lo, hi, first block, past-last block, block lengths inside)
-        for lo in range(0, self.capacity, CHUNK):
-            hi = min(lo + CHUNK, self.capacity)
-            b0 = int(np.searchsorted(self.start, lo, side="right")) - 1
-            b1 = int(np.searchsorted(self.start, hi, side="left"))
-            inside = np.minimum(self.start[b0 + 1 : b1 + 1], hi) - np.maximum(self.start[b0:b1], lo)
-            self._chunks.append((lo, hi, b0, b1, inside))
 
     def _occupied_slots(self) -> np.ndarray:
         """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
@@ -224,7 +214,7 @@ class Households:
 
     def _sum(self, values: np.ndarray) -> np.ndarray:
         """Per-region sums of a per-slot column (length ``n_regions``)."""
-        return np.add.reduceat(values, self._block_starts)
+        return kernels.block_sums(values, self._block_starts, np.empty(self.n_regions))
 
     def _span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
         """First and past-last active block, and the slots they cover."""
@@ -249,7 +239,9 @@ class Households:
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""
-        total = self._sum(np.multiply(self.risk, self.occupancy, out=self._work))
+        total = kernels.product_block_sums(
+            self.risk, self.occupancy, self._block_starts, self._work, np.empty(self.n_regions)
+        )
         return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
 
     def coca(self) -> np.ndarray:
@@ -290,26 +282,6 @@ class Households:
         """Coca area each household aims for, simulated hectares."""
         share = _sigmoid(self.params.profit_sensitivity * (advantage - self._per_slot(self.theta)))
         return self.params.max_coca_share * self.land * share
-
-    def _gap(self, per_ha: np.ndarray, base: np.ndarray, chunk) -> np.ndarray:
-        """Target area minus coca of the chunk's households, in ``self._work`` (simulated ha).
-
-        ``target_area(profit_advantage(...))`` fused into few in-place passes; ``per_ha`` and
-        ``base`` are the per-region parts of the sigmoid's argument (see ``adjust_area``).
-        """
-        lo, hi, b0, b1, inside = chunk
-        x = np.multiply(np.repeat(per_ha[b0:b1], inside), self.risk[lo:hi], out=self._work[lo:hi])
-        np.subtract(np.repeat(base[b0:b1], inside), x, out=x)
-        x *= self.inv_licit[lo:hi]
-        x -= self._offset[lo:hi]
-        s = np.abs(x, out=self._scratch[: hi - lo])
-        s += 1.0
-        np.divide(x, s, out=x)
-        x += 1.0
-        x *= self.half_cap[lo:hi]
-        x -= self.mature[lo:hi]
-        x -= self.immature[lo:hi]
-        return x
 
     def start_in_equilibrium(self, net_revenue_ha, licit_r, ad_gain: float) -> None:
         """Fit each region's barrier so that target areas add up to its initial coca.
@@ -358,7 +330,9 @@ class Households:
 
     def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
         """Coca advantage of a typical household in each region, net of the region's barrier."""
-        at_risk = self._sum(np.multiply(self.risk, self.land, out=self._work))
+        at_risk = kernels.product_block_sums(
+            self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
+        )
         risk = np.zeros(self.n_regions + 1)
         np.divide(at_risk, np.maximum(self.land_r, 1e-12), out=risk[:-1])
         revenue = net_revenue_ha * (1.0 - risk)
@@ -507,14 +481,14 @@ class Households:
         """
         p = self.params
         lr = p.risk_learning_region
-        self.risk *= 1.0 - lr
+        added = None
         if eradicated_share_r.max(initial=0.0) > 0:
-            yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r, 1.0)) ** 12
-            self.risk += self._per_slot(lr * yearly)
+            yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r[: self.n_regions], 1.0)) ** 12
+            added = lr * yearly
         lo, hi = (0, self.capacity) if span is None else span
-        if lo < hi:
-            risk = self.risk[lo:hi]
-            risk += hit[lo:hi] * (p.risk_learning_own * (1.0 - risk))
+        kernels.learn_risk(
+            self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi, p.risk_learning_own
+        )
 
     def adjust_area(
         self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, free_ha_r: np.ndarray
@@ -538,38 +512,15 @@ class Households:
         net, licit = net_revenue_ha[:R], licit_r[:R]
         per_ha = k * net / licit
         base = k * (net - p.production_cost_usd_ha) / licit
-        chunks = self._chunks
-        gaps, plants = self._work, self._work2
-        for chunk in chunks:
-            gap = self._gap(per_ha, base, chunk)
-            plant = np.maximum(gap, 0.0, out=plants[chunk[0] : chunk[1]])
-            plant *= p.planting_rate
-        planted = self._sum(plants) * self.weight
-        room = np.minimum(
-            np.divide(free_ha_r, planted, out=np.ones_like(planted), where=planted > 0), 1.0
-        )
-        crowded = bool((room < 1.0).any())
-        if crowded:
-            planted *= room
-        for lo, hi, b0, b1, inside in chunks:
-            plant, d = plants[lo:hi], gaps[lo:hi]
-            mature, immature = self.mature[lo:hi], self.immature[lo:hi]
-            if crowded:
-                plant *= np.repeat(room[b0:b1], inside)
-            # Abandon from mature coca first, the rest from immature: with d = mature - abandon,
-            # mature becomes max(d, 0) and immature loses max(-d, 0).
-            np.minimum(d, 0.0, out=d)
-            d *= -p.abandon_rate
-            np.subtract(mature, d, out=d)
-            np.maximum(d, 0.0, out=mature)
-            np.minimum(d, 0.0, out=d)
-            immature += d
-            np.maximum(immature, 0.0, out=immature)
-            matured = np.multiply(immature, 1.0 / p.maturity_months, out=d)
-            immature -= matured
-            immature += plant
-            mature += matured
-        self._area_r = None
+        planted = np.empty(R)
+        area = (np.empty(R), np.empty(R))
+        kernels.tend_fields(
+            self._block_starts, per_ha, base, self.risk, self.inv_licit, self._offset,
+            self.half_cap, self.mature, self.immature, np.asarray(free_ha_r, dtype=FLOAT),
+            self.weight, p.planting_rate, p.abandon_rate, 1.0 / p.maturity_months,
+            self._work, self._work2, planted, *area,
+        )  # fmt: skip
+        self._area_r = area
         return planted
 
     def migration_pull(
@@ -704,6 +655,8 @@ class Households:
 
     def growing(self) -> np.ndarray:
         """Households (real) with any coca, per region."""
-        coca = np.add(self.mature, self.immature, out=self._work)
-        has = np.greater(coca, 1e-6, out=self._mask)
-        return np.add.reduceat(has, self._block_starts, dtype=np.int64) * self.weight
+        counts = np.empty(self.n_regions, np.int64)
+        return (
+            kernels.growing_counts(self.mature, self.immature, self._block_starts, counts)
+            * self.weight
+        )

@@ -1,14 +1,111 @@
 """All trafficking organisations as arrays: one row per organisation, one column per region or country.
 
 The rules (bids, purchases, shipping and seizures, learning, exit and entry) act on every
-organisation at once; each ``TraffickingOrganisation`` agent is a view of its row.
+organisation at once; each ``TraffickingOrganisation`` agent is a view of its row. The arrays are
+small (a few organisations by some twenty regions), so the rules are compiled loops: numpy would
+spend its time on the overhead of dozens of calls a month.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.kernels import compiled
 from model.scenario import TraffickerParams
+
+
+@compiled
+def _bids(source_price, risk, country_of, processing_cost, leaf_per_kg, out):
+    """Value of a kg of leaf to each organisation in each region, US$/kg (K x R, before markdown)."""
+    K, R = out.shape
+    for k in range(K):
+        for r in range(R):
+            value = source_price * (1.0 - risk[k, country_of[r]]) - processing_cost
+            out[k, r] = max(value, 0.0) / leaf_per_kg
+    return out
+
+
+@compiled
+def _farmgate_prices(bids, present, markdown, out):
+    """Per region: the buyers' mean bid less their markdown (0 where nobody buys)."""
+    K, R = bids.shape
+    for r in range(R):
+        total, n = 0.0, 0
+        for k in range(K):
+            if present[k, r]:
+                total += bids[k, r]
+                n += 1
+        mean_bid = total / n if n > 0 else 0.0
+        out[r] = mean_bid * (1.0 - markdown / max(n, 1))
+    return out
+
+
+@compiled
+def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
+    """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
+    K, R = bids.shape
+    for k in range(K):
+        for r in range(R):
+            others = buyers[r] if present[k, r] else buyers[r] + 1.0
+            out[k, r] = bids[k, r] * leaf_per_kg * markdown / others
+    return out
+
+
+@compiled
+def _entry_value(margin, potential_t, competitors, operating_cost, payback_months):
+    """What entering a region is worth over the payback horizon, US$."""
+    share = potential_t / (competitors + 1.0)
+    return (share * 1000.0 * margin - operating_cost) * payback_months
+
+
+@compiled
+def _buy_and_ship(cocaine_t, buyers, present, country_of, seizure_rate, noise, learning_rate,
+                  bought, volume, seized, risk):  # fmt: skip
+    """Split each region's cocaine among its buyers; ship, seize and learn per source country."""
+    K, R = present.shape
+    C = volume.shape[1]
+    for k in range(K):
+        for c in range(C):
+            volume[k, c] = 0.0
+        for r in range(R):
+            bought[k, r] = cocaine_t[r] / max(buyers[r], 1.0) if present[k, r] else 0.0
+            volume[k, country_of[r]] += bought[k, r]
+        for c in range(C):
+            share = min(seizure_rate[c] * noise[k, c], 1.0)  # both factors are >= 0
+            seized[k, c] = volume[k, c] * share
+            if volume[k, c] > 0:
+                risk[k, c] = risk[k, c] + learning_rate * (share - risk[k, c])
+    return bought
+
+
+@compiled
+def _relocate(margin, buyers, present, allowed, losing_months, barrier, bought, potential_t, u,
+              operating_cost, exit_after, entry_probability, payback_months):  # fmt: skip
+    """Leave regions that lost money ``exit_after`` months in a row; maybe enter the best other."""
+    K, R = present.shape
+    competitors = np.empty(R)
+    for k in range(K):
+        for r in range(R):
+            competitors[r] = buyers[r] - 1.0 if present[k, r] else buyers[r]
+            profit = bought[k, r] * 1000.0 * margin[k, r] - operating_cost
+            if profit < 0 and present[k, r]:
+                losing_months[k, r] += 1
+            else:
+                losing_months[k, r] = 0
+            if losing_months[k, r] >= exit_after:
+                present[k, r] = False
+                losing_months[k, r] = 0
+        if not u[k] < entry_probability:
+            continue
+        best, best_value = 0, -np.inf
+        for r in range(R):
+            if allowed[k, r] and not present[k, r]:
+                value = _entry_value(margin[k, r], potential_t[r], competitors[r],
+                                     operating_cost, payback_months) - barrier[k, r]  # fmt: skip
+                if value > best_value:
+                    best, best_value = r, value
+        if best_value > 0:
+            present[k, best] = True
 
 
 class TraffickerArrays:
@@ -45,8 +142,6 @@ class TraffickerArrays:
         self.volume_t = np.zeros((K, C))
         self.seized_t = np.zeros((K, C))
         self.barrier_usd = np.zeros((K, R))
-        # Flat (organisation, country) bin of every (organisation, region) cell, for bincount.
-        self._bins = (np.arange(K)[:, None] * C + country_of[None, :]).ravel()
 
     @property
     def n(self) -> int:
@@ -60,29 +155,28 @@ class TraffickerArrays:
     def bids(self, source_price: float) -> np.ndarray:
         """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
         p = self.params
-        value = source_price * (1.0 - self.risk[:, self.country_of]) - p.processing_cost_usd_kg
-        return np.maximum(value, 0.0) / p.leaf_per_kg_cocaine
+        return _bids(source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+                     p.leaf_per_kg_cocaine, np.empty(self.present.shape))  # fmt: skip
 
     def farmgate_prices(self, source_price: float) -> np.ndarray:
         """Farm-gate leaf price per region: the buyers' mean bid less their markdown, US$/kg."""
-        bids = self.bids(source_price)
-        n = self.present.sum(axis=0)
         R = self.present.shape[1]
-        mean_bid = np.divide((bids * self.present).sum(axis=0), n, out=np.zeros(R), where=n > 0)
-        return mean_bid * (1.0 - self.params.markdown / np.maximum(n, 1))
+        return _farmgate_prices(
+            self.bids(source_price), self.present, self.params.markdown, np.empty(R)
+        )
 
     def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:
         """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
         p = self.params
-        value = self.bids(source_price) * p.leaf_per_kg_cocaine
-        return value * p.markdown / (buyers + (~self.present))
+        return _margins(self.bids(source_price), self.present, np.asarray(buyers, dtype=float),
+                        p.leaf_per_kg_cocaine, p.markdown, np.empty(self.present.shape))  # fmt: skip
 
     def entry_value(self, margin_per_kg, potential_t_r, competitors) -> np.ndarray:
         """What entering each region is worth over the payback horizon, US$ (K x R)."""
         p = self.params
-        share = potential_t_r / (competitors + 1.0)
-        expected = share * 1000.0 * margin_per_kg - p.operating_cost_usd_month
-        return expected * p.payback_months
+        return _entry_value(
+            margin_per_kg, potential_t_r, competitors, p.operating_cost_usd_month, p.payback_months
+        )
 
     def set_barriers(self, source_price: float, potential_t_r: np.ndarray, accessibility) -> None:
         """Fix the cost of entering each region so that the starting market is an equilibrium.
@@ -114,16 +208,12 @@ class TraffickerArrays:
             Each organisation's purchases per region, tonnes (K x R).
 
         """
-        K, C = self.risk.shape
-        bought = cocaine_t_r * self.present / np.maximum(buyers, 1.0)
-        self.volume_t[:] = np.bincount(self._bins, weights=bought.ravel(), minlength=K * C).reshape(
-            K, C
-        )
-        seized_share = np.minimum(seizure_rate_c * noise, 1.0)  # both factors are >= 0
-        np.multiply(self.volume_t, seized_share, out=self.seized_t)
-        learned = self.risk + self.params.learning_rate * (seized_share - self.risk)
-        np.copyto(self.risk, learned, where=self.volume_t > 0)
-        return bought
+        return _buy_and_ship(
+            np.asarray(cocaine_t_r, dtype=float), np.asarray(buyers, dtype=float), self.present,
+            self.country_of, np.asarray(seizure_rate_c, dtype=float), noise,
+            self.params.learning_rate, np.empty(self.present.shape), self.volume_t, self.seized_t,
+            self.risk,
+        )  # fmt: skip
 
     def relocate(
         self,
@@ -144,23 +234,9 @@ class TraffickerArrays:
 
         """
         p = self.params
-        margin = self.margin_per_kg(source_price, buyers)
-        competitors = buyers - self.present
-        profit = bought_t * 1000.0 * margin - p.operating_cost_usd_month
-        losing = profit < 0
-        losing &= self.present
-        self.losing_months += 1
-        self.losing_months *= losing  # months in a row, 0 once a month pays
-        leave = self.losing_months >= p.exit_after_months
-        if leave.any():
-            self.present &= ~leave
-            self.losing_months[leave] = 0
-        if not (u < p.entry_probability).any():
-            return
-        entering = np.flatnonzero(u < p.entry_probability)
-        value = self.entry_value(margin[entering], potential_t_r, competitors[entering])
-        free = self.allowed[entering] & ~self.present[entering]
-        value = np.where(free, value - self.barrier_usd[entering], -np.inf)
-        best = np.argmax(value, axis=1)
-        enters = value[np.arange(len(entering)), best] > 0
-        self.present[entering[enters], best[enters]] = True
+        _relocate(
+            self.margin_per_kg(source_price, buyers), np.asarray(buyers, dtype=float),
+            self.present, self.allowed, self.losing_months, self.barrier_usd, bought_t,
+            np.asarray(potential_t_r, dtype=float), u, p.operating_cost_usd_month,
+            p.exit_after_months, p.entry_probability, p.payback_months,
+        )  # fmt: skip
