@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent
 
+from model.kernels import compiled, pairwise_sum
 from model.policies import PolicyPlan
 
 
@@ -42,6 +43,55 @@ class ArmedGroup(Agent):
     def capture_leader(self, share_lost: float) -> None:
         """A leader's capture costs the group a share of its strength."""
         self.strength *= 1.0 - min(share_lost, 1.0)
+
+
+@compiled
+def armed_group_rule(group_regions, strength_g, levy_g):
+    """Per region: strength of the strongest group present (first listed on a tie), its tax rate.
+
+    Args:
+        group_regions: G x R, where each group is present.
+        strength_g: each group's strength, 0-1.
+        levy_g: each group's tax rate (0 for a group too weak to collect).
+
+    """
+    G, R = group_regions.shape
+    strength, tax = np.zeros(R), np.zeros(R)
+    for r in range(R):
+        ruler, best = 0, strength_g[0] if group_regions[0, r] else 0.0
+        for g in range(1, G):
+            if group_regions[g, r] and strength_g[g] > best:
+                ruler, best = g, strength_g[g]
+        strength[r] = best
+        tax[r] = levy_g[ruler] if best > 0 else 0.0
+    return strength, tax
+
+
+@compiled
+def revenue_in_group_regions(group_regions, revenue_r):
+    """Each group's sum of ``revenue_r`` over the regions where it is present."""
+    G, R = group_regions.shape
+    out, chosen = np.zeros(G), np.empty(R)
+    for g in range(G):
+        n = 0
+        for r in range(R):
+            if group_regions[g, r]:
+                chosen[n] = revenue_r[r]
+                n += 1
+        out[g] = pairwise_sum(chosen[:n])
+    return out
+
+
+@compiled
+def strongest_pressure(group_countries, pressure_c):
+    """The strongest counterinsurgency each group faces across the countries it is in."""
+    G, C = group_countries.shape
+    out = np.full(G, -np.inf)
+    for g in range(G):
+        for c in range(C):
+            if group_countries[g, c] and pressure_c[c] > out[g]:
+                out[g] = pressure_c[c]
+    return out
 
 
 def armed_groups_month(

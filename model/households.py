@@ -242,6 +242,10 @@ class Households:
         total = kernels.product_block_sums(
             self.risk, self.occupancy, self._block_starts, self._work, np.empty(self.n_regions)
         )
+        return self._mean(total)
+
+    def _mean(self, total: np.ndarray) -> np.ndarray:
+        """Per-region ``total`` divided among the region's households (0 where none live)."""
         return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
 
     def coca(self) -> np.ndarray:
@@ -384,9 +388,6 @@ class Households:
         p = self.params
         R = self.n_regions
         w = self.weight
-        lo0, hi0 = self._hit_span
-        self._hit[lo0:hi0] = False
-        self._hit_span = (0, 0)
         if (
             max(
                 aerial_ha.max(initial=0.0),
@@ -395,8 +396,8 @@ class Households:
             )
             <= 0
         ):
-            zeros = np.zeros(R)
-            return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+            return self.no_eradication()
+        self.no_eradication()
         present = self.region_hectares() if present_ha is None else present_ha
         eligible = np.maximum(present - legal_ha, 0.0)
         eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
@@ -467,6 +468,14 @@ class Households:
             hit=self._hit,
             span=(lo, hi),
         )
+
+    def no_eradication(self) -> EradicationOutcome:
+        """A month without eradication: last month's hits are cleared and nothing is removed."""
+        lo, hi = self._hit_span
+        self._hit[lo:hi] = False
+        self._hit_span = (0, 0)
+        zeros = np.zeros(self.n_regions)
+        return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
 
     def update_beliefs(
         self, hit: np.ndarray, eradicated_share_r: np.ndarray, span: tuple[int, int] | None = None
@@ -653,10 +662,10 @@ class Households:
         self.land_r += np.bincount(regions, weights=land, minlength=R)
         return arrivals.astype(float) * self.weight
 
-    def growing(self) -> np.ndarray:
-        """Households (real) with any coca, per region."""
-        counts = np.empty(self.n_regions, np.int64)
-        return (
-            kernels.growing_counts(self.mature, self.immature, self._block_starts, counts)
-            * self.weight
-        )
+    def growing_and_mean_risk(self) -> tuple[np.ndarray, np.ndarray]:
+        """Households (real) with any coca, and their mean perceived risk, per region."""
+        R = self.n_regions
+        growing, total = np.empty(R, np.int64), np.empty(R)
+        kernels.growing_and_risk(self.mature, self.immature, self.risk, self.occupancy,
+                                 self._block_starts, self._work, growing, total)  # fmt: skip
+        return growing * self.weight, self._mean(total)

@@ -150,16 +150,30 @@ def product_block_sums(a, b, starts, work, out):
 
 
 @compiled
-def growing_counts(mature, immature, starts, out):
-    """Households with any coca (more than 1e-6 simulated ha) per block."""
+def growing_and_risk(mature, immature, risk, occupancy, starts, work, growing, risk_total):
+    """Per block: households with any coca (over 1e-6 simulated ha), and their summed risk.
+
+    Args:
+        mature: mature coca per household, simulated ha.
+        immature: immature coca per household, simulated ha.
+        risk: perceived risk per household.
+        occupancy: 1.0 for an occupied slot, 0.0 for an empty one.
+        starts: first slot of each region's block.
+        work: work column (risk of occupied slots).
+        growing: out, households with coca per block.
+        risk_total: out, sum of occupied slots' risk per block.
+
+    """
     for b in range(len(starts)):
         lo, hi = starts[b], block_end(starts, b, len(mature))
         mature_b, immature_b = mature[lo:hi], immature[lo:hi]
+        risk_b, occupancy_b, work_b = risk[lo:hi], occupancy[lo:hi], work[lo:hi]
         count = 0
         for i in range(hi - lo):
             count += mature_b[i] + immature_b[i] > 1e-6
-        out[b] = count
-    return out
+            work_b[i] = risk_b[i] * occupancy_b[i]
+        growing[b] = count
+    block_sums(work, starts, risk_total)
 
 
 @compiled

@@ -13,7 +13,10 @@ from model.agents import (
     ForeignSponsor,
     Government,
     TraffickingOrganisation,
+    armed_group_rule,
     armed_groups_month,
+    revenue_in_group_regions,
+    strongest_pressure,
 )
 from model.households import Households
 from model.market import CocaineMarket
@@ -170,10 +173,7 @@ class BalloonModel(Model):
         groups = self.armed_groups
         strength_g = np.array([g.strength for g in groups])
         levy_g = np.array([g.tax_rate * g.strength_gate() for g in groups])
-        present = np.where(self._group_regions, strength_g[:, None], 0.0)
-        ruler = present.argmax(axis=0)
-        strength = present[ruler, np.arange(R)]
-        tax = np.where(strength > 0, levy_g[ruler], 0.0)
+        strength, tax = armed_group_rule(self._group_regions, strength_g, levy_g)
         return self.params.armed_groups.protection * strength, strength, tax
 
     def buyers(self) -> np.ndarray:
@@ -224,16 +224,18 @@ class BalloonModel(Model):
         # 3. Eradication and voluntary substitution hit households' fields.
         coca_ha = mature_ha + immature_ha
         planned = np.zeros((3, R))
+        eradicating = False
         for government in self.governments:
             if government.eradicates(t):
                 planned += government.plan_eradication(t, coca_ha, protection, strength)
+                eradicating = True
         gross_revenue_ha = price * world.yield_kg_ha
         g = p.government
         outcome = hh.eradicate(
             planned[0], planned[1], planned[2], g.aerial_kill_rate, g.manual_kill_rate,
             world.legal_ha, gross_revenue_ha, self._slot_draws(self._eradication_draws, t),
             present_ha=coca_ha,
-        )  # fmt: skip
+        ) if eradicating else hh.no_eradication()  # fmt: skip
         forced_ha = outcome.aerial_ha + outcome.manual_ha
         removed_ha = forced_ha + outcome.voluntary_ha
         if removed_ha.any():
@@ -299,9 +301,9 @@ class BalloonModel(Model):
 
         # 7. Armed groups tax and grow or shrink.
         if self.armed_groups:
-            in_regions = np.array([revenue_usd[mask].sum() for mask in self._group_regions])
+            in_regions = revenue_in_group_regions(self._group_regions, revenue_usd)
             pressure = np.array([gov.counterinsurgency for gov in self.governments])
-            strongest = np.where(self._group_countries, pressure, -np.inf).max(axis=1)
+            strongest = strongest_pressure(self._group_countries, pressure)
             armed_groups_month(self.armed_groups, in_regions, strongest, p.armed_groups)
 
         # 8. The market clears: wholesale price, demand and the source price.

@@ -120,13 +120,12 @@ class Recorder:
         reg["cocaine_t"][t] = cocaine_t
         reg["farmgate_price"][t] = price
         reg["households"][t] = hh.count * hh.weight
-        reg["households_growing"][t] = hh.growing()
+        reg["households_growing"][t], reg["perceived_risk"][t] = hh.growing_and_mean_risk()
         reg["migrants_out"][t] = leaving
         reg["migrants_in"][t] = arriving
         reg["new_households"][t] = entering
         reg["traffickers"][t] = buyers
         reg["armed_strength"][t] = strength
-        reg["perceived_risk"][t] = hh.region_mean_risk()
         world = m.world
         self.country_cocaine[t] = np.bincount(
             world.country_of, weights=cocaine_t, minlength=world.n_countries
