@@ -1,21 +1,30 @@
 """The tuning module behind notebooks/02_tune_parameters.ipynb: tuned scenarios, re-runs, saving."""
 
+import io
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
+from matplotlib.dates import date2num
+from PIL import Image
 
 from model.loading import SCENARIOS_DIR, ScenarioError, load_scenario
+from model.plots import country_colour
 from model.tuning import (
     HEADER,
     KNOBS,
     Tuner,
     Tuning,
+    TuningFigure,
+    TuningSession,
     apply_tuning,
+    headline,
     knob_values,
     save_tuned,
+    scenario_countries,
     tuning_figure,
 )
 
@@ -94,7 +103,7 @@ def test_rerun_compares_with_the_same_tuning_without_eradication(tuner):
 
     fig = tuning_figure(again)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert {"Peru", "Colombia", "Bolivia", "extra eradication"} <= set(legend)
+    assert {"Peru", "Colombia", "Bolivia", "extra eradication (shaded months)"} <= set(legend)
 
 
 def test_without_extra_eradication_there_are_no_metrics(tuner):
@@ -154,3 +163,85 @@ def test_shown_metrics_equal_the_full_balloon_metrics(tuner):
     expected = full.iloc[0][list(run.metrics.index)].to_numpy(dtype=float)
     assert run.metrics.value.to_numpy() == pytest.approx(expected, nan_ok=True)
     assert run.metrics.loc["removed_ha", "unit"] == "ha"
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+@pytest.fixture(scope="module")
+def two_runs(tuner):
+    first = tuner.run(Tuning({}, {"colombia": 30_000}, "manual", date(2000, 7, 1)))
+    second = tuner.run(Tuning({"demand_elasticity": -1.2}, {"peru": 60_000, "bolivia": 10_000},
+                              "aerial", date(2001, 1, 1)))  # fmt: skip
+    return first, second
+
+
+def test_figure_is_updated_in_place_with_each_runs_data(tuner, two_runs):
+    first, second = two_runs
+    view = TuningFigure(scenario_countries(tuner.short))
+    figure, lines = view.figure, dict(view.lines)
+    for run in (first, second):
+        assert view.update(run) is view
+        assert view.figure is figure and view.lines == lines  # the same artists, new data
+        for role, model in (("model", run.model), ("counterfactual", run.counterfactual),
+                            ("untuned", run.untuned)):  # fmt: skip
+            for country in ("peru", "colombia", "bolivia"):
+                table = model.countries.query("country == @country").sort_values("date")
+                for column in ("hectares", "farmgate_price"):
+                    x, y = view.lines[column, role, country].get_data()
+                    assert np.array_equal(y, table[column].to_numpy())
+                    assert np.array_equal(x, date2num(table.date.to_numpy()))
+                    assert view.lines[column, role, country].get_color() == country_colour(country)
+        hectares, prices = view.axes["hectares"], view.axes["farmgate_price"]
+        assert hectares.get_ylim()[0] == 0
+        assert hectares.get_ylim()[1] >= max(line.get_ydata().max() for line in hectares.lines)
+        low, high = prices.get_ylim()
+        assert all(low <= line.get_ydata().min() and line.get_ydata().max() <= high
+                   for line in prices.lines)  # fmt: skip
+        span = view.spans["hectares"]
+        assert span.get_visible()
+        assert span.get_x() == pytest.approx(date2num(np.datetime64(run.tuning.start, "s")))
+        assert view.title.get_text().startswith("baseline: one run on seed")
+        assert view.subtitle.get_text() == headline(run)
+    assert "Peru (the largest)" in headline(second)
+    assert "aerial eradication from 2001-01: Peru 60,000, Bolivia 10,000 ha/yr" in headline(second)
+
+
+def test_drawing_only_what_changed_gives_the_full_drawing(tuner, two_runs):
+    first, second = two_runs
+    view = TuningFigure(scenario_countries(tuner.short))
+    before = pixels(view.update(first).png())
+    after = pixels(view.update(second).png())  # drawn over the cached background
+    full = pixels(TuningFigure(scenario_countries(tuner.short)).update(second).png(blit=False))
+    assert before.shape == after.shape == full.shape
+    differ = np.abs(after - full).max(axis=2)
+    # Identical but for a few anti-aliased pixels where the x axes meet the frames (drawn in
+    # another order); a stale tick label or line would differ in hundreds of pixels.
+    assert (differ > 0).sum() < 100 and differ.max() < 64
+    assert (np.abs(after - before).max(axis=2) > 64).sum() > 1_000  # the picture did change
+
+
+def test_without_extra_eradication_the_figure_says_so(tuner):
+    run = tuner.run(Tuning({"migration_rate": 0.03}))
+    view = TuningFigure(scenario_countries(tuner.short)).update(run)
+    assert not view.spans["hectares"].get_visible()
+    assert "no extra eradication" in view.subtitle.get_text()
+    assert view.png().startswith(b"\x89PNG")
+
+
+def test_session_keeps_one_figure_and_reports_times():
+    session = TuningSession("2000-01", "2000-12", scale=0.005)
+    first = session.show("baseline", Tuning({}, {"colombia": 20_000}, "manual", date(2000, 4, 1)))
+    figure = session.figure
+    second = session.show("plan_colombia", Tuning({"replant_forced": 0.4}))
+    assert session.figure is figure  # same countries: the figure is reused
+    assert set(session.tuners) == {"baseline", "plan_colombia"}
+    assert second.run.scenario.households.replant_forced == 0.4
+    assert first.png.startswith(b"\x89PNG") and second.png != first.png
+    report = first.report()
+    assert "re-ran baseline (12 months" in report
+    assert f"redrew the figure in {first.drawing_seconds:.2f} s" in report
+    assert "extra eradication in colombia: asked 20,000 ha/yr" in report
+    assert "balloon metrics (target colombia)" in report
+    assert "balloon metrics" not in second.report()
