@@ -203,15 +203,19 @@ are the parameters that decide how big the balloon is:
 | armed protection | `armed_groups.protection` | share of eradication reach an armed group at full strength removes |
 
 **Speed.** Tuning is only useful if a change shows at once, so the notebook runs a *short window*
-(2000-2009, 120 months) at a *small scale* (`households.scale` 0.01, about 2,500 simulated
-households) and **one replication** on the base scenario's seed. A model run costs a few
-milliseconds per month whatever the scale, so the window decides the time. Measured on the 2-core
-development machine while other jobs kept it busy (load average 2-3): a change of eradication alone
-re-runs one scenario in 0.3-0.45 s, a change of a behaviour parameter re-runs two (with and without
-the extra eradication, on the same seed) in 0.5-0.6 s, and drawing the figure takes another
-0.4-0.55 s, so a change shows after 0.7-1.1 s; runs already made are taken from a cache. The
-time of every re-run is measured and printed under the figure.
-Shorten `WINDOW` below for faster runs, widen it for longer horizons.
+(2000-2009, 120 months: pressure from 2001 has eight years to show its displacement through the
+15-month maturity delay, migration and trafficker entry) at a *small scale* (`households.scale`
+0.01, about 2,500 simulated households) and **one replication** on the base scenario's seed. A
+model run costs a few milliseconds per month whatever the scale, so the window decides the time.
+The figure is built once and updated in place: only the lines, the shading, the y axes and the
+title lines are drawn again, and the picture is sent to the same image widget. Measured with
+`benchmarks/tuning.py` on the 2-core development machine (load average about 1): a change of
+eradication alone re-runs one scenario in about 0.23 s, a change of a behaviour parameter re-runs
+two (with and without the extra eradication, on the same seed) in about 0.30 s, and the redraw
+takes 0.11-0.12 s (0.38 s when a new figure was drawn for every change), so a change shows after
+0.34-0.42 s. Runs already made are taken from a cache. The times of every re-run and redraw are
+printed under the figure. Shorten `WINDOW` below for faster runs, widen it for longer horizons
+(the time grows with the number of months).
 
 **Saving.** The *Save as scenario* button writes a scenario file that `extends` the base scenario
 with only what you tuned, so it keeps the base scenario's own dates (1990-2023), scale and
@@ -221,37 +225,30 @@ notebook did not write.
 """),
     code(settings("02_tune_parameters", "Image, display")),
     code("""
-import io
-import time
 from datetime import date
 
 import ipywidgets as widgets
 
-from model.loading import ScenarioError, find_scenario, load_scenario, shipped_scenarios
+from model import tuning
+from model.loading import ScenarioError, find_scenario, shipped_scenarios
 from model.tuning import (
     KNOBS,
     METHODS,
-    Tuner,
     Tuning,
+    TuningSession,
     knob_values,
     save_tuned,
     scenario_countries,
-    tuning_figure,
 )
 
 BASE = "baseline"
-WINDOW = ("2000-01", "2001-06") if QUICK else ("2000-01", "2009-12")
-SCALE = 0.005 if QUICK else 0.01
+# The tuning window and scale (model.tuning.WINDOW and SCALE); quick mode: 18 months, half the scale.
+WINDOW = ("2000-01", "2001-06") if QUICK else tuning.WINDOW
+SCALE = 0.005 if QUICK else tuning.SCALE
 FIRST_YEAR, LAST_YEAR = int(WINDOW[0][:4]), int(WINDOW[1][:4])
 
-tuners = {}
-
-
-def tuner_for(base: str) -> Tuner:
-    \"\"\"The tuner of a base scenario (runs are cached across all of them).\"\"\"
-    if base not in tuners:
-        tuners[base] = Tuner(load_scenario(base), *WINDOW, scale=SCALE)
-    return tuners[base]
+# One Tuner per base scenario (runs cached across all of them) and one figure, updated in place.
+session = TuningSession(*WINDOW, scale=SCALE)
 
 
 def tuning_from(method, start_year, eradication, **parameters) -> Tuning:
@@ -262,42 +259,26 @@ def tuning_from(method, start_year, eradication, **parameters) -> Tuning:
 ## The callbacks
 
 Plain functions: the sliders call them, and so can you (the last cell does, and it is what the test
-suite runs, since nobody clicks there). `rerun` re-runs the scenario and returns the run, its figure
-and a report with the measured times; `save` writes the scenario file.
+suite runs, since nobody clicks there). `rerun` re-runs the scenario, updates the figure and
+returns what to show: the run, the figure as PNG bytes and a report with the measured times;
+`save` writes the scenario file.
 """),
     code("""
 def rerun(base, method, start_year, eradication, **parameters):
-    \"\"\"Re-run with the controls' values; return the run, its figure (PNG) and a report.\"\"\"
-    run = tuner_for(base).run(tuning_from(method, start_year, eradication, **parameters))
-    clock = time.perf_counter()
-    png = io.BytesIO()
-    tuning_figure(run).savefig(png, format="png", dpi=80)
-    drawing = time.perf_counter() - clock
-    lines = [
-        run.timing(),
-        f"drawing the figure took {drawing:.2f} s; total {run.seconds + drawing:.2f} s",
-    ]
-    for country, hectares in run.eradicated_ha_yr.items():
-        lines.append(
-            f"extra eradication in {country}: asked {run.tuning.extra[country]:,.0f} ha/yr, "
-            f"carried out {hectares:,.0f} ha/yr (backlash and the reach limit can cut it)"
-        )
-    if run.metrics is not None:
-        lines.append(f"balloon metrics (target {run.target}) against no extra eradication:")
-    return run, Image(png.getvalue()), "\\n".join(lines) + "\\n"
+    \"\"\"Re-run with the controls' values: returns a model.tuning.Shown (run, png, report()).\"\"\"
+    return session.show(base, tuning_from(method, start_year, eradication, **parameters))
 
 
 def save(path, base, method, start_year, eradication, **parameters):
     \"\"\"Save the controls' values as a scenario file extending the base scenario.\"\"\"
-    tuner = tuner_for(base)
     tuning = tuning_from(method, start_year, eradication, **parameters)
-    return save_tuned(tuner.base, tuning, path, find_scenario(base))
+    return save_tuned(session.tuner(base).base, tuning, path, find_scenario(base))
 """),
     md("""
 ## The controls
 """),
     code("""
-first_base = load_scenario(BASE)
+first_base = session.tuner(BASE).base
 wide = {"style": {"description_width": "300px"}, "layout": widgets.Layout(width="640px")}
 base_box = widgets.Dropdown(
     options=[p.stem for p in shipped_scenarios()], value=BASE, description="base scenario", **wide
@@ -342,7 +323,9 @@ path_box = widgets.Text(
     value=str(SCENARIOS_DIR / f"tuned_{BASE}.yaml"), description="save as", **wide
 )
 save_button = widgets.Button(description="Save as scenario", icon="save")
-view, saved_view = widgets.Output(), widgets.Output()
+# The figure: one image widget whose picture is replaced in place after every re-run.
+figure_view = widgets.Image(format="png")
+report_view, saved_view = widgets.Output(), widgets.Output()
 
 
 def controls() -> dict:
@@ -360,22 +343,22 @@ quiet = False  # True while a new base scenario resets the sliders: one re-run, 
 
 
 def redraw(_change=None):
-    \"\"\"Re-run and redraw into the output area below the controls.\"\"\"
+    \"\"\"Re-run, replace the picture and the report below the controls.\"\"\"
     if quiet:
         return
-    # Outputs are appended to the area rather than captured with `with view:`, whose messages
-    # can stall a headless run (the test suite's) for as long as the cell timeout.
+    # Text is appended to the output area rather than captured with `with report_view:`, whose
+    # messages can stall a headless run (the test suite's) for as long as the cell timeout.
     try:
-        run, figure, report = rerun(**controls())
+        shown = rerun(**controls())
     except ScenarioError as error:  # e.g. a value the scenario schema refuses
-        view.outputs = ()
-        view.append_stdout(f"{error}\\n")
+        report_view.outputs = ()
+        report_view.append_stdout(f"{error}\\n")
         return
-    view.outputs = ()
-    view.append_display_data(figure)
-    view.append_stdout(report)
-    if run.metrics is not None:
-        view.append_display_data(run.metrics)
+    figure_view.value = shown.png
+    report_view.outputs = ()
+    report_view.append_stdout(shown.report())
+    if shown.run.metrics is not None:
+        report_view.append_display_data(shown.run.metrics)
 
 
 def change_base(change):
@@ -383,7 +366,7 @@ def change_base(change):
     global quiet
     quiet = True
     try:
-        for name, value in knob_values(tuner_for(change.new).base).items():
+        for name, value in knob_values(session.tuner(change.new).base).items():
             sliders[name].value = value
         path_box.value = str(SCENARIOS_DIR / f"tuned_{change.new}.yaml")
     finally:
@@ -416,11 +399,19 @@ display(
             *sliders.values(),
             widgets.HBox([path_box, save_button]),
             saved_view,
-            view,
+            figure_view,
+            report_view,
         ]
     )
 )
 redraw()
+"""),
+    md("""
+Controls can also be set from code. This moves the Colombia eradication slider to 40,000 ha/yr:
+the scenario re-runs and the figure above is replaced, as when the slider is dragged there.
+"""),
+    code("""
+eradication_sliders["colombia"].value = 40_000
 """),
     md("""
 ## Without clicking: the callbacks called with values
@@ -442,10 +433,10 @@ EXAMPLE = {
     "entry_cost_musd": 1.0,
     "armed_protection": 0.4,
 }
-example_run, figure, report = rerun(**EXAMPLE)
-display(figure)
-print(report)
-display(example_run.metrics)
+example = rerun(**EXAMPLE)
+display(Image(example.png))
+print(example.report())
+display(example.run.metrics)
 saved = save(OUT / "tuned_example.yaml", **EXAMPLE)
 print(f"wrote {saved}:\\n")
 print(saved.read_text())

@@ -5,6 +5,7 @@ windows, few replications) and ``BALLOON_NOTEBOOK_OUT`` pointing at a temporary 
 raises fails the test with the cell's traceback.
 """
 
+import base64
 import re
 import subprocess
 import sys
@@ -99,7 +100,19 @@ def test_tuning_notebook_times_the_rerun_and_saves_a_scenario_balloon_accepts(ou
     text = printed(notebook)
     timing = re.search(r"re-ran baseline \((\d+) months.*\) in ([\d.]+) s", text)
     assert timing and int(timing.group(1)) == 18 and float(timing.group(2)) > 0, text
-    assert re.search(r"drawing the figure took [\d.]+ s; total [\d.]+ s", text)
+    assert re.search(r"redrew the figure in [\d.]+ s \(updated in place\); total [\d.]+ s", text)
+
+    # The live path: moving a slider (from code, in the notebook) replaced the picture of the image
+    # widget and the report under it; the executed notebook keeps the widgets' last state.
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    (image,) = [m for m in state.values() if m["model_name"] == "ImageModel"]
+    (buffer,) = image["buffers"]
+    assert buffer["path"] == ["value"]
+    assert base64.b64decode(buffer["data"]).startswith(b"\x89PNG")
+    reports = [
+        str(m["state"]["outputs"]) for m in state.values() if m["model_name"] == "OutputModel"
+    ]
+    assert any("extra eradication in colombia: asked 40,000 ha/yr" in text for text in reports)
 
     saved = out_dir / "02_tune_parameters" / "tuned_example.yaml"
     scenario = load_scenario(saved)
