@@ -16,6 +16,7 @@ SCRIPTS = [
     ("full_scale.py", ["--repeats", "3"], ["--repeats", "1"]),
     ("scaling.py", ["--repeats", "3"], ["--repeats", "1"]),
     ("ensemble.py", ["--replications", "200"], ["--replications", "40"]),
+    ("tuning.py", ["--repeats", "9"], ["--repeats", "3"]),
 ]
 
 
