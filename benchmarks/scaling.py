@@ -19,6 +19,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     print(f"machine: {machine()}")
+    BalloonModel(Scenario(households={"scale": 0.01})).run()  # load compiled loops first
     seconds, cpu = {}, {}
     for n in HOUSEHOLDS:
         scenario = Scenario(households={"scale": n / 250_000})

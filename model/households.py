@@ -139,7 +139,8 @@ class Households:
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
-        self._offset = np.zeros(self.capacity)  # per slot: profit_sensitivity * (1 + theta)
+        self._offset = np.zeros(R)  # per region: profit_sensitivity * (1 + theta)
+        self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
 
         self._ad_gain = 0.0
         self._migration_cost = None
@@ -187,7 +188,7 @@ class Households:
         self.fill = self.start[:-1] + self.count
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
-        self._offset = self._per_slot(self.params.profit_sensitivity * (1.0 + self.theta))
+        self._at_risk = None
         self._area_r = None
         return moved
 
@@ -239,10 +240,7 @@ class Households:
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""
-        total = kernels.product_block_sums(
-            self.risk, self.occupancy, self._block_starts, self._work, np.empty(self.n_regions)
-        )
-        return self._mean(total)
+        return self._mean(self._sum(self.risk))  # empty slots have no risk
 
     def _mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""
@@ -308,24 +306,9 @@ class Households:
         # barrier; every other region keeps the usual range, and so the same result.
         floor = self._sum(cap * _sigmoid(k * (advantage - self._per_slot(hi))))
         hi[floor > goal] = 1e9
-        x, s = self._work, self._work2
-        for _ in range(60):  # bisection on every region at once
-            mid = (lo + hi) / 2
-            # cap * _sigmoid(k * (advantage - mid)), in place
-            np.subtract(advantage, self._per_slot(mid), out=x)
-            x *= k
-            np.abs(x, out=s)
-            s += 1.0
-            x *= 0.5
-            x /= s
-            x += 0.5
-            x *= cap
-            total = self._sum(x)
-            too_much = total > goal
-            lo = np.where(too_much, mid, lo)
-            hi = np.where(too_much, hi, mid)
+        kernels.fit_barriers(advantage, cap, k, goal, self._block_starts, lo, hi, 60, self._work)
         self.theta = np.append((lo + hi) / 2, 0.0)
-        self._offset = self._per_slot(k * (1.0 + self.theta))
+        self._offset = k * (1.0 + self.theta[:R])
         # All coca starts mature: in these rules a field planted at equilibrium is never renewed.
         self.mature[:] = self.target_area(advantage)
         self.immature[:] = 0.0
@@ -334,9 +317,12 @@ class Households:
 
     def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
         """Coca advantage of a typical household in each region, net of the region's barrier."""
-        at_risk = kernels.product_block_sums(
-            self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
-        )
+        # Fresh from ``update_beliefs`` unless risk or land changed since (used once).
+        at_risk, self._at_risk = self._at_risk, None
+        if at_risk is None:
+            at_risk = kernels.product_block_sums(
+                self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
+            )
         risk = np.zeros(self.n_regions + 1)
         np.divide(at_risk, np.maximum(self.land_r, 1e-12), out=risk[:-1])
         revenue = net_revenue_ha * (1.0 - risk)
@@ -495,9 +481,10 @@ class Households:
             yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r[: self.n_regions], 1.0)) ** 12
             added = lr * yearly
         lo, hi = (0, self.capacity) if span is None else span
-        kernels.learn_risk(
-            self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi, p.risk_learning_own
-        )
+        self._at_risk = np.empty(self.n_regions)
+        kernels.learn_risk(self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi,
+                           p.risk_learning_own, self.occupancy, self.land, self._work,
+                           self._at_risk)  # fmt: skip
 
     def adjust_area(
         self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, free_ha_r: np.ndarray
@@ -610,6 +597,7 @@ class Households:
         self.mature[new] = 0.0
         self.immature[new] = 0.0
         self._area_r = None
+        self._at_risk = None
         leaving = np.bincount(origin, minlength=R)
         self.count -= leaving
         moved_land = self.land[new]
@@ -658,6 +646,7 @@ class Households:
         self.risk[slots] = mean_risk[regions]
         self.occupied[slots] = True
         self.occupancy[slots] = 1.0
+        self._at_risk = None
         self.n_active += total
         self.land_r += np.bincount(regions, weights=land, minlength=R)
         return arrivals.astype(float) * self.weight
@@ -666,6 +655,7 @@ class Households:
         """Households (real) with any coca, and their mean perceived risk, per region."""
         R = self.n_regions
         growing, total = np.empty(R, np.int64), np.empty(R)
-        kernels.growing_and_risk(self.mature, self.immature, self.risk, self.occupancy,
-                                 self._block_starts, self._work, growing, total)  # fmt: skip
+        kernels.growing_and_risk(
+            self.mature, self.immature, self.risk, self._block_starts, growing, total
+        )
         return growing * self.weight, self._mean(total)

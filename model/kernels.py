@@ -64,14 +64,18 @@ def block_end(starts, b, capacity):
 
 
 @compiled
+def block_sum(values, lo, hi):
+    """Sum of ``values[lo:hi]`` as ``np.add.reduceat`` gives it: the first value, then the rest."""
+    if hi <= lo:
+        return values[lo]
+    return values[lo] + pairwise_sum(values[lo + 1 : hi])
+
+
+@compiled
 def block_sums(values, starts, out):
     """Per-block sums of ``values`` into ``out``: ``np.add.reduceat(values, starts)``, compiled."""
     for b in range(len(starts)):
-        lo, hi = starts[b], block_end(starts, b, len(values))
-        if hi <= lo:
-            out[b] = values[lo]
-        else:
-            out[b] = values[lo] + pairwise_sum(values[lo + 1 : hi])
+        out[b] = block_sum(values, starts[b], block_end(starts, b, len(values)))
     return out
 
 
@@ -94,7 +98,7 @@ def tend_fields(
         base: per region, the part of ``z`` before risk.
         risk: perceived yearly eradication risk per household.
         inv_licit: 1 / the household's licit income factor.
-        offset: per household, its region's barrier term.
+        offset: per region, its barrier term.
         half_cap: half the household's coca ceiling, simulated ha.
         mature: mature coca per household, simulated ha; updated in place.
         immature: immature coca per household, simulated ha; updated in place.
@@ -111,25 +115,23 @@ def tend_fields(
 
     """
     capacity = len(mature)
+    # Block by block, so that a block's columns are still in the CPU cache for the second loop
+    # and the sums (a block's planting limit depends only on its own total).
     for b in range(len(starts)):
         lo, hi = starts[b], block_end(starts, b, capacity)
         up, down = per_ha[b], base[b]
-        risk_b, inv_b, offset_b = risk[lo:hi], inv_licit[lo:hi], offset[lo:hi]
+        offset_b = offset[b]
+        risk_b, inv_b = risk[lo:hi], inv_licit[lo:hi]
         cap_b, mature_b, immature_b = half_cap[lo:hi], mature[lo:hi], immature[lo:hi]
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         for i in range(hi - lo):
-            z = (down - up * risk_b[i]) * inv_b[i] - offset_b[i]
+            z = (down - up * risk_b[i]) * inv_b[i] - offset_b
             x = (z / (abs(z) + 1.0) + 1.0) * cap_b[i] - mature_b[i] - immature_b[i]
             gap_b[i] = x
             plant_b[i] = max(x, 0.0) * planting_rate
-    block_sums(plant, starts, planted)
-    for b in range(len(starts)):
-        planted[b] *= weight
+        planted[b] = block_sum(plant, lo, hi) * weight
         room = min(free_ha[b] / planted[b], 1.0) if planted[b] > 0 else 1.0
         planted[b] *= room
-        lo, hi = starts[b], block_end(starts, b, capacity)
-        mature_b, immature_b = mature[lo:hi], immature[lo:hi]
-        gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         for i in range(hi - lo):
             # With d = mature - abandoned: mature becomes max(d, 0), immature loses max(-d, 0).
             d = mature_b[i] - min(gap_b[i], 0.0) * -abandon_rate
@@ -137,48 +139,84 @@ def tend_fields(
             matured = young * inv_maturity
             immature_b[i] = young - matured + plant_b[i] * room
             mature_b[i] = max(d, 0.0) + matured
-    block_sums(mature, starts, area_mature)
-    block_sums(immature, starts, area_immature)
+        area_mature[b] = block_sum(mature, lo, hi)
+        area_immature[b] = block_sum(immature, lo, hi)
+
+
+@compiled
+def fit_barriers(advantage, cap, sensitivity, goal, starts, low, high, iterations, work):
+    """Bisect each region's barrier so that its households' target areas add up to ``goal``.
+
+    Args:
+        advantage: each household's coca advantage at the start prices.
+        cap: each household's coca ceiling, simulated ha.
+        sensitivity: the households' profit sensitivity.
+        goal: per region, the coca its households should aim for, simulated ha.
+        starts: first slot of each region's block.
+        low: per region, a barrier known to give too much coca; updated in place.
+        high: per region, a barrier known to give too little; updated in place.
+        iterations: bisection steps.
+        work: work column (target areas).
+
+    """
+    for b in range(len(starts)):
+        lo, hi = starts[b], block_end(starts, b, len(advantage))
+        advantage_b, cap_b, area_b = advantage[lo:hi], cap[lo:hi], work[lo:hi]
+        below, above = low[b], high[b]
+        for _ in range(iterations):
+            mid = (below + above) / 2
+            for i in range(hi - lo):
+                z = (advantage_b[i] - mid) * sensitivity
+                area_b[i] = (z * 0.5 / (abs(z) + 1.0) + 0.5) * cap_b[i]
+            if block_sum(work, lo, hi) > goal[b]:
+                below = mid
+            else:
+                above = mid
+        low[b], high[b] = below, above
 
 
 @compiled
 def product_block_sums(a, b, starts, work, out):
     """Per-block sums of ``a * b`` (``work`` holds the products)."""
-    for i in range(len(a)):
-        work[i] = a[i] * b[i]
-    return block_sums(work, starts, out)
+    for k in range(len(starts)):
+        lo, hi = starts[k], block_end(starts, k, len(a))
+        a_k, b_k, work_k = a[lo:hi], b[lo:hi], work[lo:hi]
+        for i in range(hi - lo):
+            work_k[i] = a_k[i] * b_k[i]
+        out[k] = block_sum(work, lo, hi)
+    return out
 
 
 @compiled
-def growing_and_risk(mature, immature, risk, occupancy, starts, work, growing, risk_total):
+def growing_and_risk(mature, immature, risk, starts, growing, risk_total):
     """Per block: households with any coca (over 1e-6 simulated ha), and their summed risk.
 
     Args:
         mature: mature coca per household, simulated ha.
         immature: immature coca per household, simulated ha.
-        risk: perceived risk per household.
-        occupancy: 1.0 for an occupied slot, 0.0 for an empty one.
+        risk: perceived risk per household (0 in empty slots, see ``learn_risk``).
         starts: first slot of each region's block.
-        work: work column (risk of occupied slots).
         growing: out, households with coca per block.
-        risk_total: out, sum of occupied slots' risk per block.
+        risk_total: out, sum of risk per block.
 
     """
     for b in range(len(starts)):
         lo, hi = starts[b], block_end(starts, b, len(mature))
         mature_b, immature_b = mature[lo:hi], immature[lo:hi]
-        risk_b, occupancy_b, work_b = risk[lo:hi], occupancy[lo:hi], work[lo:hi]
         count = 0
         for i in range(hi - lo):
             count += mature_b[i] + immature_b[i] > 1e-6
-            work_b[i] = risk_b[i] * occupancy_b[i]
         growing[b] = count
-    block_sums(work, starts, risk_total)
+        risk_total[b] = block_sum(risk, lo, hi)
 
 
 @compiled
-def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own):
+def learn_risk(
+    risk, keep, added, starts, hit, lo, hi, learning_own, occupancy, land, work, at_risk
+):
     """Perceived risk decays by ``keep``, rises by each region's ``added``, and jumps where hit.
+
+    Empty slots keep a risk of 0, so per-region sums of risk need no occupancy mask.
 
     Args:
         risk: perceived yearly eradication risk per household; updated in place.
@@ -189,18 +227,30 @@ def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own):
         lo: first slot that may have been hit.
         hi: past-last slot that may have been hit.
         learning_own: share of the gap to certainty a household closes when it is hit.
+        occupancy: 1.0 for an occupied slot, 0.0 for an empty one.
+        land: land per household, ha.
+        work: work column (risk times land).
+        at_risk: out, per region the sum of the new risk times land (read while it is in cache).
 
     """
-    if added is None:
-        for i in range(len(risk)):
-            risk[i] *= keep
-    else:
-        for b in range(len(starts)):
-            risk_b = risk[starts[b] : block_end(starts, b, len(risk))]
+    for b in range(len(starts)):
+        start, end = starts[b], block_end(starts, b, len(risk))
+        risk_b, land_b, work_b = risk[start:end], land[start:end], work[start:end]
+        occupancy_b = occupancy[start:end]
+        if added is None:
+            for i in range(end - start):
+                risk_b[i] *= keep
+        else:
             add = added[b]
-            for i in range(len(risk_b)):
-                risk_b[i] = risk_b[i] * keep + add
-    risk_hit, hit_span = risk[lo:hi], hit[lo:hi]
-    for i in range(hi - lo):
-        if hit_span[i]:
-            risk_hit[i] += learning_own * (1.0 - risk_hit[i])
+            for i in range(end - start):
+                risk_b[i] = risk_b[i] * keep + add * occupancy_b[i]
+        hit_lo, hit_hi = max(lo, start), min(hi, end)
+        if hit_lo < hit_hi:
+            risk_hit, hit_b = risk[hit_lo:hit_hi], hit[hit_lo:hit_hi]
+            occupied = occupancy[hit_lo:hit_hi]
+            for i in range(hit_hi - hit_lo):
+                if hit_b[i] and occupied[i] > 0:
+                    risk_hit[i] += learning_own * (1.0 - risk_hit[i])
+        for i in range(end - start):
+            work_b[i] = risk_b[i] * land_b[i]
+        at_risk[b] = block_sum(work, start, end)

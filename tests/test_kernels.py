@@ -1,0 +1,75 @@
+"""The compiled household loops agree with numpy and keep the columns' invariants."""
+
+import numpy as np
+from conftest import eradication, small_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import BalloonModel, kernels
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 3000),
+    blocks=st.integers(1, 20),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_block_sums_equal_numpy_reduceat_bit_for_bit(n, blocks, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=n) * rng.lognormal(0.0, 3.0, size=n)
+    starts = np.sort(rng.choice(n, size=min(blocks, n), replace=False)).astype(np.int64)
+    starts[0] = 0
+    got = kernels.block_sums(values, starts, np.empty(len(starts)))
+    assert np.array_equal(got, np.add.reduceat(values, starts))
+    assert kernels.pairwise_sum(values) == values.sum()
+
+
+def test_tend_fields_plants_toward_the_target_and_respects_free_land():
+    starts = np.array([0, 3], dtype=np.int64)
+    n = 5
+    half_cap = np.full(n, 1.0)
+    mature, immature = np.zeros(n), np.zeros(n)
+    risk, inv_licit = np.zeros(n), np.ones(n)
+    planted, area_m, area_i = np.empty(2), np.empty(2), np.empty(2)
+    # z = base - offset = 0 -> target = half_cap = 1 ha; gap 1, planting 10% of it.
+    kernels.tend_fields(
+        starts, np.zeros(2), np.zeros(2), risk, inv_licit, np.zeros(2), half_cap, mature,
+        immature, np.array([1e9, 0.15]), 1.0, 0.1, 0.2, 1 / 15, np.empty(n), np.empty(n),
+        planted, area_m, area_i,
+    )  # fmt: skip
+    assert planted[0] == 3 * 0.1  # free land plenty: 0.1 ha on each of 3 farms
+    assert np.isclose(planted[1], 0.15)  # 0.2 ha wanted, only 0.15 ha free
+    assert np.allclose(immature[:3], 0.1) and np.allclose(immature[3:], 0.075)
+    assert np.allclose(area_i, [0.3, 0.15]) and np.all(area_m == 0)
+
+
+def test_tend_fields_abandons_mature_coca_first_and_never_goes_negative():
+    starts = np.array([0], dtype=np.int64)
+    mature, immature = np.array([0.05, 2.0]), np.array([1.0, 0.0])
+    planted, area_m, area_i = np.empty(1), np.empty(1), np.empty(1)
+    # A barrier far above the advantage: targets are ~0, every farm abandons.
+    kernels.tend_fields(
+        starts, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.array([1e6]),
+        np.ones(2), mature, immature, np.array([1e9]), 1.0, 0.1, 0.5, 1 / 15, np.empty(2),
+        np.empty(2), planted, area_m, area_i,
+    )  # fmt: skip
+    assert planted[0] == 0
+    assert np.all(mature >= 0) and np.all(immature >= 0)
+    assert mature[0] < 0.05 and immature[0] < 1.0  # first farm: mature gone, then immature
+    assert 0 < mature[1] < 2.0
+
+
+def test_empty_slots_never_carry_risk_so_region_means_need_no_mask():
+    scenario = small_scenario(
+        policies=[eradication("colombia", 60_000, method="aerial"), eradication("peru", 30_000)]
+    )
+    model = BalloonModel(scenario)
+    hh = model.households
+    for _ in range(scenario.months):  # month by month: a relayout would wipe empty slots
+        model.step()
+        assert (hh.risk[~hh.occupied] == 0).all()
+    assert (hh.risk[hh.occupied] > 0).any()
+    occupied = hh.occupied
+    counted = np.bincount(hh.region[occupied], weights=hh.risk[occupied], minlength=hh.n_regions)
+    mean = np.divide(counted, hh.count, out=np.zeros(hh.n_regions), where=hh.count > 0)
+    assert np.allclose(hh.region_mean_risk(), mean)
