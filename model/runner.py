@@ -159,9 +159,9 @@ def make_executor(executor: str | Executor = "process", workers: int | None = No
         yield None
     elif executor == "process":
         # forkserver: forking a process that has threads (numpy, pandas) can deadlock; the
-        # preload imports the model once in the server so each worker starts quickly.
+        # server imports the model and loads its compiled loops once (model/worker_start.py).
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["model.runner"])
+        context.set_forkserver_preload(["model.worker_start"])
         with ProcessPoolExecutor(
             max_workers=workers or default_workers(), mp_context=context
         ) as pool:
