@@ -285,18 +285,25 @@ class Government(Agent):
             self.cutting_back = False
 
 
-def _allocate(total: float, weight: np.ndarray, room: np.ndarray) -> np.ndarray:
+@compiled
+def _allocate(total, weight, room):
     """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
-    plan = np.zeros_like(room)
+    R = len(room)
+    plan, share, add = np.zeros(R), np.empty(R), np.empty(R)
     remaining = total
     for _ in range(3):
-        open_ = (room - plan > 1e-9) & (weight > 0)
-        if remaining <= 1e-9 or not open_.any():
+        any_open = False
+        for r in range(R):
+            is_open = room[r] - plan[r] > 1e-9 and weight[r] > 0
+            share[r] = weight[r] if is_open else 0.0
+            any_open = any_open or is_open
+        if remaining <= 1e-9 or not any_open:
             break
-        w = np.where(open_, weight, 0.0)
-        add = np.minimum(remaining * w / w.sum(), room - plan)
-        plan += add
-        remaining -= add.sum()
+        total_weight = pairwise_sum(share)
+        for r in range(R):
+            add[r] = min(remaining * share[r] / total_weight, room[r] - plan[r])
+            plan[r] += add[r]
+        remaining -= pairwise_sum(add)
     return plan
 
 
