@@ -159,6 +159,7 @@ class Households:
         self._work2 = np.empty(self.capacity)
         self._mask = np.empty(self.capacity, bool)
         self._mask2 = np.empty(self.capacity, bool)
+        self._removed_by = np.empty((4, 0))  # eradication's work rows, sized on first use
 
     def _occupied_slots(self) -> np.ndarray:
         """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
@@ -383,7 +384,7 @@ class Households:
             <= 0
         ):
             return self.no_eradication()
-        self.no_eradication()
+        self._clear_hits()
         present = self.region_hectares() if present_ha is None else present_ha
         eligible = np.maximum(present - legal_ha, 0.0)
         eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
@@ -407,59 +408,38 @@ class Households:
         zeros = np.zeros(R)
         if lo == hi:
             return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
-        lengths = self.lengths[b0:b1]
-        n = hi - lo
         draws = _draws(u, lo, hi)
-        # Per slot: aerial if u < edge_a, manual if edge_a <= u < edge_m, voluntary if
-        # edge_m <= u < edge_v; each method kills its share of the eligible coca.
-        hit_a = np.less(draws, np.repeat(_thresholds(draws, edge_a)[b0:b1], lengths),
-                        out=self._mask[:n])  # fmt: skip
-        below_m = np.less(draws, np.repeat(_thresholds(draws, edge_m)[b0:b1], lengths),
-                          out=self._hit[lo:hi])  # fmt: skip
-        hit_v = np.less(draws, np.repeat(_thresholds(draws, edge_v)[b0:b1], lengths),
-                        out=self._mask2[:n])  # fmt: skip
-        hit_m = below_m ^ hit_a
-        hit_v ^= below_m
-        share = eligible_share[b0:b1]
-        kill = np.multiply(hit_a, kill_aerial, out=self._work[:n])
-        kill += hit_m * kill_manual
-        kill += hit_v
-        kill *= np.repeat(share, lengths)
-        mature, immature = self.mature[lo:hi], self.immature[lo:hi]
-        removed_mature = np.multiply(mature, kill, out=self._work2[:n])
-        removed = np.multiply(immature, kill, out=kill)
-        removed += removed_mature
-        mature -= removed_mature
-        immature -= removed - removed_mature
-        immature += removed * (p.replant_forced + (p.replant_voluntary - p.replant_forced) * hit_v)
-        self.substituted[lo:hi] |= hit_v
-        if hit_v.any():
-            self.inv_licit[lo:hi][hit_v] = 1.0 / (
-                self.licit_factor[lo:hi][hit_v] * (1.0 + self._ad_gain)
-            )
+        n = hi - lo
+        if self._removed_by.shape[1] < n:
+            self._removed_by = np.empty((4, self.capacity))
+        sums = np.empty((4, b1 - b0))
+        kernels.eradicate_fields(
+            draws, lo, self.start[b0:b1] - lo, _thresholds(draws, edge_a)[b0:b1],
+            _thresholds(draws, edge_m)[b0:b1], _thresholds(draws, edge_v)[b0:b1],
+            eligible_share[b0:b1], kill_aerial, kill_manual, p.replant_forced,
+            p.replant_voluntary, 1.0 + self._ad_gain, self.mature, self.immature,
+            self.substituted, self.inv_licit, self.licit_factor, self._hit, self._removed_by, sums,
+        )  # fmt: skip
         self._area_r = None
-        starts = self.start[b0:b1] - lo
-
-        def by_region(values):
-            out = np.zeros(R)
-            out[b0:b1] = np.add.reduceat(values, starts) * w
-            return out
-
-        lost_income_usd = by_region(removed_mature) * revenue_ha
+        by_region = np.zeros((4, R))
+        by_region[:, b0:b1] = sums * w
         return EradicationOutcome(
-            aerial_ha=by_region(np.multiply(removed, hit_a, out=removed_mature)),
-            manual_ha=by_region(np.multiply(removed, hit_m, out=removed_mature)),
-            voluntary_ha=by_region(np.multiply(removed, hit_v, out=removed_mature)),
-            lost_income_usd=lost_income_usd,
+            aerial_ha=by_region[0],
+            manual_ha=by_region[1],
+            voluntary_ha=by_region[2],
+            lost_income_usd=by_region[3] * revenue_ha,
             hit=self._hit,
             span=(lo, hi),
         )
 
-    def no_eradication(self) -> EradicationOutcome:
-        """A month without eradication: last month's hits are cleared and nothing is removed."""
+    def _clear_hits(self) -> None:
         lo, hi = self._hit_span
         self._hit[lo:hi] = False
         self._hit_span = (0, 0)
+
+    def no_eradication(self) -> EradicationOutcome:
+        """A month without eradication: last month's hits are cleared and nothing is removed."""
+        self._clear_hits()
         zeros = np.zeros(self.n_regions)
         return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
 

@@ -144,6 +144,76 @@ def tend_fields(
 
 
 @compiled
+def eradicate_fields(
+    draws, lo, starts, cut_aerial, cut_manual, cut_voluntary, eligible_share, kill_aerial,
+    kill_manual, replant_forced, replant_voluntary, licit_gain, mature, immature, substituted,
+    inv_licit, licit_factor, hit, removed_by, out,
+):  # fmt: skip
+    """Forced eradication and voluntary substitution on the slots ``lo..`` of a run of blocks.
+
+    A slot is sprayed if its draw is below its region's ``cut_aerial``, eradicated by hand if
+    between ``cut_aerial`` and ``cut_manual``, and substitutes voluntarily if between
+    ``cut_manual`` and ``cut_voluntary``; each method removes its kill rate (voluntary: all) of the
+    eligible share of the household's coca. Part of what is removed is replanted.
+
+    Args:
+        draws: one uniform draw per slot of the run (uint32 or float).
+        lo: first slot of the run in the household columns.
+        starts: first slot of each block of the run, relative to ``lo``.
+        cut_aerial: per block, the draw below which a slot is sprayed.
+        cut_manual: per block, the draw below which a slot is sprayed or eradicated by hand.
+        cut_voluntary: per block, the draw below which any method hits.
+        eligible_share: per block, share of coca above the legal area.
+        kill_aerial: share of a sprayed field that dies.
+        kill_manual: share of a manually eradicated field removed.
+        replant_forced: share of forcibly removed coca replanted.
+        replant_voluntary: share of voluntarily removed coca replanted.
+        licit_gain: 1 + the rise of licit income after substitution.
+        mature: mature coca per household; updated in place.
+        immature: immature coca per household; updated in place.
+        substituted: whether each household has substituted; updated in place.
+        inv_licit: 1 / licit income factor per household; updated where a household substitutes.
+        licit_factor: licit income factor per household.
+        hit: out, whether each slot was hit by forced eradication.
+        removed_by: work, 4 x slots of the run (aerial, manual, voluntary, mature removed).
+        out: out, 4 x blocks: per-block sums of ``removed_by`` (simulated ha).
+
+    """
+    n = len(draws)
+    # The numpy rule this replaced wrote the voluntary share as below; kept for identical rounding.
+    replant_substituted = replant_forced + (replant_voluntary - replant_forced) * 1.0
+    for b in range(len(starts)):
+        start, end = starts[b], block_end(starts, b, n)
+        a, m, v, share = cut_aerial[b], cut_manual[b], cut_voluntary[b], eligible_share[b]
+        for j in range(start, end):
+            i = lo + j
+            u = draws[j]
+            hit_aerial, below_manual, below_voluntary = u < a, u < m, u < v
+            hit_manual = below_manual and not hit_aerial
+            hit_voluntary = below_voluntary and not below_manual
+            hit[i] = below_manual
+            kill = kill_aerial if hit_aerial else kill_manual if hit_manual else 0.0
+            if hit_voluntary:
+                kill = 1.0
+            kill *= share
+            removed_mature = mature[i] * kill
+            removed = immature[i] * kill + removed_mature
+            mature[i] -= removed_mature
+            immature[i] -= removed - removed_mature
+            replant = replant_substituted if hit_voluntary else replant_forced
+            immature[i] += removed * replant
+            removed_by[0, j] = removed if hit_aerial else 0.0
+            removed_by[1, j] = removed if hit_manual else 0.0
+            removed_by[2, j] = removed if hit_voluntary else 0.0
+            removed_by[3, j] = removed_mature
+            if hit_voluntary:
+                substituted[i] = True
+                inv_licit[i] = 1.0 / (licit_factor[i] * licit_gain)
+        for k in range(4):
+            out[k, b] = block_sum(removed_by[k], start, end)
+
+
+@compiled
 def fit_barriers(advantage, cap, sensitivity, goal, starts, low, high, iterations, work):
     """Bisect each region's barrier so that its households' target areas add up to ``goal``.
 
