@@ -174,6 +174,7 @@ class Government(Agent):
         self.manual_capacity_ha_yr = 0.0
         self.substitution_ha_yr = 0.0
         mine = model.world.country_of == country
+        self._in_country = mine.astype(float)
         self._targets_regions = np.zeros(len(plan.aid_budget_usd_yr), bool)
         for instrument in ("aerial_eradication", "manual_eradication", "alternative_development"):
             self._targets_regions |= (plan.region[instrument][:, mine] > 0).any(axis=1)
@@ -223,53 +224,28 @@ class Government(Agent):
 
     def plan_eradication(
         self, t: int, coca_ha_r: np.ndarray, protection_r: np.ndarray, danger_r: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ) -> np.ndarray:
         """Allocate this month's aerial, manual and voluntary hectares across the country's regions.
 
         Targeting weighs visible hectares by accessibility and shies away from danger; each method
         reaches only part of a region's coca in a month (armed groups shrink that reach).
 
         Returns:
-            Planned real hectares per region (all regions) for aerial, manual and voluntary.
+            Planned real hectares per region (all regions), 3 x R: aerial, manual, voluntary.
 
         """
         g = self.model.params.government
         world = self.model.world
-        R = world.n_regions
-        mine = self.regions
-        coca = np.maximum(coca_ha_r - world.legal_ha, 0.0)
-        shield = 1.0 - protection_r
-        access = world.accessibility
-        reach = {
-            "aerial": (0.5 + 0.5 * access) * shield,  # planes reach remote valleys, not all
-            "manual": access * shield,
-        }
-        plans = {}
-        for method, capacity in (
-            ("aerial", self.aerial_capacity_ha_yr),
-            ("manual", self.manual_capacity_ha_yr),
-        ):
-            plan = np.zeros(R)
-            ceiling = g.max_monthly_reach * reach[method] * coca
-            targeted = self.plan.region[f"{method}_eradication"][t] / 12.0
-            plan += np.minimum(targeted * (world.country_of == self.country), ceiling)
-            room = ceiling - plan
-            weight = np.zeros(R)
-            weight[mine] = (
-                coca[mine]
-                * access[mine] ** g.accessibility_weight
-                * (1.0 - g.danger_avoidance * danger_r[mine])
-            )
-            plan += _allocate(capacity / 12.0, weight, room)
-            plans[method] = plan
-        voluntary = np.zeros(R)
-        weight = np.zeros(R)
-        weight[mine] = coca[mine] * world.state_presence[mine]
-        room = np.maximum(coca - plans["aerial"] - plans["manual"], 0.0) * g.max_monthly_reach
-        targeted = self.plan.region["alternative_development"][t] / 12.0
-        voluntary += np.minimum(targeted * (world.country_of == self.country), room)
-        voluntary += _allocate(self.substitution_ha_yr / 12.0, weight, room - voluntary)
-        return plans["aerial"], plans["manual"], voluntary
+        region = self.plan.region
+        targeted = (region["aerial_eradication"][t], region["manual_eradication"][t],
+                    region["alternative_development"][t])  # fmt: skip
+        capacity = (self.aerial_capacity_ha_yr / 12.0, self.manual_capacity_ha_yr / 12.0,
+                    self.substitution_ha_yr / 12.0)  # fmt: skip
+        return _plan_regions(
+            coca_ha_r, world.legal_ha, protection_r, danger_r, world.accessibility,
+            world.state_presence, self._in_country, targeted, capacity, g.max_monthly_reach,
+            g.accessibility_weight, g.danger_avoidance,
+        )  # fmt: skip
 
     def update_backlash(self, lost_income_usd: float, coca_income_usd: float, t: int) -> None:
         """Backlash rises with the share of coca income destroyed; past a threshold, cut back."""
@@ -305,6 +281,46 @@ def _allocate(total, weight, room):
             plan[r] += add[r]
         remaining -= pairwise_sum(add)
     return plan
+
+
+@compiled
+def _plan_regions(coca_r, legal_r, protection_r, danger_r, access, state_presence, in_country,
+                  targeted, capacity, max_reach, access_weight, danger_avoidance):  # fmt: skip
+    """A government's monthly plan per region, 3 x R: aerial, manual and voluntary hectares.
+
+    Region targets (``targeted``: yearly hectares per region for each method) come first, up to
+    what each method reaches in a month (armed groups shrink that reach); the country's monthly
+    ``capacity`` of each method then goes to its regions by visible coca, weighed by accessibility
+    and away from danger (voluntary substitution: by state presence).
+    """
+    R = len(coca_r)
+    coca, shield = np.empty(R), np.empty(R)
+    for r in range(R):
+        coca[r] = max(coca_r[r] - legal_r[r], 0.0)
+        shield[r] = 1.0 - protection_r[r]
+    plans = np.zeros((3, R))
+    room, weight = np.empty(R), np.zeros(R)
+    for method in range(2):  # aerial, manual
+        for r in range(R):
+            if method == 0:
+                reach = (0.5 + 0.5 * access[r]) * shield[r]  # planes reach remote valleys, not all
+            else:
+                reach = access[r] * shield[r]
+            ceiling = max_reach * reach * coca[r]
+            plans[method, r] = min(targeted[method][r] / 12.0 * in_country[r], ceiling)
+            room[r] = ceiling - plans[method, r]
+            if in_country[r] > 0:
+                weight[r] = (
+                    coca[r] * access[r] ** access_weight * (1.0 - danger_avoidance * danger_r[r])
+                )
+        plans[method] += _allocate(capacity[method], weight, room)
+    for r in range(R):
+        weight[r] = coca[r] * state_presence[r] if in_country[r] > 0 else 0.0
+        room[r] = max(coca[r] - plans[0, r] - plans[1, r], 0.0) * max_reach
+        plans[2, r] = min(targeted[2][r] / 12.0 * in_country[r], room[r])
+        room[r] -= plans[2, r]
+    plans[2] += _allocate(capacity[2], weight, room)
+    return plans
 
 
 def _row(name: str, doc: str) -> property:
