@@ -510,16 +510,12 @@ class Households:
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
             self._cheapest_move = self._migration_cost.min()
-        cost = self._migration_cost
         if excess[:R].max() - excess[:R].min() <= self._cheapest_move:  # no move can pay
             return np.zeros(R), np.zeros(R, np.int64)
-        gain = excess[None, :R] - excess[:R, None] - cost
         has_room = free_ha_r > p.mean_land_ha * self.weight
-        gain = np.where(has_room[None, :], gain, -np.inf)
-        best = np.argmax(gain, axis=1)
-        best_gain = gain[np.arange(R), best]
-        pull = np.minimum(np.maximum(np.where(np.isfinite(best_gain), best_gain, 0.0), 0.0), 1.0)
-        return p.migration_rate * pull * (self.count > 0), best
+        return kernels.best_moves(
+            excess[:R], self._migration_cost, has_room, self.count, p.migration_rate
+        )
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -549,18 +545,12 @@ class Households:
         b0, b1, lo, hi = self._span(prob > 0)
         if lo == hi:
             return zeros, zeros
-        lengths = self.lengths[b0:b1]
         draws = _draws(u, lo, hi)
-        n = hi - lo
-        movers = np.less(draws, np.repeat(_thresholds(draws, prob)[b0:b1], lengths),
-                         out=self._mask[:n])  # fmt: skip
         boosted = prob * (1.0 + p.displaced_migration_boost)
-        displaced = np.less(draws, np.repeat(_thresholds(draws, boosted)[b0:b1], lengths),
-                            out=self._mask2[:n])  # fmt: skip
-        displaced &= hit[lo:hi]
-        movers |= displaced
-        movers &= self.occupied[lo:hi]
-        slots = np.flatnonzero(movers) + lo
+        slots = kernels.choose_movers(
+            draws, lo, self.start[b0:b1] - lo, _thresholds(draws, prob)[b0:b1],
+            _thresholds(draws, boosted)[b0:b1], hit, self.occupied,
+        )  # fmt: skip
         if len(slots) == 0:
             return zeros, zeros
         origin = np.searchsorted(self.start, slots, side="right") - 1

@@ -14,6 +14,7 @@ later processes load it in milliseconds.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 # numpy's block size for pairwise summation (PW_BLOCKSIZE in numpy/_core/src/umath/loops_utils.h).
@@ -211,6 +212,50 @@ def eradicate_fields(
                 inv_licit[i] = 1.0 / (licit_factor[i] * licit_gain)
         for k in range(4):
             out[k, b] = block_sum(removed_by[k], start, end)
+
+
+@compiled
+def best_moves(excess, cost, has_room, count, migration_rate):
+    """Per region: the monthly probability of leaving, and the best destination.
+
+    The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
+    destinations with room (the first best on a tie); the probability is the migration rate times
+    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
+    """
+    R = len(count)
+    probability, best = np.zeros(R), np.zeros(R, np.int64)
+    for r in range(R):
+        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
+        for d in range(1, R):
+            if has_room[d]:
+                gain = excess[d] - excess[r] - cost[r, d]
+                if gain > best_gain:
+                    best[r], best_gain = d, gain
+        pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
+        probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
+    return probability, best
+
+
+@compiled
+def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
+    """Slots of the households that move this month (``lo`` + index into ``draws``).
+
+    A household moves if its draw is below its region's ``cut``, or below ``cut_displaced`` if it
+    was hit by forced eradication this month; empty slots never move.
+    """
+    n = len(draws)
+    chosen = np.empty(n, np.int64)
+    count = 0
+    for b in range(len(starts)):
+        start, end = starts[b], block_end(starts, b, n)
+        c, c_displaced = cut[b], cut_displaced[b]
+        for j in range(start, end):
+            i = lo + j
+            u = draws[j]
+            if occupied[i] and (u < c or (u < c_displaced and hit[i])):
+                chosen[count] = i
+                count += 1
+    return chosen[:count]
 
 
 @compiled
