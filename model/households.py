@@ -1,16 +1,16 @@
-"""Coca-farming households as numpy columns, with vectorised monthly rules.
+"""Coca-farming households as numpy columns, with monthly rules over the columns.
 
-One row (slot) per household. Slots are laid out in one contiguous block per region, so per-region
-sums are a single ``np.add.reduceat`` over block starts and per-region values reach households
-with ``np.repeat`` (both far cheaper than ``bincount`` and fancy indexing). Each block keeps a few
-empty slots at its end for newcomers; an empty slot has no land and no coca, so it adds nothing
-to any sum. A household that migrates moves to a free slot in its new region's block; when a
-block runs out of room the layout is rebuilt with more room (rarely). Areas are simulated
-hectares; multiply by ``weight`` for real hectares.
+One row (slot) per household. Slots are laid out in one contiguous block per region, so a rule
+visits a region's households as one slice, and a mechanism acting in a few regions (eradication,
+migration) visits only their blocks. Each block keeps a few empty slots at its end for newcomers;
+an empty slot has no land, no coca and no risk, so it adds nothing to any sum. A household that
+migrates moves to a free slot in its new region's block; when a block runs out of room the layout
+is rebuilt with more room (rarely). Areas are simulated hectares; multiply by ``weight`` for real
+hectares.
 
-The monthly rules write their intermediate columns into work buffers allocated with the layout
-and reused every month (``out=`` arguments): at full scale a fresh temporary column costs more in
-page faults than the arithmetic on it. Per-region sums of coca are cached between changes.
+The per-household rules are compiled loops (``model/kernels.py``) that read each column once a
+month, block by block, and write into work buffers allocated with the layout and reused every
+month. Per-region sums of coca are cached between changes.
 
 Households start in equilibrium with the initial prices: a per-region barrier ``theta`` (the
 unobserved costs of growing coca there: distance to markets, soils, social norms) is fitted so that
@@ -157,8 +157,6 @@ class Households:
         # Work buffers, one column each, reused by the monthly rules.
         self._work = np.empty(self.capacity)
         self._work2 = np.empty(self.capacity)
-        self._mask = np.empty(self.capacity, bool)
-        self._mask2 = np.empty(self.capacity, bool)
         self._removed_by = np.empty((4, 0))  # eradication's work rows, sized on first use
 
     def _occupied_slots(self) -> np.ndarray:
