@@ -209,14 +209,14 @@ are the parameters that decide how big the balloon is:
 model run costs a few milliseconds per month whatever the scale, so the window decides the time.
 The figure is built once and updated in place: only the lines, the shading, the y axes and the
 title lines are drawn again, and the picture is sent to the same image widget. Measured with
-`benchmarks/tuning.py` on the 2-core development machine (load average 1-2.4): a change of
+`benchmarks/tuning.py` on the 2-core development machine (load average 0.9-2.4): a change of
 eradication alone re-runs one scenario in 0.2-0.3 s, a change of a behaviour parameter re-runs two
 (with and without the extra eradication, on the same seed) in 0.3-0.4 s, and the redraw takes
-0.11-0.16 s (0.34-0.51 s when a new figure was drawn for every change), so a change shows after
-0.3-0.57 s; in JupyterLab in headless Chromium on the same machine, from the key press on a slider
+0.11-0.16 s (0.38-0.51 s when a new figure was drawn for every change), so a change shows after
+0.31-0.57 s; in JupyterLab in headless Chromium on the same machine, from the key press on a slider
 to the new picture in the page, 0.6-0.8 s (the browser shares the two cores). Runs already made
 are taken from a cache. The very first run after installing compiles the model's loops (numba):
-up to about 20 s once, cached on disk for later sessions. The times of every re-run and redraw
+20-40 s once, cached on disk for later sessions. The times of every re-run and redraw
 are printed under the figure. Shorten `WINDOW` below for faster runs, widen it for longer horizons
 (the time grows with the number of months).
 
