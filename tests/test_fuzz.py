@@ -190,7 +190,7 @@ WEIRD = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
-)
+).map(copy.deepcopy)  # sampled lists and dicts are shared objects: a mutation must not reach them
 KEYS = st.one_of(
     st.sampled_from(["extra", "Name", "scale", "régions", "名前", "🙂", "a b", "a\nb", "0", ""]),
     st.text(min_size=1, max_size=8),
