@@ -2,8 +2,8 @@
 
 Importing the model (Mesa, pandas, scipy) and loading its compiled loops from numba's disk cache
 take a few seconds together; workers forked from a server that has done both start in
-milliseconds. The warm-up runs one month of a tiny world, which touches every compiled loop a
-month uses.
+milliseconds. The warm-up runs a tiny world through every compiled loop (the test suite calls
+it first, so that the loops are compiled once, before any test starts other processes).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from model.scenario import Scenario
 
 
 def load_compiled_loops() -> None:
-    """Run one month of a tiny world with every mechanism on."""
-    policy = {"instrument": "manual_eradication", "country": "colombia",
-              "schedule": [{"start": "1990-01", "value": 50_000}]}  # fmt: skip
-    scenario = Scenario(end="1990-01", households={"scale": 0.001}, policies=[policy])
+    """Run two years of a tiny world in which every compiled loop has work to do."""
+    sprayed = {"instrument": "aerial_eradication", "country": "colombia",
+               "schedule": [{"start": "1990-02", "value": 200_000}]}  # fmt: skip
+    scenario = Scenario(end="1991-12", households={"scale": 0.002}, policies=[sprayed])
     BalloonModel(scenario).run()
 
 
