@@ -356,7 +356,7 @@ def plot_fit(
     n = countries["replication"].nunique()
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
     ax.axvspan(window[1] + 0.5, december["year"].max() + 0.5, color="0.93", zorder=0)
-    ax.text(window[1] + 1, 0.02, "forecast (not fitted)", transform=ax.get_xaxis_transform(),
+    ax.text(window[1] + 1, 0.02, "after the window: forecast", transform=ax.get_xaxis_transform(),
             va="bottom", fontsize=9, color="0.35")  # fmt: skip
     for country in ("peru", "colombia", "bolivia"):
         colour = country_colour(country)
@@ -429,8 +429,8 @@ def report_markdown(report: dict, calibration: Calibration | None = None) -> str
     lines = [f"# Fit report: {report['scenario']}", ""]
     w = report["window"]
     lines.append(
-        f"Fitted window {w[0]}-{w[1]}, mean of {report['replications']} replications; later "
-        "years are a forecast."
+        f"Fit scored over {w[0]}-{w[1]} (a calibration fits these years), mean of "
+        f"{report['replications']} replications; later years are a forecast."
     )
     if calibration is not None:
         lines += ["", "## Calibration", ""]
@@ -495,7 +495,8 @@ def write_outputs(
     w = report["window"]
     plot_fit(
         report["_countries"], observed_hectares(), tuple(w), written["figure"],
-        f"Coca cultivation: model ({report['scenario']}) against UNODC, fitted {w[0]}-{w[1]}",
+        f"Coca cultivation: model ({report['scenario']}) against UNODC, "
+        + (f"fitted {w[0]}-{w[1]}" if calibration is not None else f"scored {w[0]}-{w[1]}"),
     )  # fmt: skip
     return written
 

@@ -674,16 +674,13 @@ clock = time.perf_counter()
 report = calibration.fit_report(scenario, WINDOW, REPLICATIONS)
 print(f"ran in {time.perf_counter() - clock:.0f} s")
 if not calibrated:
-    print(
-        "UNCALIBRATED: 'Fitted window' below is the window the fit is scored over; "
-        "no parameter was fitted"
-    )
+    print("UNCALIBRATED: the fit is scored over the window below; no parameter was fitted")
 display(Markdown(calibration.report_markdown(report)))
 """),
     code("""
 if calibrated:  # the fit report (JSON, Markdown) and its figure, as `balloon calibrate` writes them
     figure = calibration.write_outputs(report, OUT)["figure"]
-else:  # write_outputs would title the figure "fitted": here nothing was
+else:  # say in the title that nothing was fitted
     figure = OUT / "fit.png"
     calibration.plot_fit(
         report["_countries"],
