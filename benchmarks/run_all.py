@@ -15,7 +15,11 @@ SCRIPTS = [
     ("single_run.py", ["--repeats", "7"], ["--repeats", "3"]),
     ("full_scale.py", ["--repeats", "3"], ["--repeats", "1"]),
     ("scaling.py", ["--repeats", "3"], ["--repeats", "1"]),
-    ("ensemble.py", ["--replications", "200"], ["--replications", "40"]),
+    (
+        "ensemble.py",
+        ["--replications", "200", "--rounds", "2"],
+        ["--replications", "40", "--rounds", "1"],
+    ),
     ("tuning.py", ["--repeats", "9"], ["--repeats", "3"]),
 ]
 
