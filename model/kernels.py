@@ -320,7 +320,7 @@ def growing_and_risk(mature, immature, risk, starts, growing, risk_total):
         mature_b, immature_b = mature[lo:hi], immature[lo:hi]
         count = 0
         for i in range(hi - lo):
-            count += mature_b[i] + immature_b[i] > 1e-6
+            count += 1 if mature_b[i] + immature_b[i] > 1e-6 else 0
         growing[b] = count
         risk_total[b] = block_sum(risk, lo, hi)
 
