@@ -66,7 +66,7 @@ def import_seconds(repeats: int = 3) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     scenario = Scenario()
     # Start the pool's fork server (it imports the model once) before timing either ensemble.
