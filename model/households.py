@@ -60,7 +60,15 @@ def _slack(counts: np.ndarray) -> np.ndarray:
 
 
 def _draws(u: Uniforms, lo: int, hi: int) -> np.ndarray:
-    return u(lo, hi) if callable(u) else u[lo:hi]
+    """The draws of slots ``lo..hi-1``.
+
+    The compiled loops take the slots' count from the draws and do not check bounds: too few draws
+    would skip slots and sum uninitialised work memory without an error, so the length is checked.
+    """
+    draws = u(lo, hi) if callable(u) else u[lo:hi]
+    if len(draws) != hi - lo:
+        raise ValueError(f"need one draw per slot {lo}..{hi - 1} ({hi - lo}), got {len(draws)}")
+    return draws
 
 
 def _thresholds(u: np.ndarray, probability: np.ndarray) -> np.ndarray:

@@ -1,6 +1,7 @@
 """The compiled household loops agree with numpy and keep the columns' invariants."""
 
 import numpy as np
+import pytest
 from conftest import eradication, small_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,3 +74,20 @@ def test_empty_slots_never_carry_risk_so_region_means_need_no_mask():
     counted = np.bincount(hh.region[occupied], weights=hh.risk[occupied], minlength=hh.n_regions)
     mean = np.divide(counted, hh.count, out=np.zeros(hh.n_regions), where=hh.count > 0)
     assert np.allclose(hh.region_mean_risk(), mean)
+
+
+def test_too_few_draws_is_an_error_not_a_silent_shortfall():
+    model = BalloonModel(small_scenario())
+    hh, R = model.households, model.world.n_regions
+    r = int(np.argmax(hh.region_hectares()))
+    plan, zeros = np.zeros(R), np.zeros(R)
+    plan[r] = 5_000.0
+    legal = model.world.legal_ha
+    end = int(hh.start[r + 1])  # eradication visits slots start[r]..end-1
+    short = np.random.default_rng(0).random(end - 1)
+    with pytest.raises(ValueError, match="one draw per slot"):
+        hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, short)
+    with pytest.raises(ValueError, match="one draw per slot"):
+        hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, lambda lo, hi: short[lo : hi - 1])
+    enough = np.random.default_rng(0).random(end)
+    assert hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, enough).manual_ha[r] > 0
