@@ -45,7 +45,7 @@ def timed(scenario: Scenario, replications: int, workers: int) -> float:
 
 
 def cpu_per_run(concurrent: int) -> float:
-    """Median CPU seconds of one default run, with ``concurrent`` processes running at once."""
+    """CPU seconds of one default run (each process's median of 5, averaged over processes)."""
     processes = [
         subprocess.Popen([sys.executable, "-c", CPU_PER_RUN], stdout=subprocess.PIPE, text=True)
         for _ in range(concurrent)

@@ -17,7 +17,7 @@ SCRIPTS = [
     ("scaling.py", ["--repeats", "3"], ["--repeats", "1"]),
     (
         "ensemble.py",
-        ["--replications", "200", "--rounds", "2"],
+        ["--replications", "200", "--rounds", "3"],
         ["--replications", "40", "--rounds", "1"],
     ),
     ("tuning.py", ["--repeats", "9"], ["--repeats", "3"]),

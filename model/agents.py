@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent
 
-from model.kernels import compiled, pairwise_sum
+from model.kernels import plan_regions
 from model.policies import PolicyPlan
 
 
@@ -43,55 +43,6 @@ class ArmedGroup(Agent):
     def capture_leader(self, share_lost: float) -> None:
         """A leader's capture costs the group a share of its strength."""
         self.strength *= 1.0 - min(share_lost, 1.0)
-
-
-@compiled
-def armed_group_rule(group_regions, strength_g, levy_g):
-    """Per region: strength of the strongest group present (first listed on a tie), its tax rate.
-
-    Args:
-        group_regions: G x R, where each group is present.
-        strength_g: each group's strength, 0-1.
-        levy_g: each group's tax rate (0 for a group too weak to collect).
-
-    """
-    G, R = group_regions.shape
-    strength, tax = np.zeros(R), np.zeros(R)
-    for r in range(R):
-        ruler, best = 0, strength_g[0] if group_regions[0, r] else 0.0
-        for g in range(1, G):
-            if group_regions[g, r] and strength_g[g] > best:
-                ruler, best = g, strength_g[g]
-        strength[r] = best
-        tax[r] = levy_g[ruler] if best > 0 else 0.0
-    return strength, tax
-
-
-@compiled
-def revenue_in_group_regions(group_regions, revenue_r):
-    """Each group's sum of ``revenue_r`` over the regions where it is present."""
-    G, R = group_regions.shape
-    out, chosen = np.zeros(G), np.empty(R)
-    for g in range(G):
-        n = 0
-        for r in range(R):
-            if group_regions[g, r]:
-                chosen[n] = revenue_r[r]
-                n += 1
-        out[g] = pairwise_sum(chosen[:n])
-    return out
-
-
-@compiled
-def strongest_pressure(group_countries, pressure_c):
-    """The strongest counterinsurgency each group faces across the countries it is in."""
-    G, C = group_countries.shape
-    out = np.full(G, -np.inf)
-    for g in range(G):
-        for c in range(C):
-            if group_countries[g, c] and pressure_c[c] > out[g]:
-                out[g] = pressure_c[c]
-    return out
 
 
 def armed_groups_month(
@@ -240,7 +191,7 @@ class Government(Agent):
                     region["alternative_development"][t])  # fmt: skip
         capacity = (self.aerial_capacity_ha_yr / 12.0, self.manual_capacity_ha_yr / 12.0,
                     self.substitution_ha_yr / 12.0)  # fmt: skip
-        return _plan_regions(
+        return plan_regions(
             coca_ha_r, world.legal_ha, protection_r, danger_r, world.accessibility,
             world.state_presence, self._in_country, targeted, capacity, g.max_monthly_reach,
             g.accessibility_weight, g.danger_avoidance,
@@ -258,68 +209,6 @@ class Government(Agent):
             self.cutting_back = True
         elif self.backlash < 0.5 * g.backlash_threshold:
             self.cutting_back = False
-
-
-@compiled
-def _allocate(total, weight, room):
-    """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
-    R = len(room)
-    plan, share, add = np.zeros(R), np.empty(R), np.empty(R)
-    remaining = total
-    for _ in range(3):
-        any_open = False
-        for r in range(R):
-            is_open = room[r] - plan[r] > 1e-9 and weight[r] > 0
-            share[r] = weight[r] if is_open else 0.0
-            any_open = any_open or is_open
-        if remaining <= 1e-9 or not any_open:
-            break
-        total_weight = pairwise_sum(share)
-        for r in range(R):
-            add[r] = min(remaining * share[r] / total_weight, room[r] - plan[r])
-            plan[r] += add[r]
-        remaining -= pairwise_sum(add)
-    return plan
-
-
-@compiled
-def _plan_regions(coca_r, legal_r, protection_r, danger_r, access, state_presence, in_country,
-                  targeted, capacity, max_reach, access_weight, danger_avoidance):  # fmt: skip
-    """A government's monthly plan per region, 3 x R: aerial, manual and voluntary hectares.
-
-    Region targets (``targeted``: yearly hectares per region for each method) come first, up to
-    what each method reaches in a month (armed groups shrink that reach); the country's monthly
-    ``capacity`` of each method then goes to its regions by visible coca, weighed by accessibility
-    and away from danger (voluntary substitution: by state presence).
-    """
-    R = len(coca_r)
-    coca, shield = np.empty(R), np.empty(R)
-    for r in range(R):
-        coca[r] = max(coca_r[r] - legal_r[r], 0.0)
-        shield[r] = 1.0 - protection_r[r]
-    plans = np.zeros((3, R))
-    room, weight = np.empty(R), np.zeros(R)
-    for method in range(2):  # aerial, manual
-        for r in range(R):
-            if method == 0:
-                reach = (0.5 + 0.5 * access[r]) * shield[r]  # planes reach remote valleys, not all
-            else:
-                reach = access[r] * shield[r]
-            ceiling = max_reach * reach * coca[r]
-            plans[method, r] = min(targeted[method][r] / 12.0 * in_country[r], ceiling)
-            room[r] = ceiling - plans[method, r]
-            if in_country[r] > 0:
-                weight[r] = (
-                    coca[r] * access[r] ** access_weight * (1.0 - danger_avoidance * danger_r[r])
-                )
-        plans[method] += _allocate(capacity[method], weight, room)
-    for r in range(R):
-        weight[r] = coca[r] * state_presence[r] if in_country[r] > 0 else 0.0
-        room[r] = max(coca[r] - plans[0, r] - plans[1, r], 0.0) * max_reach
-        plans[2, r] = min(targeted[2][r] / 12.0 * in_country[r], room[r])
-        room[r] -= plans[2, r]
-    plans[2] += _allocate(capacity[2], weight, room)
-    return plans
 
 
 def _row(name: str, doc: str) -> property:

@@ -454,6 +454,10 @@ class Households:
     ) -> None:
         """Move perceived yearly eradication risk toward what households saw.
 
+        Also sums each region's risk-weighted land for the next ``region_attractiveness`` call
+        (used once; migration and entry discard it, and a caller that writes ``risk`` or ``land``
+        in between must set ``_at_risk`` to None).
+
         Args:
             hit: households hit by forced eradication this month.
             eradicated_share_r: share of each region's coca eradicated this month.
@@ -620,6 +624,7 @@ class Households:
         self.licit_factor[slots] = licit
         self.inv_licit[slots] = 1.0 / licit
         self.risk[slots] = mean_risk[regions]
+        self.substituted[slots] = False
         self.occupied[slots] = True
         self.occupancy[slots] = 1.0
         self._at_risk = None

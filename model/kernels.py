@@ -1,15 +1,18 @@
-"""Compiled per-slot loops for the household rules (numba).
+"""Compiled loops (numba): the households' per-slot rules and the decision makers' small rules.
 
 A monthly household rule written with numpy makes one pass over every column per operation (the
 area rule alone made about 25) and pays a call's overhead on each; these loops make one pass,
 reading each column once. They do the same arithmetic in the same order as the numpy expressions
 they replaced, and sum per region by numpy's pairwise summation (:func:`block_sums`), so outputs
-did not change when they came in.
+did not change when they came in (signed zeros aside: numba's ``max(-0.0, 0.0)`` is ``-0.0``).
 
 Slots are laid out in one block per region (see ``households.py``): block ``b`` covers slots
-``starts[b]`` up to ``starts[b + 1]`` (the last block runs to the end of the columns). Compiled
-code is cached on disk (``cache=True``): the first run on a machine compiles for a few seconds,
-later processes load it in milliseconds.
+``starts[b]`` up to ``starts[b + 1]`` (the last block runs to the end of the columns). The loops
+do not check bounds: callers pass columns of the layout's length.
+
+Compiled code is cached on disk next to this file (``cache=True``): the first run on a machine
+compiles for 20-40 s, later processes load it in well under a second. The cache notices edits to
+a function's own file only, so compiled functions that call each other stay in this file.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def pairwise_sum(values):
     """Sum of ``values`` by numpy's pairwise summation (its rounding, bit for bit)."""
     n = len(values)
     if n < 8:
-        total = 0.0
+        total = -0.0  # numpy's start: a sum of negative zeros stays -0.0
         for i in range(n):
             total += values[i]
         return total
@@ -120,13 +123,13 @@ def tend_fields(
     # and the sums (a block's planting limit depends only on its own total).
     for b in range(len(starts)):
         lo, hi = starts[b], block_end(starts, b, capacity)
-        up, down = per_ha[b], base[b]
+        per_ha_b, base_b = per_ha[b], base[b]
         offset_b = offset[b]
         risk_b, inv_b = risk[lo:hi], inv_licit[lo:hi]
         cap_b, mature_b, immature_b = half_cap[lo:hi], mature[lo:hi], immature[lo:hi]
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         for i in range(hi - lo):
-            z = (down - up * risk_b[i]) * inv_b[i] - offset_b
+            z = (base_b - per_ha_b * risk_b[i]) * inv_b[i] - offset_b
             x = (z / (abs(z) + 1.0) + 1.0) * cap_b[i] - mature_b[i] - immature_b[i]
             gap_b[i] = x
             plant_b[i] = max(x, 0.0) * planting_rate
@@ -369,3 +372,121 @@ def learn_risk(
         for i in range(end - start):
             work_b[i] = risk_b[i] * land_b[i]
         at_risk[b] = block_sum(work, start, end)
+
+
+# ------------------------------------------------------------------ region-level rules
+# The decision makers' rules on arrays of a few regions, groups or countries, where numpy would
+# spend its time on call overhead. They live here, beside ``pairwise_sum``, because numba's disk
+# cache notices edits only in a compiled function's own file: a caller in another file would keep
+# an old copy of a changed helper.
+
+
+@compiled
+def armed_group_rule(group_regions, strength_g, levy_g):
+    """Per region: strength of the strongest group present (first listed on a tie), its tax rate.
+
+    Args:
+        group_regions: G x R, where each group is present.
+        strength_g: each group's strength, 0-1.
+        levy_g: each group's tax rate (0 for a group too weak to collect).
+
+    """
+    G, R = group_regions.shape
+    strength, tax = np.zeros(R), np.zeros(R)
+    for r in range(R):
+        ruler, best = 0, strength_g[0] if group_regions[0, r] else 0.0
+        for g in range(1, G):
+            if group_regions[g, r] and strength_g[g] > best:
+                ruler, best = g, strength_g[g]
+        strength[r] = best
+        tax[r] = levy_g[ruler] if best > 0 else 0.0
+    return strength, tax
+
+
+@compiled
+def revenue_in_group_regions(group_regions, revenue_r):
+    """Each group's sum of ``revenue_r`` over the regions where it is present."""
+    G, R = group_regions.shape
+    out, chosen = np.zeros(G), np.empty(R)
+    for g in range(G):
+        n = 0
+        for r in range(R):
+            if group_regions[g, r]:
+                chosen[n] = revenue_r[r]
+                n += 1
+        out[g] = pairwise_sum(chosen[:n])
+    return out
+
+
+@compiled
+def strongest_pressure(group_countries, pressure_c):
+    """The strongest counterinsurgency each group faces across the countries it is in."""
+    G, C = group_countries.shape
+    out = np.full(G, -np.inf)
+    for g in range(G):
+        for c in range(C):
+            if group_countries[g, c] and pressure_c[c] > out[g]:
+                out[g] = pressure_c[c]
+    return out
+
+
+@compiled
+def allocate(total, weight, room):
+    """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
+    R = len(room)
+    plan, share, add = np.zeros(R), np.empty(R), np.empty(R)
+    remaining = total
+    for _ in range(3):
+        any_open = False
+        for r in range(R):
+            is_open = room[r] - plan[r] > 1e-9 and weight[r] > 0
+            share[r] = weight[r] if is_open else 0.0
+            any_open = any_open or is_open
+        if remaining <= 1e-9 or not any_open:
+            break
+        total_weight = pairwise_sum(share)
+        for r in range(R):
+            add[r] = min(remaining * share[r] / total_weight, room[r] - plan[r])
+            plan[r] += add[r]
+        remaining -= pairwise_sum(add)
+    return plan
+
+
+@compiled
+def plan_regions(coca_r, legal_r, protection_r, danger_r, access, state_presence, in_country,
+                  targeted, capacity, max_reach, access_weight, danger_avoidance):  # fmt: skip
+    """A government's monthly plan per region, 3 x R: aerial, manual and voluntary hectares.
+
+    Region targets (``targeted``: yearly hectares per region for each method) come first, up to
+    what each method reaches in a month (armed groups shrink that reach); the country's monthly
+    ``capacity`` of each method then goes to its regions by visible coca, weighed by accessibility
+    and away from danger (voluntary substitution: by state presence).
+    """
+    R = len(coca_r)
+    coca, shield = np.empty(R), np.empty(R)
+    for r in range(R):
+        coca[r] = max(coca_r[r] - legal_r[r], 0.0)
+        shield[r] = 1.0 - protection_r[r]
+    plans = np.zeros((3, R))
+    room, weight = np.empty(R), np.zeros(R)
+    for method in range(2):  # aerial, manual
+        for r in range(R):
+            if method == 0:
+                reach = (0.5 + 0.5 * access[r]) * shield[r]  # planes reach remote valleys, not all
+            else:
+                reach = access[r] * shield[r]
+            ceiling = max_reach * reach * coca[r]
+            plans[method, r] = min(targeted[method][r] / 12.0 * in_country[r], ceiling)
+            room[r] = ceiling - plans[method, r]
+            if in_country[r] > 0:
+                weight[r] = (
+                    coca[r] * access[r] ** access_weight * (1.0 - danger_avoidance * danger_r[r])
+                )
+        plans[method] += allocate(capacity[method], weight, room)
+    for r in range(R):
+        weight[r] = coca[r] * state_presence[r] if in_country[r] > 0 else 0.0
+        room[r] = max(coca[r] - plans[0, r] - plans[1, r], 0.0) * max_reach
+        plans[2, r] = min(targeted[2][r] / 12.0 * in_country[r], room[r])
+        room[r] -= plans[2, r]
+    plans[2] += allocate(capacity[2], weight, room)
+    return plans

@@ -13,12 +13,10 @@ from model.agents import (
     ForeignSponsor,
     Government,
     TraffickingOrganisation,
-    armed_group_rule,
     armed_groups_month,
-    revenue_in_group_regions,
-    strongest_pressure,
 )
 from model.households import Households
+from model.kernels import armed_group_rule, revenue_in_group_regions, strongest_pressure
 from model.market import CocaineMarket
 from model.policies import PolicyPlan
 from model.recorder import Recorder
@@ -129,7 +127,7 @@ class BalloonModel(Model):
         coca = self.world.initial_coca_ha
         protection, strength, _ = self.protection()
         planned = sum(
-            np.array(g.plan_eradication(0, coca, protection, strength))[:2].sum(axis=0)
+            g.plan_eradication(0, coca, protection, strength)[:2].sum(axis=0)
             for g in self.governments
         )
         monthly = np.divide(planned, coca, out=np.zeros_like(coca), where=coca > 0)

@@ -14,14 +14,20 @@ from model import BalloonModel, kernels
     n=st.integers(1, 3000),
     blocks=st.integers(1, 20),
     seed=st.integers(0, 2**32 - 1),
+    zeros=st.sampled_from(["none", "some", "all"]),
 )
-def test_block_sums_equal_numpy_reduceat_bit_for_bit(n, blocks, seed):
+def test_block_sums_equal_numpy_reduceat_bit_for_bit(n, blocks, seed, zeros):
     rng = np.random.default_rng(seed)
     values = rng.normal(size=n) * rng.lognormal(0.0, 3.0, size=n)
+    if zeros != "none":  # signed zeros: numpy keeps a sum of -0.0 negative
+        chosen = rng.random(n) < (1.0 if zeros == "all" else 0.5)
+        values[chosen] = rng.choice([-0.0, 0.0], size=chosen.sum())
     starts = np.sort(rng.choice(n, size=min(blocks, n), replace=False)).astype(np.int64)
     starts[0] = 0
     got = kernels.block_sums(values, starts, np.empty(len(starts)))
-    assert np.array_equal(got, np.add.reduceat(values, starts))
+    expected = np.add.reduceat(values, starts)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
     assert kernels.pairwise_sum(values) == values.sum()
 
 

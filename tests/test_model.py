@@ -75,8 +75,13 @@ def test_invariants_hold_for_random_parameters(
     entry, protection, markdown, seed,
 ):  # fmt: skip
     countries = ["peru", "colombia", "bolivia"]
-    policies = [eradication(c, v, "1995-06", "1997-06", "aerial") for c, v in zip(countries, aerial)]
-    policies += [eradication(c, v, "1995-03", "1997-01") for c, v in zip(countries, manual)]
+    policies = [
+        eradication(c, v, "1995-06", "1997-06", "aerial")
+        for c, v in zip(countries, aerial, strict=True)
+    ]
+    policies += [
+        eradication(c, v, "1995-03", "1997-01") for c, v in zip(countries, manual, strict=True)
+    ]
     policies += [
         {"instrument": "alternative_development", "country": "peru",
          "schedule": [{"start": "1995-01", "value": substitution}]},
@@ -124,8 +129,9 @@ def test_invariants_hold_for_random_parameters(
 def test_eradication_in_colombia_raises_coca_elsewhere_when_channels_are_on():
     policy = run(small_scenario(policies=COLOMBIA_PUSH))
     counterfactual = run(small_scenario())
-    removed = counterfactual.countries.query("country == 'colombia'").hectares.iloc[-1] - (
-        policy.countries.query("country == 'colombia'").hectares.iloc[-1]
+    removed = (
+        counterfactual.countries.query("country == 'colombia'").hectares.iloc[-1]
+        - (policy.countries.query("country == 'colombia'").hectares.iloc[-1])
     )
     extra = others(policy, "colombia").iloc[-1] - others(counterfactual, "colombia").iloc[-1]
     assert removed > 10_000
@@ -142,9 +148,10 @@ def test_with_every_channel_off_eradication_cannot_raise_coca_elsewhere():
     policy = run(small_scenario(policies=COLOMBIA_PUSH, channels=off))
     counterfactual = run(small_scenario(channels=off))
     np.testing.assert_array_equal(others(policy, "colombia"), others(counterfactual, "colombia"))
-    assert country_series(policy, "colombia").iloc[-1] < country_series(
-        counterfactual, "colombia"
-    ).iloc[-1]
+    assert (
+        country_series(policy, "colombia").iloc[-1]
+        < country_series(counterfactual, "colombia").iloc[-1]
+    )
 
 
 def test_balloon_is_contained_when_no_free_suitable_land_exists_elsewhere():
@@ -168,7 +175,10 @@ def test_coordinated_pressure_displaces_less_per_hectare_removed_than_pressure_o
     together = run(
         small_scenario(
             policies=COLOMBIA_PUSH
-            + [eradication("peru", 60_000, method="aerial"), eradication("bolivia", 25_000, method="aerial")]
+            + [
+                eradication("peru", 60_000, method="aerial"),
+                eradication("bolivia", 25_000, method="aerial"),
+            ]
         )
     )
 
