@@ -43,7 +43,6 @@ _COLUMNS = {
     "risk": 0.0,
     "substituted": False,
     "occupied": False,
-    "occupancy": 0.0,  # ``occupied`` as 1.0 / 0.0: float times bool is slow in numpy
 }
 
 Uniforms = np.ndarray | Callable[[int, int], np.ndarray]
@@ -138,7 +137,6 @@ class Households:
         self.fill = self.start[:-1] + counts  # slots at and past fill[r] in block r never used
         slots = self._occupied_slots()
         self.occupied[slots] = True
-        self.occupancy[slots] = 1.0
         self.land[slots] = land[:n]
         self.licit_factor[slots] = licit[:n]
         self.inv_licit[slots] = 1.0 / licit[:n]
@@ -473,7 +471,7 @@ class Households:
         lo, hi = (0, self.capacity) if span is None else span
         self._at_risk = np.empty(self.n_regions)
         kernels.learn_risk(self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi,
-                           p.risk_learning_own, self.occupancy, self.land, self._work,
+                           p.risk_learning_own, self.occupied, self.land, self._work,
                            self._at_risk)  # fmt: skip
 
     def adjust_area(
@@ -626,7 +624,6 @@ class Households:
         self.risk[slots] = mean_risk[regions]
         self.substituted[slots] = False
         self.occupied[slots] = True
-        self.occupancy[slots] = 1.0
         self._at_risk = None
         self.n_active += total
         self.land_r += np.bincount(regions, weights=land, minlength=R)

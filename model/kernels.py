@@ -329,12 +329,10 @@ def growing_and_risk(mature, immature, risk, starts, growing, risk_total):
 
 
 @compiled
-def learn_risk(
-    risk, keep, added, starts, hit, lo, hi, learning_own, occupancy, land, work, at_risk
-):
+def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, land, work, at_risk):
     """Perceived risk decays by ``keep``, rises by each region's ``added``, and jumps where hit.
 
-    Empty slots keep a risk of 0, so per-region sums of risk need no occupancy mask.
+    Empty slots keep a risk of 0, so per-region sums of risk need no mask.
 
     Args:
         risk: perceived yearly eradication risk per household; updated in place.
@@ -345,7 +343,7 @@ def learn_risk(
         lo: first slot that may have been hit.
         hi: past-last slot that may have been hit.
         learning_own: share of the gap to certainty a household closes when it is hit.
-        occupancy: 1.0 for an occupied slot, 0.0 for an empty one.
+        occupied: whether each slot holds a household.
         land: land per household, ha.
         work: work column (risk times land).
         at_risk: out, per region the sum of the new risk times land (read while it is in cache).
@@ -354,20 +352,20 @@ def learn_risk(
     for b in range(len(starts)):
         start, end = starts[b], block_end(starts, b, len(risk))
         risk_b, land_b, work_b = risk[start:end], land[start:end], work[start:end]
-        occupancy_b = occupancy[start:end]
+        occupied_b = occupied[start:end]
         if added is None:
             for i in range(end - start):
                 risk_b[i] *= keep
         else:
             add = added[b]
             for i in range(end - start):
-                risk_b[i] = risk_b[i] * keep + add * occupancy_b[i]
+                risk_b[i] = risk_b[i] * keep + (add if occupied_b[i] else 0.0)
         hit_lo, hit_hi = max(lo, start), min(hi, end)
         if hit_lo < hit_hi:
             risk_hit, hit_b = risk[hit_lo:hit_hi], hit[hit_lo:hit_hi]
-            occupied = occupancy[hit_lo:hit_hi]
+            occupied_hit = occupied[hit_lo:hit_hi]
             for i in range(hit_hi - hit_lo):
-                if hit_b[i] and occupied[i] > 0:
+                if hit_b[i] and occupied_hit[i]:
                     risk_hit[i] += learning_own * (1.0 - risk_hit[i])
         for i in range(end - start):
             work_b[i] = risk_b[i] * land_b[i]
