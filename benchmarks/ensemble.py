@@ -20,7 +20,7 @@ import time
 from common import machine, print_table
 
 from model import Scenario
-from model.runner import run_replications
+from model.experiments.runner import run_replications
 
 # One process: CPU seconds per default run (median of 5), printed as a number.
 CPU_PER_RUN = """

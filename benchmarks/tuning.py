@@ -22,7 +22,14 @@ from datetime import date
 
 from common import machine, print_table
 
-from model.tuning import SCALE, WINDOW, Tuning, TuningFigure, TuningSession, scenario_countries
+from model.experiments.tuning import (
+    SCALE,
+    WINDOW,
+    Tuning,
+    TuningFigure,
+    TuningSession,
+    scenario_countries,
+)
 
 BASE = "baseline"
 

@@ -38,7 +38,7 @@ def settings(stem: str, display: str = "") -> str:
 import os
 from pathlib import Path
 {imports}
-from model.loading import SCENARIOS_DIR
+from model.scenario.loading import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -90,7 +90,7 @@ A scenario is a YAML file in `scenarios/`. `load_scenario` reads one by path or 
 and the key.
 """),
     code("""
-from model.loading import load_scenario, shipped_scenarios
+from model.scenario.loading import load_scenario, shipped_scenarios
 
 print("shipped scenarios:", ", ".join(path.stem for path in shipped_scenarios()))
 
@@ -118,7 +118,7 @@ scenario's `seed`, and stacks their monthly tables with a `replication` column.
     code("""
 import time
 
-from model.runner import run_replications
+from model.experiments.runner import run_replications
 
 clock = time.perf_counter()
 results = run_replications(scenario, executor=EXECUTOR)
@@ -132,8 +132,8 @@ Figures come from `model.plots` and use one colour per country throughout. The s
 those in which the scenario's policies differ from the baseline's.
 """),
     code("""
-from model import plots
-from model.metrics import pressure_months, pressure_spans
+from model.figures import plots
+from model.experiments.metrics import pressure_months, pressure_spans
 
 spans = pressure_spans(pressure_months(scenario, baseline))
 plots.hectares_by_country(results.countries, spans, title="Coca by country under Plan Colombia")
@@ -155,7 +155,7 @@ replication *k* of the baseline. The window is the months of extra policy pressu
 - `low` and `high` bound 90% of the replications.
 """),
     code("""
-from model.compare import compare
+from model.experiments.compare import compare
 
 comparison = compare([results], baseline, executor=EXECUTOR)
 comparison.summary[["target", "metric", "median", "low", "high", "unit"]]
@@ -232,9 +232,9 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from model import tuning
-from model.loading import ScenarioError, find_scenario, shipped_scenarios
-from model.tuning import (
+from model.experiments import tuning
+from model.scenario.loading import ScenarioError, find_scenario, shipped_scenarios
+from model.experiments.tuning import (
     KNOBS,
     METHODS,
     Tuning,
@@ -468,8 +468,8 @@ Each policy is measured over its own months of extra pressure, on the country th
 """),
     code(settings("03_compare_policies", "Markdown, display")),
     code("""
-from model.compare import compare, write_comparison
-from model.loading import load_scenario
+from model.experiments.compare import compare, write_comparison
+from model.scenario.loading import load_scenario
 
 POLICIES = [
     "plan_colombia",
@@ -507,7 +507,7 @@ most coca; window: the policy's months of extra pressure). The full table, with 
 every metric, follows.
 """),
     code("""
-from model.compare import HEADLINE
+from model.experiments.compare import HEADLINE
 
 table = comparison.summary.pivot_table(
     index=["scenario", "target", "window_start", "window_end"], columns="metric", values="median"
@@ -515,7 +515,7 @@ table = comparison.summary.pivot_table(
 table[[m for m in HEADLINE if m in table.columns]].round(2)
 """),
     code("""
-from model import plots
+from model.figures import plots
 
 display(Markdown(plots.summary_markdown(comparison.summary)))
 """),
@@ -529,7 +529,7 @@ the counterfactual, country by country.
 plots.effect_intervals(comparison.summary)
 """),
     code("""
-from model.metrics import pressure_months, pressure_spans
+from model.experiments.metrics import pressure_months, pressure_spans
 
 spans = {
     name: pressure_spans(pressure_months(result.scenario, counterfactual))
@@ -621,8 +621,8 @@ say, only noisier.
 """),
     code(settings("04_history", "Image, Markdown, display")),
     code("""
-from model import calibration, observed
-from model.loading import load_scenario
+from model.experiments import calibration, observed
+from model.scenario.loading import load_scenario
 
 CALIBRATED_NAME = "andes_history_calibrated.yaml"
 CANDIDATES = [
@@ -699,8 +699,8 @@ not publish a consistent regional series for all three countries, so there is no
 against here).
 """),
     code("""
-from model import plots
-from model.runner import run_replications
+from model.figures import plots
+from model.experiments.runner import run_replications
 
 history = run_replications(scenario, REPLICATIONS, executor=EXECUTOR)
 coordinates = plots.region_coordinates(scenario)
@@ -751,9 +751,9 @@ parameters, not from luck. From the command line:
 """),
     code(settings("05_sensitivity", "Image, display")),
     code("""
-from model.loading import load_scenario
-from model.outcomes import metric_description
-from model.sweep import scenario_parameters
+from model.scenario.loading import load_scenario
+from model.experiments.outcomes import metric_description
+from model.experiments.sweep import scenario_parameters
 
 METHOD = "morris"
 # Plan Colombia from 1999 to 2008: ten years that hold its spraying peak, at a small scale.
@@ -779,7 +779,7 @@ for metric in METRICS:
     code("""
 import time
 
-from model.sensitivity import scenario_sensitivity
+from model.experiments.sensitivity import scenario_sensitivity
 
 folder = OUT / f"{METHOD}-{'quick' if QUICK else 'full'}"
 clock = time.perf_counter()
@@ -802,7 +802,7 @@ print(
 result.indices.round(1)
 """),
     code("""
-from model.experiment_plots import plot_indices, plot_sweep
+from model.figures.experiments import plot_indices, plot_sweep
 
 figure = plot_indices(
     result.indices,

@@ -1,6 +1,6 @@
 import pytest
 
-import model.worker_start  # noqa: F401  (compiles the model's loops once, before tests start processes)
+import model.experiments.worker_start  # noqa: F401  (compiles the model's loops once, before tests start processes)
 from model import BalloonModel, Scenario
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import model.cli as cli
-import model.results as results_module
-from model import schema_docs
-from model.loading import load_scenario, shipped_scenarios
-from model.results import ResultsExistError, load_results, write_results
-from model.runner import TABLES, replication_seeds, run_replications
+import model.experiments.results as results_module
+from model.experiments.results import ResultsExistError, load_results, write_results
+from model.experiments.runner import TABLES, replication_seeds, run_replications
+from model.scenario import schema_docs
+from model.scenario.loading import load_scenario, shipped_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = "name: quick\nstart: 1995-01\nend: 1996-06\nseed: 5\nreplications: 1\nhouseholds: {scale: 0.005}\n"
@@ -139,7 +139,7 @@ def test_internal_error_exits_1_with_one_line(quick, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the model fell over")
 
-    monkeypatch.setattr("model.runner.run_replications", broken)
+    monkeypatch.setattr("model.experiments.runner.run_replications", broken)
     code, _, err = run_cli(capsys, "run", quick, "--quiet")
     assert code == 1
     assert err.strip().splitlines() == [
@@ -220,7 +220,7 @@ def test_schema_docs_cover_every_section():
     assert "| `replant_voluntary` | number | `0.006` | >= 0, <= 1 |" in page
 
 
-def test_subcommands_from_other_modules_plug_in(monkeypatch, capsys):
+def test_a_group_of_subcommands_plugs_in(monkeypatch, capsys):
     module = type(sys)("fake_plugin")
 
     def add_parser(subparsers):
@@ -229,8 +229,7 @@ def test_subcommands_from_other_modules_plug_in(monkeypatch, capsys):
         parser.set_defaults(handler=lambda args: print(f"hello {args.who}") or 0)
 
     module.add_parser = add_parser
-    monkeypatch.setitem(sys.modules, "fake_plugin", module)
-    monkeypatch.setattr(cli, "COMMAND_MODULES", [*cli.COMMAND_MODULES, "fake_plugin"])
+    monkeypatch.setattr(cli, "COMMAND_GROUPS", (*cli.COMMAND_GROUPS, module))
     assert run_cli(capsys, "hello", "--who", "Andes")[:2] == (0, "hello Andes\n")
 
 

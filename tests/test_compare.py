@@ -7,11 +7,11 @@ import pytest
 from conftest import eradication, small_scenario
 
 from model.cli import main
-from model.compare import ComparisonError, compare, load_comparison, write_comparison
-from model.loading import to_yaml
-from model.metrics import Target, Window
-from model.results import write_results
-from model.runner import run_replications
+from model.experiments.compare import ComparisonError, compare, load_comparison, write_comparison
+from model.experiments.metrics import Target, Window
+from model.experiments.results import write_results
+from model.experiments.runner import run_replications
+from model.scenario.loading import to_yaml
 
 PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
 BASE = small_scenario(name="baseline", seed=7)

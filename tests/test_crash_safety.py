@@ -21,16 +21,16 @@ import yaml
 from conftest import eradication
 
 from model.cli import main
-from model.loading import load_scenario
-from model.results import (
+from model.experiments.results import (
     MANIFEST,
     PARTIAL_PREFIX,
     ReplicationStore,
     load_results,
     partial_folder,
 )
-from model.runner import TABLES, Run, replication_seeds, run_one
-from model.sweep import read_runs, scenario_parameters, sweep_scenario
+from model.experiments.runner import TABLES, Run, replication_seeds, run_one
+from model.experiments.sweep import read_runs, scenario_parameters, sweep_scenario
+from model.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 # Several seconds of work in a subprocess: long enough to be killed in the middle of.

@@ -14,11 +14,11 @@ import pytest
 import solara
 
 import model.cli as cli
-from model import app
-from model.dashboard_assets import ensure_offline_assets
-from model.dashboard_charts import HECTARES, MAP, PRICES, WAITING
-from model.dashboard_cli import server_command
-from model.scenario import Scenario
+from model.cli.dashboard import server_command
+from model.dashboard import app
+from model.dashboard.assets import ensure_offline_assets
+from model.dashboard.charts import HECTARES, MAP, PRICES, WAITING
+from model.scenario.schema import Scenario
 
 DEFAULTS = app.DEFAULTS
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

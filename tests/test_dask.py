@@ -7,8 +7,8 @@ from conftest import eradication, small_scenario
 distributed = pytest.importorskip("distributed")
 
 from model.cli import main  # noqa: E402
-from model.runner import run_replications  # noqa: E402
-from model.sweep import scenario_parameters, sweep_scenario  # noqa: E402
+from model.experiments.runner import run_replications  # noqa: E402
+from model.experiments.sweep import scenario_parameters, sweep_scenario  # noqa: E402
 
 PARAMS = ["households.profit_sensitivity=0.5:3", "market.demand_elasticity=-0.9:-0.3"]
 

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 from conftest import eradication, small_scenario
 
-from model.results import load_results, write_results
-from model.runner import TABLES, run_replications
-from model.world_defaults import DEFAULT_REGIONS
+from model.experiments.results import load_results, write_results
+from model.experiments.runner import TABLES, run_replications
+from model.scenario.defaults import DEFAULT_REGIONS
 
 SHORT = {"start": "1995-01", "end": "1996-12", "households": {"scale": 0.004}}
 REGION_NAMES = [r["name"] for r in DEFAULT_REGIONS]

@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.cli import main
-from model.loading import load_data, load_scenario, shipped_scenarios, to_yaml
-from model.results import load_results
-from model.runner import TABLES
+from model.experiments.results import load_results
+from model.experiments.runner import TABLES
+from model.scenario.loading import load_data, load_scenario, shipped_scenarios, to_yaml
 
 SHIPPED = shipped_scenarios()
 SCALE = int(os.environ.get("FUZZ_EXAMPLES", "1"))
@@ -60,7 +60,7 @@ def tiny(data: dict) -> dict:
 
 
 def load_scenario_data(data: dict):
-    from model.loading import validate
+    from model.scenario.loading import validate
 
     return validate(data, "fuzz")
 

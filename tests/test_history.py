@@ -8,7 +8,8 @@ import pytest
 from conftest import eradication, small_scenario
 
 from model import BalloonModel
-from model.calibration import (
+from model.cli import main
+from model.experiments.calibration import (
     calibrate,
     current_values,
     fit_statistics,
@@ -18,10 +19,9 @@ from model.calibration import (
     turning_points,
     with_parameters,
 )
-from model.cli import main
-from model.loading import load_scenario
-from model.observed import eradication as observed_eradication
-from model.runner import replication_seeds
+from model.experiments.observed import eradication as observed_eradication
+from model.experiments.runner import replication_seeds
+from model.scenario.loading import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 DATA_TURNING_POINTS = {

@@ -6,7 +6,8 @@ from conftest import eradication, small_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import BalloonModel, kernels
+from model import BalloonModel
+from model.sim import kernels
 
 
 @settings(max_examples=200, deadline=None)

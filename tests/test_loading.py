@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from model.cli import main
-from model.loading import (
+from model.scenario.loading import (
     ScenarioError,
     deep_merge,
     load_data,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import metrics
-from model.metrics import Target, Window
+from model.experiments import metrics
+from model.experiments.metrics import Target, Window
 
 DATES = pd.date_range("2000-01-01", periods=24, freq="MS")
 COUNTRY_OF = {"a1": "xland", "a2": "xland", "b1": "yland"}

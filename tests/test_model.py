@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model import BalloonModel, Scenario
-from model.world_defaults import DEFAULT_REGIONS
+from model.scenario.defaults import DEFAULT_REGIONS
 
 COLOMBIA_PUSH = [eradication("colombia", 60_000, method="aerial")]
 

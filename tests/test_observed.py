@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from model import observed
+from model.experiments import observed
 
 
 def _ha(df, year, country):

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from model.cli import main
-from model.loading import ScenarioError, load_scenario
-from model.results import load_results
+from model.experiments.results import load_results
+from model.scenario.loading import ScenarioError, load_scenario
 
 MODEL = Path(__file__).resolve().parent.parent / "model"
 QUICK = {"start": "1995-01", "end": "1995-04", "replications": 1, "households": {"scale": 0.002}}

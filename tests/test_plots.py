@@ -5,9 +5,9 @@ import pytest
 from conftest import eradication, small_scenario
 from matplotlib.colors import to_hex
 
-from model import plots
-from model.compare import compare
-from model.metrics import policy_pressure, pressure_spans
+from model.experiments.compare import compare
+from model.experiments.metrics import policy_pressure, pressure_spans
+from model.figures import plots
 
 PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
 

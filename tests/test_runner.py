@@ -1,7 +1,7 @@
 import pandas as pd
 from conftest import eradication, small_scenario
 
-from model.runner import replication_seeds, run_replications
+from model.experiments.runner import replication_seeds, run_replications
 
 
 def test_replication_seeds_are_stable_and_distinct():

@@ -3,7 +3,7 @@
 import pytest
 
 from model import BalloonModel
-from model.loading import SCENARIOS_DIR, load_scenario, shipped_scenarios
+from model.scenario.loading import SCENARIOS_DIR, load_scenario, shipped_scenarios
 
 SHIPPED = shipped_scenarios()
 REQUIRED = {

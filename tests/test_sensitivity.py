@@ -7,8 +7,8 @@ import yaml
 from conftest import eradication
 
 from model.cli import main
-from model.sensitivity import Ishigami, run_sensitivity
-from model.sweep import Parameter, SweepError
+from model.experiments.sensitivity import Ishigami, run_sensitivity
+from model.experiments.sweep import Parameter, SweepError
 
 
 def test_exact_ishigami_indices_match_the_literature():

@@ -13,10 +13,9 @@ import yaml
 from conftest import eradication, small_scenario
 
 from model.cli import main
-from model.loading import ScenarioError, load_scenario
-from model.outcomes import outcome_metrics
-from model.runner import run_one
-from model.sweep import (
+from model.experiments.outcomes import outcome_metrics
+from model.experiments.runner import run_one
+from model.experiments.sweep import (
     Parameter,
     SweepError,
     design_points,
@@ -26,6 +25,7 @@ from model.sweep import (
     sweep_scenario,
     with_parameters,
 )
+from model.scenario.loading import ScenarioError, load_scenario
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,7 @@ import pytest
 from matplotlib.dates import date2num
 from PIL import Image
 
-from model.loading import SCENARIOS_DIR, ScenarioError, load_scenario
-from model.plots import country_colour
-from model.tuning import (
+from model.experiments.tuning import (
     HEADER,
     KNOBS,
     Tuner,
@@ -27,6 +25,8 @@ from model.tuning import (
     scenario_countries,
     tuning_figure,
 )
+from model.figures.plots import country_colour
+from model.scenario.loading import SCENARIOS_DIR, ScenarioError, load_scenario
 
 BALLOON = Path(sys.executable).with_name("balloon")
 BASELINE = SCENARIOS_DIR / "baseline.yaml"
@@ -153,7 +153,7 @@ def test_without_a_base_file_the_whole_scenario_is_written(baseline, tmp_path):
 
 
 def test_shown_metrics_equal_the_full_balloon_metrics(tuner):
-    from model import metrics
+    from model.experiments import metrics
 
     run = tuner.run(Tuning({}, {"colombia": 30_000}, "manual", date(2001, 1, 1)))
     window = metrics.Window("2001-01-01", "2001-12-01")

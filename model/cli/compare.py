@@ -1,0 +1,158 @@
+"""``balloon compare`` and ``balloon plot``: policy scenarios against a counterfactual, and figures."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from model.cli.options import BadInput, say
+
+
+def _window(text: str):
+    from model.experiments.metrics import Window
+
+    try:
+        return Window.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _target(text: str):
+    from model.experiments.metrics import Target
+
+    try:
+        return Target.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _default_out(root: str, policies, counterfactual) -> Path:
+    names = "+".join(dict.fromkeys(p.scenario.name if hasattr(p, "seeds") else p.name
+                                   for p in policies))  # fmt: skip
+    base = counterfactual.scenario.name if hasattr(counterfactual, "seeds") else counterfactual.name
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return Path(root) / "comparisons" / f"{names[:80]}_vs_{base}" / stamp
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run (or read) each policy and the counterfactual on common seeds; write metrics, figures."""
+    from model.experiments.compare import (
+        ComparisonError,
+        compare,
+        console_table,
+        load_input,
+        write_comparison,
+    )
+
+    if args.out is not None and Path(args.out).exists():
+        raise BadInput(f"{args.out}: already exists: comparisons are never overwritten")
+    counterfactual = load_input(args.against, args.overrides)
+    policies = [load_input(p, args.overrides) for p in args.policy]
+    out = Path(args.out) if args.out else _default_out(args.results_root, policies, counterfactual)
+    say(args, f"comparing {len(policies)} scenario(s) against {args.against} on common seeds")
+    try:
+        comparison = compare(
+            policies,
+            counterfactual,
+            replications=args.replications,
+            targets=args.target,
+            window=args.window,
+            executor="inline" if args.workers == 1 else "process",
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+        say(args, "writing metrics and figures")
+        folder = write_comparison(comparison, out, figures=not args.no_figures)
+    except ComparisonError as error:
+        raise BadInput(str(error)) from None
+    n = len(comparison.counterfactual.seeds)
+    print(f"Balloon metrics: median (90% interval) over {n} paired replication(s)")
+    for name, (window, end) in comparison.windows.items():
+        print(f"  {name}: window {window}, pressure ends {end:%Y-%m}")
+    print(console_table(comparison.summary))
+    print(f"wrote {folder}/ (metrics.csv, metrics.json, summary.md"
+          f"{', figures/' if not args.no_figures else ''}, runs/)")  # fmt: skip
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw the figures of run folders and comparison folders into their ``figures/``."""
+    from model.experiments.compare import ComparisonError, load_comparison
+    from model.experiments.results import MANIFEST, load_results
+    from model.figures import plots
+    from model.scenario.loading import ScenarioError
+
+    for name in args.results:
+        folder = Path(name)
+        if (folder / "metrics.csv").is_file():
+            try:
+                paths = plots.comparison_figures(load_comparison(folder), folder / "figures")
+            except (ComparisonError, ScenarioError) as error:
+                raise BadInput(str(error)) from None
+        elif (folder / MANIFEST).is_file():
+            paths = plots.results_figures(load_results(folder), folder / "figures")
+        else:
+            raise BadInput(
+                f"{folder}: not a run folder (no {MANIFEST}) nor a comparison folder "
+                "(no metrics.csv): give a folder written by balloon run or balloon compare"
+            )
+        print(f"wrote {len(paths)} files to {folder / 'figures'}/")
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register ``balloon compare`` and ``balloon plot``."""
+    compare = subparsers.add_parser(
+        "compare",
+        help="policy scenarios against a counterfactual on common seeds: balloon metrics, figures",
+        description="Run each POLICY and the counterfactual on the same replication seeds (or "
+        "read result folders whose seeds match), print the balloon metrics (median and 90% "
+        "interval over replications) and write metrics.csv, metrics.json, summary.md, figures "
+        "and the runs into one folder.",
+    )
+    compare.add_argument("policy", nargs="+", help="policy scenario files or run folders")
+    compare.add_argument(
+        "--against", required=True, metavar="COUNTERFACTUAL",
+        help="the counterfactual: a scenario file (e.g. baseline) or a run folder",
+    )  # fmt: skip
+    compare.add_argument(
+        "--replications", type=_positive, metavar="N",
+        help="paired replications (default: the counterfactual's)",
+    )  # fmt: skip
+    compare.add_argument("--out", metavar="DIR", help="output folder (must not exist)")
+    compare.add_argument(
+        "--window", type=_window, metavar="START:END",
+        help="months to measure over, e.g. 2000-07:2015-09 (default: each policy's months of "
+        "extra pressure)",
+    )  # fmt: skip
+    compare.add_argument(
+        "--target", type=_target, action="append", default=[], metavar="COUNTRY[:REGION,...]",
+        help="where the policy pushes (repeatable; default: the country that lost most coca)",
+    )  # fmt: skip
+    compare.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="change one key in every scenario file, e.g. --set households.scale=0.01",
+    )  # fmt: skip
+    compare.add_argument(
+        "--workers", type=_positive, help="worker processes (1 runs inline; default: all cores)"
+    )
+    compare.add_argument("--results-root", default="results", help="root of default --out")
+    compare.add_argument("--no-figures", action="store_true", help="write tables only")
+    compare.add_argument("--quiet", action="store_true", help="no progress messages")
+    compare.set_defaults(handler=cmd_compare)
+
+    plot = subparsers.add_parser(
+        "plot",
+        help="draw figures (PNG and SVG) of run or comparison folders",
+        description="Draw the figures of each folder written by balloon run or balloon compare "
+        "into its figures/ subfolder.",
+    )
+    plot.add_argument("results", nargs="+", metavar="RESULTS", help="run or comparison folders")
+    plot.set_defaults(handler=cmd_plot)

@@ -1,0 +1,209 @@
+"""``balloon sweep`` and ``balloon sensitivity``, and the executor options every command shares.
+
+Other commands get ``--executor``/``--scheduler``/``--workers`` with :func:`add_executor_options`
+and turn them into what ``model.runner`` takes with :func:`executor_from_args`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from model.cli.options import (
+    add_executor_options,
+    add_scenario_arguments,
+    executor_from_args,
+    positive_int,
+    say,
+)
+from model.scenario.loading import ScenarioError, load_scenario
+
+DEFAULT_METRICS = ["final_ha_total", "regional_shift_ratio"]
+
+
+# ----------------------------------------------------------------------------- executor options
+
+
+# ----------------------------------------------------------------------------- commands
+
+
+def _bad_input_as_such(command):
+    """Report a ``SweepError`` (bad sweep input, a folder holding another sweep) as bad input."""
+
+    def guarded(args: argparse.Namespace) -> int:
+        from model.cli.options import BadInput
+        from model.experiments.sweep import SweepError
+
+        try:
+            return command(args)
+        except SweepError as error:
+            raise BadInput(str(error)) from None
+
+    guarded.__doc__ = command.__doc__
+    return guarded
+
+
+@_bad_input_as_such
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a design of parameter values, write the table and the figure."""
+    from model.experiments.sweep import design_points, scenario_parameters, sweep_scenario
+    from model.figures.experiments import plot_sweep
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    parameters = scenario_parameters(scenario, args.param)
+    metrics = _check_metrics(scenario, args.metric or DEFAULT_METRICS)
+    points = design_points(parameters, args.samples, args.design, scenario.seed)
+    out = args.out or _default_out(args, scenario, f"sweep-{args.design}")
+    say(args, f"sweep {scenario.name}: {len(points)} points x {args.replications} replication(s) "
+               f"= {len(points) * args.replications} runs -> {out}")  # fmt: skip
+    result = _interruptible(
+        args,
+        out,
+        lambda: sweep_scenario(
+            scenario, parameters, args.samples, args.design, out,
+            replications=args.replications, executor=executor_from_args(args),
+            workers=args.workers, resume=args.resume, progress=not args.quiet,
+        ),
+    )  # fmt: skip
+    if result is None:
+        return 130
+    figure = plot_sweep(
+        result.table, [p.path for p in parameters], metrics, Path(out) / "sweep.png",
+        f"Sweep of {scenario.name}: {len(result.table)} runs, {args.design} design",
+    )  # fmt: skip
+    print(f"{result.computed} run(s) computed, {result.reused} reused; "
+          f"table {Path(out) / 'sweep.parquet'} (and .csv), figure {figure}")  # fmt: skip
+    return 0
+
+
+@_bad_input_as_such
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris indices of outcome metrics; table and bar figure."""
+    from model.experiments.sensitivity import sample, scenario_sensitivity
+    from model.experiments.sweep import scenario_parameters
+    from model.figures.experiments import plot_indices
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    parameters = scenario_parameters(scenario, args.param)
+    metrics = _check_metrics(scenario, args.metric or ["final_ha_total"])
+    runs = len(sample(parameters, args.method, args.samples, scenario.seed)) * args.replications
+    out = args.out or _default_out(args, scenario, f"sensitivity-{args.method}")
+    say(args, f"{args.method} sensitivity of {scenario.name}: {runs} runs -> {out}")
+    result = _interruptible(
+        args,
+        out,
+        lambda: scenario_sensitivity(
+            scenario, parameters, args.method, args.samples, metrics, out,
+            replications=args.replications, executor=executor_from_args(args),
+            workers=args.workers, resume=args.resume, progress=not args.quiet,
+        ),
+    )  # fmt: skip
+    if result is None:
+        return 130
+    figure = plot_indices(
+        result.indices, args.method, Path(out) / "indices.png",
+        f"{args.method.title()} sensitivity of {scenario.name} ({runs} runs)",
+    )  # fmt: skip
+    print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    print(f"{result.sweep.computed} run(s) computed, {result.sweep.reused} reused; "
+          f"table {Path(out) / 'indices.csv'}, figure {figure}")  # fmt: skip
+    return 0
+
+
+def _interruptible(args, out, work):
+    """Run ``work``; on Ctrl-C say how many runs are saved and how to resume (returns None)."""
+    from model.experiments.sweep import read_runs
+
+    try:
+        return work()
+    except KeyboardInterrupt:
+        saved = len(read_runs(out, columns=["run"]))
+        print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
+              "command to compute only the rest", file=sys.stderr)  # fmt: skip
+        return None
+
+
+def _check_metrics(scenario, metrics: list[str]) -> list[str]:
+    from model.experiments.outcomes import METRICS
+
+    countries = sorted({r.country for r in scenario.resolved_regions()})
+    known = list(METRICS) + [f"{p}_{c}" for p in ("final_ha", "change_ha") for c in countries]
+    for metric in metrics:
+        if metric not in known:
+            raise ScenarioError(
+                "--metric", metric, f"unknown metric: choose from {', '.join(known)}"
+            )
+    return metrics
+
+
+def _default_out(args, scenario, kind: str) -> Path:
+    """``results/<scenario>/<kind>-<hash>``: the same command resumes into the same folder."""
+    what = {
+        "scenario": scenario.model_dump(mode="json"),
+        "param": args.param,
+        "samples": args.samples,
+        "replications": args.replications,
+    }
+    digest = hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:8]
+    return Path(args.results_root) / scenario.name / f"{kind}-{digest}"
+
+
+def _common_arguments(parser: argparse.ArgumentParser, metric_help: str) -> None:
+
+    add_scenario_arguments(parser)
+    parser.add_argument(
+        "--param", action="append", default=[], required=True, metavar="PATH=LOW:HIGH",
+        help="a dotted scenario path and its range, e.g. households.profit_sensitivity=0.5:3 "
+        "(repeatable; whole-number keys are rounded)",
+    )  # fmt: skip
+    parser.add_argument("--metric", action="append", metavar="NAME", help=metric_help)
+    parser.add_argument(
+        "--replications", type=positive_int, default=1,
+        help="runs per point, on the same seeds at every point (default 1)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--out", help="output folder (default results/<scenario>/<kind>-<hash of the command>)"
+    )
+    parser.add_argument("--results-root", default="results", help="results root (default results)")
+    parser.add_argument(
+        "--resume", action="store_true",
+        help="continue an interrupted run in the same folder, computing only missing runs",
+    )  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_executor_options(parser)
+
+
+def add_parser(subparsers) -> None:
+    """Register ``sweep`` and ``sensitivity``."""
+    sweep = subparsers.add_parser(
+        "sweep",
+        help="run a design of parameter values; table of parameters against outcome metrics",
+        description="Vary scenario parameters over a design and record outcome metrics per run "
+        "(sweep.parquet, sweep.csv, sweep.png in the output folder).",
+    )
+    _common_arguments(sweep, "metric plotted under the country areas (repeatable; default "
+                             "final_ha_total and regional_shift_ratio)")  # fmt: skip
+    sweep.add_argument(
+        "--samples", type=positive_int, default=16,
+        help="points (lhs, sobol) or levels per parameter (grid) (default 16)",
+    )  # fmt: skip
+    sweep.add_argument("--design", choices=("lhs", "grid", "sobol"), default="lhs")
+    sweep.set_defaults(handler=cmd_sweep)
+
+    sensitivity = subparsers.add_parser(
+        "sensitivity",
+        help="Sobol or Morris sensitivity indices of outcome metrics (SALib)",
+        description="Global sensitivity analysis: Sobol first-order and total indices with "
+        "confidence intervals, or Morris mu* and sigma (indices.csv, indices.png).",
+    )
+    _common_arguments(sensitivity, "outcome metric to analyse (repeatable; default final_ha_total)")
+    sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    sensitivity.add_argument(
+        "--samples", type=positive_int, default=64,
+        help="sobol: base samples, a power of two (runs = samples x (parameters + 2)); "
+        "morris: trajectories (runs = samples x (parameters + 1)) (default 64)",
+    )  # fmt: skip
+    sensitivity.set_defaults(handler=cmd_sensitivity)

@@ -1,0 +1,192 @@
+"""``balloon run``, ``validate``, ``list``, ``show`` and ``schema``: scenarios and single runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from model.cli.options import (
+    BadInput,
+    add_executor_options,
+    add_scenario_arguments,
+    executor_from_args,
+    non_negative_int,
+    positive_int,
+    say,
+)
+from model.scenario.loading import (
+    ScenarioError,
+    find_scenario,
+    load_scenario,
+    shipped_scenarios,
+    to_yaml,
+)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a scenario's replications and write its results folder."""
+    from model.experiments.results import (
+        ReplicationStore,
+        ResultsExistError,
+        partial_folder,
+        write_results,
+    )
+    from model.experiments.runner import replication_seeds, run_replications
+
+    overrides = list(args.overrides)
+    if args.seed is not None:
+        overrides.append(f"seed={args.seed}")
+    if args.replications is not None:
+        overrides.append(f"replications={args.replications}")
+    scenario = load_scenario(args.scenario, overrides)
+    if args.out is not None and Path(args.out).exists():
+        raise BadInput(f"{args.out}: already exists: runs are never overwritten")
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    # Finished replications are saved as they come, so a killed run can be resumed.
+    store = ReplicationStore(partial_folder(scenario, args.results_root, args.out))
+    seeds = replication_seeds(scenario.seed, scenario.replications)
+    saved = store.saved(seeds)
+    done = store.load(seeds) if args.resume else []
+    if saved and not args.resume:
+        say(args, f"note: {len(saved)} replication(s) of an interrupted run are in "
+                  f"{store.folder}; add --resume to reuse them instead of running them again")  # fmt: skip
+    say(args, f"running {scenario.name}: {scenario.replications} replication(s), "
+              f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}"
+              + (f", {len(done)} already done" if args.resume else ""))  # fmt: skip
+    try:
+        results = run_replications(
+            scenario,
+            executor=executor_from_args(args),
+            workers=args.workers,
+            progress=not args.quiet,
+            done=done,
+            on_run=store.save,
+        )
+    except KeyboardInterrupt:
+        kept = len(store.saved(seeds))
+        print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
+              "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip
+        return 130
+    wall = time.perf_counter() - clock
+    try:
+        folder = write_results(
+            results,
+            root=args.results_root,
+            out=args.out,
+            fmt=args.format,
+            started=started,
+            wall_time_s=wall,
+            extra={
+                "command": ["balloon", *sys.argv[1:]],
+                "overrides": overrides,
+                "resumed_replications": len(done),
+            },
+        )
+    except ResultsExistError as error:
+        raise BadInput(str(error)) from None
+    store.remove()
+    if args.quiet:
+        print(folder)
+    else:
+        print(f"wrote {folder}/ ({wall:.1f} s); see {folder / 'summary.md'}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check scenario files; print one line per file."""
+    bad = 0
+    for name in args.scenario:
+        try:
+            scenario = load_scenario(name, args.overrides)
+        except ScenarioError as error:
+            print(error, file=sys.stderr)
+            bad += 1
+            continue
+        if not args.quiet:
+            print(
+                f"ok {find_scenario(name)}: {scenario.name}, {scenario.start:%Y-%m} to "
+                f"{scenario.end:%Y-%m}, {len(scenario.policies)} policies, "
+                f"{len(scenario.events)} events"
+            )
+    return 2 if bad else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List shipped scenarios, one line each: name and question."""
+    files = shipped_scenarios()
+    width = max((len(f.stem) for f in files), default=0)
+    bad = 0
+    for file in files:
+        try:
+            question = " ".join(load_scenario(file).description.split()) or "(no description)"
+        except ScenarioError as error:
+            question, bad = f"INVALID: {error}", bad + 1
+        print(f"{file.stem:<{width}}  {question}")
+    return 2 if bad else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the fully resolved scenario as YAML."""
+    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides)))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print every scenario key with its type, default, allowed range and meaning."""
+    from model.scenario import schema_docs
+
+    if args.format == "json":
+        import json
+
+        from model.scenario.schema import Scenario
+
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+    else:
+        print(schema_docs.markdown() if args.format == "markdown" else schema_docs.text())
+    return 0
+
+
+def add_parser(subparsers) -> None:
+    """Register run, validate, list, show and schema."""
+    run = subparsers.add_parser(
+        "run",
+        help="run a scenario and write results/<scenario>/<run-id>/",
+        description="Run a scenario's replications and write its results folder.",
+    )
+    add_scenario_arguments(run)
+    run.add_argument("--replications", type=positive_int, help="replications (default: scenario)")
+    run.add_argument("--seed", type=non_negative_int, help="root seed (default: scenario)")
+    run.add_argument("--out", help="write the run to this folder (must not exist)")
+    run.add_argument("--results-root", default="results", help="results root (default: results)")
+    run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    run.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
+    add_executor_options(run, workers=False)  # --executor, --scheduler
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish an interrupted run of the same command: replications it saved are not rerun",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
+    run.set_defaults(handler=cmd_run)
+
+    validate = subparsers.add_parser("validate", help="check scenario files")
+    add_scenario_arguments(validate, many=True)
+    validate.add_argument("--quiet", action="store_true", help="print only problems")
+    validate.set_defaults(handler=cmd_validate)
+
+    listing = subparsers.add_parser("list", help="list shipped scenarios, one line each")
+    listing.set_defaults(handler=cmd_list)
+
+    show = subparsers.add_parser("show", help="print the fully resolved scenario as YAML")
+    add_scenario_arguments(show)
+    show.set_defaults(handler=cmd_show)
+
+    schema = subparsers.add_parser("schema", help="document every scenario key")
+    style = schema.add_mutually_exclusive_group()
+    style.add_argument("--markdown", dest="format", action="store_const", const="markdown")
+    style.add_argument("--json", dest="format", action="store_const", const="json")
+    schema.set_defaults(handler=cmd_schema, format="text")

@@ -1,0 +1,1 @@
+"""The live dashboard in the browser (Mesa's SolaraViz): the page, its charts, offline assets."""

@@ -1,0 +1,348 @@
+"""The comparison experiment: policy scenarios against one counterfactual on common random numbers.
+
+Each policy scenario and the counterfactual run on the same replication seeds (the counterfactual's
+``seed`` and ``replications``), or are read from result folders whose seeds match; replication *k*
+of a policy is then compared with replication *k* of the counterfactual by :mod:`model.metrics`.
+:func:`write_comparison` writes ``metrics.csv``, ``metrics.json``, ``metrics_by_replication.csv``,
+``summary.md``, the figures of :mod:`model.plots` and the runs themselves into one folder.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from model.experiments import metrics
+from model.experiments.metrics import Target, Window
+from model.experiments.runner import Results, run_replications
+from model.figures import plots
+from model.files import write_text_atomic
+from model.scenario.schema import Scenario
+
+#: Metrics printed on the console by ``balloon compare`` (all are in metrics.csv).
+HEADLINE = (
+    "displacement_ratio",
+    "displacement_ratio_within",
+    "displacement_ratio_across",
+    "removed_ha",
+    "net_reduction_ha",
+    "net_reduction_per_ha_eradicated",
+    "supply_change_t",
+    "wholesale_price_change",
+    "cost_per_kg_removed_total",
+    "recovery_months",
+    "active_regions_change",
+    "concentration_change",
+)
+
+
+class ComparisonError(ValueError):
+    """The runs cannot be compared (different seeds or calendars, unknown target)."""
+
+
+@dataclass
+class Comparison:
+    """Policy runs, their counterfactual and the metrics comparing them.
+
+    Attributes:
+        counterfactual: the counterfactual's replications.
+        policies: each policy scenario's replications, by scenario name.
+        per_replication: one row per scenario, target, window and replication; one column per metric.
+        summary: one row per scenario, target, window and metric: median, 90% interval, n.
+        windows: the window and last month of pressure used for each scenario.
+
+    """
+
+    counterfactual: Results
+    policies: dict[str, Results]
+    per_replication: pd.DataFrame
+    summary: pd.DataFrame
+    windows: dict[str, tuple[Window, pd.Timestamp]]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_input(source: str | Path, overrides: Sequence[str] = ()) -> Scenario | Results:
+    """A result folder (with ``manifest.json``) as Results, anything else as a scenario file."""
+    from model.experiments.results import MANIFEST, load_results
+    from model.scenario.loading import load_scenario
+
+    path = Path(source)
+    if path.is_dir() and (path / MANIFEST).is_file():
+        return load_results(path)
+    return load_scenario(source, overrides)
+
+
+def _on_seeds(results: Results, n: int) -> Results:
+    """The first ``n`` replications of a result."""
+    if len(results.seeds) == n:
+        return results
+    tables = {k: t[t.replication < n].reset_index(drop=True) for k, t in results.tables.items()}
+    return Results(results.scenario, results.seeds[:n], tables)
+
+
+def _check_pair(policy: Results, counterfactual: Results) -> None:
+    name, base = policy.scenario.name, counterfactual.scenario.name
+    n = min(len(policy.seeds), len(counterfactual.seeds))
+    if policy.seeds[:n] != counterfactual.seeds[:n]:
+        raise ComparisonError(
+            f"{name} and {base} ran on different seeds (seed {policy.scenario.seed} and "
+            f"{counterfactual.scenario.seed}): rerun one of them with the other's seed so that "
+            "replications pair up"
+        )
+    a, b = policy.scenario, counterfactual.scenario
+    if (a.start, a.end) != (b.start, b.end):
+        raise ComparisonError(
+            f"{name} runs {a.start:%Y-%m} to {a.end:%Y-%m} but {base} runs {b.start:%Y-%m} to "
+            f"{b.end:%Y-%m}: compare scenarios over the same months"
+        )
+
+
+def run_inputs(
+    policies: Sequence[Scenario | Results],
+    counterfactual: Scenario | Results,
+    replications: int | None = None,
+    executor="process",
+    workers: int | None = None,
+    progress: bool = False,
+) -> tuple[dict[str, Results], Results]:
+    """Run what is not run yet, all on common replication seeds.
+
+    Scenarios run on the root seed and replication count of the runs already made (the
+    counterfactual's result, else the first policy result), else on the counterfactual scenario's
+    ``seed`` and ``replications``; ``replications`` caps the count. Every result is then cut to
+    the replications all runs share, and results on other seeds are refused.
+    """
+    done = [p for p in policies if isinstance(p, Results)]
+    if isinstance(counterfactual, Results):
+        seed, n = counterfactual.scenario.seed, len(counterfactual.seeds)
+    elif done:
+        seed, n = done[0].scenario.seed, min(len(p.seeds) for p in done)
+    else:
+        seed, n = counterfactual.seed, replications or counterfactual.replications
+    if replications:
+        n = min(n, replications)
+
+    def run(scenario: Scenario) -> Results:
+        paired = scenario.model_copy(update={"seed": seed, "replications": n})
+        return run_replications(paired, n, executor=executor, workers=workers, progress=progress)
+
+    base = counterfactual if isinstance(counterfactual, Results) else run(counterfactual)
+    runs: dict[str, Results] = {}
+    for item in policies:
+        result = item if isinstance(item, Results) else run(item)
+        name, k = result.scenario.name, 2
+        while name in runs or name == base.scenario.name:
+            name, k = f"{result.scenario.name}-{k}", k + 1
+        _check_pair(result, base)
+        runs[name] = result
+    n = min([len(base.seeds), *(len(r.seeds) for r in runs.values())])
+    return {k: _on_seeds(r, n) for k, r in runs.items()}, _on_seeds(base, n)
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def default_window(policy: Scenario, counterfactual: Scenario) -> tuple[Window, pd.Timestamp]:
+    """The months of extra removal pressure, and the last of them.
+
+    Removal pressure is extra eradication or alternative development (what removes coca from the
+    target; see :func:`model.metrics.pressure_months`); a scenario without it but with other
+    extra instruments (interdiction) uses those; one without any (it changes parameters or events)
+    uses the whole run.
+    """
+    months = metrics.policy_pressure(policy, counterfactual)
+    if months.empty:
+        window = Window(pd.Timestamp(policy.start), pd.Timestamp(policy.end))
+        return window, window.end
+    return Window(months[0], months[-1]), months[-1]
+
+
+def default_target(policy: Results, counterfactual: Results, window: Window) -> Target:
+    """The country that lost most coca against the counterfactual over the window.
+
+    Ties (no change anywhere) go to the country with the most extra eradication.
+    """
+    mask_p = window.mask(policy.countries.date)
+    mask_c = window.mask(counterfactual.countries.date)
+    p = policy.countries[mask_p].groupby("country")[["hectares", "eradicated_ha"]].sum()
+    c = counterfactual.countries[mask_c].groupby("country")[["hectares", "eradicated_ha"]].sum()
+    change = (p - c).sort_values(["hectares", "eradicated_ha"], ascending=[True, False])
+    return Target(str(change.index[0]))
+
+
+# --------------------------------------------------------------------------- the experiment
+
+
+def compare(
+    policies: Sequence[Scenario | Results],
+    counterfactual: Scenario | Results,
+    replications: int | None = None,
+    targets: Sequence[Target] = (),
+    window: Window | None = None,
+    executor="process",
+    workers: int | None = None,
+    progress: bool = False,
+) -> Comparison:
+    """Run (or take) each policy and the counterfactual on common seeds and compute the metrics.
+
+    Args:
+        policies: policy scenarios or their results.
+        counterfactual: the counterfactual scenario or its results.
+        replications: replications to run (default: the counterfactual's).
+        targets: targets to report; default: per scenario, the country that lost most coca.
+        window: months to measure over; default: per scenario, its months of extra pressure.
+        executor: where to run replications (see :func:`model.runner.run_replications`).
+        workers: worker processes.
+        progress: show progress bars.
+
+    """
+    runs, base = run_inputs(policies, counterfactual, replications, executor, workers, progress)
+    rows, summaries, windows = [], [], {}
+    for name, result in runs.items():
+        own_window, pressure_end = default_window(result.scenario, base.scenario)
+        if window is not None:
+            own_window, pressure_end = window, min(pressure_end, window.end)
+        windows[name] = (own_window, pressure_end)
+        for target in targets or [default_target(result, base, own_window)]:
+            try:
+                table = metrics.balloon_metrics(result, base, target, own_window, pressure_end)
+            except ValueError as error:
+                raise ComparisonError(f"{name} against {base.scenario.name}: {error}") from None
+            keys = {
+                "scenario": name,
+                "counterfactual": base.scenario.name,
+                "target": str(target),
+                "window_start": f"{own_window.start:%Y-%m}",
+                "window_end": f"{own_window.end:%Y-%m}",
+            }
+            rows.append(table.reset_index().assign(**keys))
+            summaries.append(metrics.summarise_metrics(table).assign(**keys))
+    key_columns = ["scenario", "counterfactual", "target", "window_start", "window_end"]
+    per_replication = pd.concat(rows, ignore_index=True)
+    per_replication = per_replication[
+        [*key_columns, *[c for c in per_replication if c not in key_columns]]
+    ]
+    summary = pd.concat(summaries, ignore_index=True)
+    summary = summary[[*key_columns, *[c for c in summary if c not in key_columns]]]
+    return Comparison(base, runs, per_replication, summary, windows)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _json_ready(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def metrics_json(comparison: Comparison) -> dict:
+    """The summary as nested JSON: scenario -> target -> metric -> median, low, high, n, unit."""
+    out: dict = {
+        "counterfactual": comparison.counterfactual.scenario.name,
+        "replications": len(comparison.counterfactual.seeds),
+        "seeds": comparison.counterfactual.seeds,
+        "interval": "5th to 95th percentile over replications (90%)",
+        "scenarios": {},
+    }
+    for row in comparison.summary.to_dict("records"):
+        scenario = out["scenarios"].setdefault(row["scenario"], {})
+        target = scenario.setdefault(
+            row["target"],
+            {"window": f"{row['window_start']}:{row['window_end']}", "metrics": {}},
+        )
+        target["metrics"][row["metric"]] = {
+            k: _json_ready(row[k]) for k in ("median", "low", "high", "n", "unit", "meaning")
+        }
+    return out
+
+
+def write_comparison(
+    comparison: Comparison, out: str | Path, figures: bool = True, runs: bool = True
+) -> Path:
+    """Write metrics, the Markdown summary, figures (PNG, SVG) and the runs into a new folder.
+
+    Everything is written into a hidden folder next to ``out`` that is renamed to ``out`` when
+    complete, so a folder named ``out`` is always whole.
+
+    Raises:
+        ComparisonError: if ``out`` already exists (comparisons are never overwritten).
+
+    """
+    from model.experiments.results import INCOMPLETE_PREFIX, write_results
+
+    out = Path(out)
+    if out.exists():
+        raise ComparisonError(f"{out}: already exists: comparisons are never overwritten")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE_PREFIX}{out.name}-", dir=out.parent))
+    try:
+        write_text_atomic(staging / "metrics.csv", comparison.summary.to_csv(index=False))
+        write_text_atomic(
+            staging / "metrics_by_replication.csv", comparison.per_replication.to_csv(index=False)
+        )
+        write_text_atomic(
+            staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
+        )
+        write_text_atomic(staging / "summary.md", plots.summary_markdown(comparison.summary))
+        if figures:
+            plots.comparison_figures(comparison, staging / "figures")
+        if runs:
+            for name, result in {
+                comparison.counterfactual.scenario.name: comparison.counterfactual,
+                **comparison.policies,
+            }.items():
+                write_results(result, out=staging / "runs" / name)
+        os.chmod(staging, 0o755)
+        os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str:
+    """Headline metrics as plain text: one row per metric, one column per scenario and target."""
+    rows = summary[summary.metric.isin(names)].copy()
+    rows["value"] = [
+        f"{plots.format_number(m)} ({plots.format_number(lo)} to {plots.format_number(hi)})"
+        for m, lo, hi in zip(rows["median"], rows["low"], rows["high"], strict=True)
+    ]
+    rows["column"] = rows.scenario + " -> " + rows.target
+    rows["metric"] = rows.metric + " [" + rows.unit + "]"
+    table = rows.pivot_table(index="metric", columns="column", values="value", aggfunc="first",
+                             sort=False)  # fmt: skip
+    table.columns.name = None
+    return table.to_string()
+
+
+def load_comparison(folder: str | Path) -> Comparison:
+    """Reopen a folder written by :func:`write_comparison` (with its runs)."""
+    from model.experiments.results import load_results
+
+    folder = Path(folder)
+    if not (folder / "metrics.csv").is_file() or not (folder / "runs").is_dir():
+        raise ComparisonError(f"{folder}: not a comparison folder (no metrics.csv and runs/)")
+    summary = pd.read_csv(folder / "metrics.csv", dtype={"window_start": str, "window_end": str})
+    per_replication = pd.read_csv(
+        folder / "metrics_by_replication.csv", dtype={"window_start": str, "window_end": str}
+    )
+    base_name = str(summary.counterfactual.iloc[0])
+    base = load_results(folder / "runs" / base_name)
+    policies, windows = {}, {}
+    for name, rows in summary.groupby("scenario", sort=False):
+        policies[name] = load_results(folder / "runs" / name)
+        window = Window.parse(f"{rows.window_start.iloc[0]}:{rows.window_end.iloc[0]}")
+        _, end = default_window(policies[name].scenario, base.scenario)
+        windows[name] = (window, min(end, window.end))
+    return Comparison(base, policies, per_replication, summary, windows)

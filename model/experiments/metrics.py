@@ -1,0 +1,549 @@
+"""Balloon metrics: a policy run against its counterfactual on the same seeds.
+
+Every function is pure: it takes tidy tables (the ``regions``, ``countries`` or ``system`` tables of a
+run, optionally stacked over replications with a ``replication`` column) and returns one value per
+replication as a :class:`pandas.Series` indexed by replication. Policy and counterfactual tables are
+paired by replication, so replication *k* of both ran on the same seed (common random numbers) and
+their difference is the policy's effect, not noise between two unrelated runs.
+
+Conventions shared by all metrics:
+
+* **Window**: the calendar months ``start`` to ``end``, both included. Stocks (hectares, prices) are
+  averaged over the window's months; flows (eradication, supply, spending) are summed over them.
+* **Effect** of a column in a region: the window mean of policy minus counterfactual.
+* **Target**: a country, optionally narrowed to some of its regions. With named regions, the
+  hectares *removed* are the fall of coca in those regions; the *within* displacement is the change in
+  the country's other regions and the *across* displacement the change in all other countries. With
+  only a country, the country's regions are split by the sign of their effect: regions whose coca fell
+  form the target (their fall is the hectares removed) and regions whose coca rose are the within
+  displacement. Either way ``removed - within - across`` equals the net fall of coca everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from model.scenario.schema import parse_month
+
+ACTIVE_THRESHOLD_HA = 500.0  # the recorder's definition of an active region
+INTERVAL = (0.05, 0.95)  # a 90% interval over replications
+INSTRUMENT_SPENDING = {
+    "eradication": "eradication_spending_usd",
+    "substitution": "substitution_spending_usd",
+    "interdiction": "interdiction_spending_usd",
+}
+
+# name: (unit, meaning) of every metric balloon_metrics reports.
+METRICS = {
+    "displacement_ratio": (
+        "ratio",
+        "extra coca elsewhere / coca removed in the target (0 none, 1 full, >1 overshoot)",
+    ),
+    "displacement_ratio_within": (
+        "ratio",
+        "extra coca in the target country's other regions / coca removed in the target",
+    ),
+    "displacement_ratio_across": (
+        "ratio",
+        "extra coca in other countries / coca removed in the target",
+    ),
+    "removed_ha": ("ha", "mean fall of coca in the target over the window"),
+    "net_reduction_ha": ("ha", "mean fall of coca in all regions over the window"),
+    "net_reduction_per_ha_eradicated": (
+        "ha per ha/yr",
+        "net fall of standing coca per hectare eradicated or substituted per year",
+    ),
+    "supply_change_t": ("t/yr", "change of cocaine reaching consumer markets, tonnes per year"),
+    "wholesale_price_change": ("share", "relative change of the wholesale price (0.1 = +10%)"),
+    **{
+        f"cost_per_kg_removed_{name}": (
+            "US$/kg",
+            f"extra {name} spending per kg of cocaine kept off consumer markets",
+        )
+        for name in (*INSTRUMENT_SPENDING, "total")
+    },
+    "recovery_months": (
+        "months",
+        "months after pressure ends until the target is back within 5% of the counterfactual "
+        "(replications that never recover in the run are left out; see n)",
+    ),
+    "active_regions": ("regions", f"regions above {ACTIVE_THRESHOLD_HA:.0f} ha at window end"),
+    "active_regions_change": ("regions", "change in active regions at window end"),
+    "concentration": ("HHI 0-1", "Herfindahl index of coca across regions at window end"),
+    "concentration_change": ("HHI 0-1", "change in the Herfindahl index at window end"),
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """Calendar months ``start`` to ``end``, both included."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    def __post_init__(self):
+        """Normalise both ends to the first day of their month and check their order."""
+        object.__setattr__(self, "start", pd.Timestamp(parse_month(pd.Timestamp(self.start))))
+        object.__setattr__(self, "end", pd.Timestamp(parse_month(pd.Timestamp(self.end))))
+        if self.end < self.start:
+            raise ValueError(f"window end {self.end:%Y-%m} is before its start {self.start:%Y-%m}")
+
+    @classmethod
+    def parse(cls, text: str) -> Window:
+        """Parse ``START:END`` written as ``YYYY-MM:YYYY-MM``."""
+        start, sep, end = text.partition(":")
+        if not sep:
+            raise ValueError(f"window {text!r} is not START:END, e.g. 1997-01:2001-12")
+        return cls(pd.Timestamp(parse_month(start)), pd.Timestamp(parse_month(end)))
+
+    @property
+    def months(self) -> int:
+        """Number of months in the window."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    def mask(self, dates: pd.Series) -> pd.Series:
+        """True for dates inside the window."""
+        return (dates >= self.start) & (dates <= self.end)
+
+    def __str__(self) -> str:
+        """``YYYY-MM:YYYY-MM``."""
+        return f"{self.start:%Y-%m}:{self.end:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the policy pushes: a country, optionally narrowed to some of its regions."""
+
+    country: str
+    regions: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        """Parse ``country`` or ``country:region,region``."""
+        country, _, regions = text.partition(":")
+        names = tuple(r.strip() for r in regions.split(",") if r.strip())
+        if not country.strip():
+            raise ValueError(f"target {text!r} names no country: write COUNTRY[:REGION,REGION]")
+        return cls(country.strip(), names)
+
+    def __str__(self) -> str:
+        """``country`` or ``country:region,region``."""
+        return self.country + (":" + ",".join(self.regions) if self.regions else "")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _with_replication(table: pd.DataFrame) -> pd.DataFrame:
+    return table if "replication" in table else table.assign(replication=0)
+
+
+def _paired(policy: pd.DataFrame, counterfactual: pd.DataFrame, keys: list[str], column: str):
+    """Policy and counterfactual values of ``column`` aligned on ``keys`` (with replication)."""
+    keys = ["replication", *keys]
+    a = _with_replication(policy).set_index(keys)[column].sort_index()
+    b = _with_replication(counterfactual).set_index(keys)[column].sort_index()
+    if not a.index.equals(b.index):
+        missing = a.index.symmetric_difference(b.index)
+        raise ValueError(
+            f"policy and counterfactual tables do not pair up on {', '.join(keys)} "
+            f"(first unmatched row: {missing[0]})"
+        )
+    return a, b
+
+
+def _in_window(series: pd.Series, window: Window) -> pd.Series:
+    dates = series.index.get_level_values("date")
+    return series[(dates >= window.start) & (dates <= window.end)]
+
+
+def _window_mean_by_region(diff: pd.Series, window: Window) -> pd.DataFrame:
+    inside = _in_window(diff, window)
+    if inside.empty:
+        raise ValueError(f"no month of the tables falls in the window {window}")
+    return inside.groupby(level=["replication", "region"]).mean().unstack("region")
+
+
+def _window_total(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, column: str, window: Window, keys=()
+) -> pd.Series:
+    """Sum over the window (and over ``keys``) of policy minus counterfactual, per replication."""
+    a, b = _paired(policy, counterfactual, ["date", *keys], column)
+    return _in_window(a - b, window).groupby(level="replication").sum()
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """Divide, giving NaN where the denominator is not positive."""
+    return (numerator / denominator.where(denominator > 0)).astype(float)
+
+
+def region_countries(regions: pd.DataFrame) -> pd.Series:
+    """Country of each region, from a regions table."""
+    return regions.drop_duplicates("region").set_index("region")["country"]
+
+
+def region_effects(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, window: Window, column: str = "hectares"
+) -> pd.DataFrame:
+    """Window mean of policy minus counterfactual ``column``: replications x regions."""
+    a, b = _paired(policy, counterfactual, ["date", "region"], column)
+    return _window_mean_by_region(a - b, window)
+
+
+# --------------------------------------------------------------------------- displacement
+
+
+def displacement_components(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
+) -> pd.DataFrame:
+    """Hectares removed in the target and gained within its country and across borders.
+
+    Args:
+        policy: regions table of the policy run(s).
+        counterfactual: regions table of the counterfactual run(s) on the same seeds.
+        target: the country (and optionally regions) the policy pushes on.
+        window: months over which hectares are averaged.
+
+    Returns:
+        One row per replication with ``removed_ha`` (mean fall of coca in the target),
+        ``within_ha`` (mean rise in the target country's other regions) and ``across_ha`` (mean
+        rise in other countries); a fall elsewhere counts as negative displacement.
+
+    """
+    effect = region_effects(policy, counterfactual, window)
+    country_of = region_countries(policy).reindex(effect.columns)
+    if target.country not in set(country_of):
+        raise ValueError(f"target country {target.country!r} has no region in the tables")
+    home = effect.loc[:, country_of == target.country]
+    abroad = effect.loc[:, country_of != target.country]
+    if target.regions:
+        unknown = [r for r in target.regions if r not in home.columns]
+        if unknown:
+            raise ValueError(f"target region {unknown[0]!r} is not a region of {target.country}")
+        inside = list(target.regions)
+        removed = -home[inside].sum(axis=1)
+        within = home.drop(columns=inside).sum(axis=1)
+    else:
+        removed = -home.clip(upper=0).sum(axis=1)
+        within = home.clip(lower=0).sum(axis=1)
+    return pd.DataFrame(
+        {"removed_ha": removed, "within_ha": within, "across_ha": abroad.sum(axis=1)}
+    )
+
+
+def displacement_ratio(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
+) -> pd.Series:
+    """Extra coca elsewhere / coca removed in the target (see module docstring for both).
+
+    0 means no displacement, 1 full displacement (no net reduction), above 1 overshoot; NaN where
+    nothing was removed. Displacement is signed: a fall elsewhere lowers the ratio below 0.
+    """
+    parts = displacement_components(policy, counterfactual, target, window)
+    return _ratio(parts.within_ha + parts.across_ha, parts.removed_ha).rename("displacement_ratio")
+
+
+def displacement_ratio_within(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
+) -> pd.Series:
+    """Extra coca in the target country's other regions / coca removed in the target."""
+    parts = displacement_components(policy, counterfactual, target, window)
+    return _ratio(parts.within_ha, parts.removed_ha).rename("displacement_ratio_within")
+
+
+def displacement_ratio_across(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
+) -> pd.Series:
+    """Extra coca in all other countries / coca removed in the target."""
+    parts = displacement_components(policy, counterfactual, target, window)
+    return _ratio(parts.across_ha, parts.removed_ha).rename("displacement_ratio_across")
+
+
+# --------------------------------------------------------------------------- net effects
+
+
+def net_reduction_ha(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, window: Window
+) -> pd.Series:
+    """Mean over the window of counterfactual minus policy coca in all regions, hectares."""
+    return (-region_effects(policy, counterfactual, window).sum(axis=1)).rename("net_reduction_ha")
+
+
+def eradicated_ha_per_year(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, window: Window
+) -> pd.Series:
+    """Extra coca eradicated (aerial, manual) or substituted per year of the window, hectares."""
+    removed = [
+        _window_total(policy, counterfactual, column, window, keys=["region"])
+        for column in ("eradicated_ha", "voluntary_ha")
+    ]
+    return (sum(removed) * 12 / window.months).rename("eradicated_ha_per_year")
+
+
+def net_reduction_per_ha_eradicated(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, window: Window
+) -> pd.Series:
+    """Net fall of standing coca per hectare eradicated or substituted per year.
+
+    The numerator is :func:`net_reduction_ha`, the denominator :func:`eradicated_ha_per_year`
+    (the literature's "hectares less per hectare sprayed a year"); NaN without extra eradication.
+    """
+    return _ratio(
+        net_reduction_ha(policy, counterfactual, window),
+        eradicated_ha_per_year(policy, counterfactual, window),
+    ).rename("net_reduction_per_ha_eradicated")
+
+
+def supply_change_t(
+    policy_system: pd.DataFrame, counterfactual_system: pd.DataFrame, window: Window
+) -> pd.Series:
+    """Change of cocaine reaching consumer markets (``supply_t``), tonnes per year of the window."""
+    total = _window_total(policy_system, counterfactual_system, "supply_t", window)
+    return (total * 12 / window.months).rename("supply_change_t")
+
+
+def wholesale_price_change(
+    policy_system: pd.DataFrame, counterfactual_system: pd.DataFrame, window: Window
+) -> pd.Series:
+    """Window mean of policy / counterfactual wholesale price, minus 1 (0.1 = 10% dearer)."""
+    a, b = _paired(policy_system, counterfactual_system, ["date"], "wholesale_price")
+    relative = _in_window(a / b.where(b > 0) - 1, window)
+    return relative.groupby(level="replication").mean().rename("wholesale_price_change")
+
+
+def cost_per_kg_removed(
+    policy_countries: pd.DataFrame,
+    counterfactual_countries: pd.DataFrame,
+    policy_system: pd.DataFrame,
+    counterfactual_system: pd.DataFrame,
+    window: Window,
+) -> pd.DataFrame:
+    """Extra spending per kilogram of cocaine kept off consumer markets, US$/kg, per instrument.
+
+    Each instrument's extra spending over the window (all countries) is divided by the kilograms
+    the whole policy kept off the market over the window (counterfactual minus policy
+    ``supply_t``): instruments act jointly, so the columns share one denominator and ``total`` is
+    their sum. NaN where the policy kept nothing off the market or did not spend on the instrument.
+    """
+    kg = -_window_total(policy_system, counterfactual_system, "supply_t", window) * 1000.0
+    costs = {
+        name: _window_total(policy_countries, counterfactual_countries, column, window, ["country"])
+        for name, column in INSTRUMENT_SPENDING.items()
+    }
+    costs["total"] = sum(costs.values())
+    return pd.DataFrame(
+        {name: _ratio(cost.where(cost != 0), kg) for name, cost in costs.items()}
+    ).rename_axis(index="replication")
+
+
+# --------------------------------------------------------------------------- recovery, spread
+
+
+def recovery_months(
+    policy: pd.DataFrame,
+    counterfactual: pd.DataFrame,
+    target: Target,
+    window: Window,
+    pressure_end: pd.Timestamp | None = None,
+    tolerance: float = 0.05,
+) -> pd.Series:
+    """Months after pressure ends until the target's coca is back near its counterfactual level.
+
+    The target's regions are those of :func:`displacement_components` (the named regions, or the
+    country's regions whose coca fell over the window). Counting starts at ``pressure_end``
+    (default: the window's end) and stops at the first month in which the target holds at least
+    ``1 - tolerance`` of its counterfactual hectares: 0 if it already does in the last month of
+    pressure, 1 if it does the month after, and so on. NaN if it never does before the run ends, or
+    if the policy removed no coca from the target.
+    """
+    end = pd.Timestamp(pressure_end) if pressure_end is not None else window.end
+    a, b = _paired(policy, counterfactual, ["date", "region"], "hectares")
+    effect = _window_mean_by_region(a - b, window)
+    country_of = region_countries(policy)
+    out = {}
+    for replication, row in effect.iterrows():
+        if target.regions:
+            chosen = list(target.regions)
+        else:
+            chosen = [r for r, v in row.items() if country_of[r] == target.country and v < 0]
+        after_a = a.loc[replication]
+        after_b = b.loc[replication]
+        pick = after_a.index.get_level_values("region").isin(chosen)
+        dates = after_a.index.get_level_values("date")
+        keep = pick & (dates >= end)
+        pol = after_a[keep].groupby(level="date").sum()
+        cf = after_b[keep].groupby(level="date").sum()
+        back = pol >= (1.0 - tolerance) * cf
+        if not chosen or not back.any():
+            out[replication] = np.nan
+        else:
+            first = back.index[back.to_numpy().argmax()]
+            out[replication] = (first.year - end.year) * 12 + first.month - end.month
+    return pd.Series(out, name="recovery_months", dtype=float).rename_axis("replication")
+
+
+def _at(regions: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    table = _with_replication(regions)
+    month = table[table.date == pd.Timestamp(when)]
+    if month.empty:
+        raise ValueError(f"no row of the regions table is dated {pd.Timestamp(when):%Y-%m}")
+    return month.pivot_table(index="replication", columns="region", values="hectares")
+
+
+def active_regions(regions: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
+    """Regions with more than 500 ha of coca in month ``when``."""
+    return (_at(regions, when) > ACTIVE_THRESHOLD_HA).sum(axis=1).astype(float)
+
+
+def concentration(regions: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
+    """Herfindahl index of coca across regions in month ``when``: sum of squared shares, 0-1."""
+    hectares = _at(regions, when)
+    total = hectares.sum(axis=1)
+    shares = hectares.div(total.where(total > 0), axis=0)
+    return (shares**2).sum(axis=1, min_count=1)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summarise(values: pd.Series) -> dict[str, float]:
+    """Median and 90% interval (5th and 95th percentiles) over replications, and their count.
+
+    NaN values (undefined for that replication, e.g. a ratio with nothing removed) are left out.
+    """
+    finite = values.to_numpy(dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return {"median": np.nan, "low": np.nan, "high": np.nan, "n": 0}
+    low, median, high = np.quantile(finite, [INTERVAL[0], 0.5, INTERVAL[1]])
+    return {"median": median, "low": low, "high": high, "n": int(finite.size)}
+
+
+def balloon_metrics(
+    policy,
+    counterfactual,
+    target: Target,
+    window: Window,
+    pressure_end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Every metric of :data:`METRICS`, one row per replication.
+
+    Args:
+        policy: the policy run(s): an object with ``regions``, ``countries`` and ``system`` tables
+            (a runner ``Results`` or a ``BalloonModel``).
+        counterfactual: the counterfactual run(s) on the same seeds.
+        target: the country (and optionally regions) the policy pushes on.
+        window: months over which effects are measured.
+        pressure_end: last month of policy pressure, where recovery starts (default: window end).
+
+    """
+    pr, cr = policy.regions, counterfactual.regions
+    ps, cs = policy.system, counterfactual.system
+    parts = displacement_components(pr, cr, target, window)
+    costs = cost_per_kg_removed(policy.countries, counterfactual.countries, ps, cs, window)
+    columns = {
+        "displacement_ratio": _ratio(parts.within_ha + parts.across_ha, parts.removed_ha),
+        "displacement_ratio_within": _ratio(parts.within_ha, parts.removed_ha),
+        "displacement_ratio_across": _ratio(parts.across_ha, parts.removed_ha),
+        "removed_ha": parts.removed_ha,
+        "net_reduction_ha": net_reduction_ha(pr, cr, window),
+        "net_reduction_per_ha_eradicated": net_reduction_per_ha_eradicated(pr, cr, window),
+        "supply_change_t": supply_change_t(ps, cs, window),
+        "wholesale_price_change": wholesale_price_change(ps, cs, window),
+        **{f"cost_per_kg_removed_{name}": costs[name] for name in costs},
+        "recovery_months": recovery_months(pr, cr, target, window, pressure_end),
+        "active_regions": active_regions(pr, window.end),
+        "active_regions_change": active_regions(pr, window.end) - active_regions(cr, window.end),
+        "concentration": concentration(pr, window.end),
+        "concentration_change": concentration(pr, window.end) - concentration(cr, window.end),
+    }
+    return pd.DataFrame(columns).rename_axis(index="replication")[list(METRICS)]
+
+
+def summarise_metrics(per_replication: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric: unit, median, 90% interval and number of replications with a value."""
+    rows = []
+    for name in per_replication.columns:
+        unit, meaning = METRICS.get(name, ("", ""))
+        rows.append({"metric": name, "unit": unit, **summarise(per_replication[name]),
+                     "meaning": meaning})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- policy pressure
+
+
+def _schedules(scenario) -> dict[tuple, np.ndarray]:
+    """Monthly value of every instrument, per (instrument, country, region), summed."""
+    from model.sim.policies import schedule_values
+
+    out: dict[tuple, np.ndarray] = {}
+    for policy in scenario.policies:
+        key = (policy.instrument, policy.country, policy.region)
+        values = schedule_values(policy.schedule, scenario)
+        out[key] = out.get(key, 0.0) + values
+    return out
+
+
+REMOVAL_INSTRUMENTS = ("aerial_eradication", "manual_eradication", "alternative_development")
+
+
+def pressure_months(policy, counterfactual=None, instruments=None) -> pd.DatetimeIndex:
+    """Months in which the policy scenario adds pressure to the counterfactual's.
+
+    The model starts in equilibrium with each scenario's first month, so a difference in schedules
+    that is already there in the first month is part of the starting state; pressure is where the
+    difference departs from that first-month difference.
+
+    Args:
+        policy: the policy :class:`~model.scenario.Scenario`.
+        counterfactual: the counterfactual scenario (default: one without any policy).
+        instruments: instruments to look at (default: all).
+
+    Returns:
+        The months, on the policy scenario's calendar, where any instrument's scheduled value (per
+        country or region) differs from the counterfactual's by another amount than in month one.
+
+    """
+    dates = pd.date_range(pd.Timestamp(policy.start), periods=policy.months, freq="MS")
+    mine = _schedules(policy)
+    theirs = {}
+    if counterfactual is not None:
+        shift = policy.month_index(counterfactual.start)
+        for key, values in _schedules(counterfactual).items():
+            aligned = np.zeros(policy.months)
+            lo, hi = max(shift, 0), min(shift + len(values), policy.months)
+            if hi > lo:
+                aligned[lo:hi] = values[lo - shift : hi - shift]
+            theirs[key] = aligned
+    differs = np.zeros(policy.months, bool)
+    for key in mine.keys() | theirs.keys():
+        if instruments is not None and key[0] not in instruments:
+            continue
+        gap = np.asarray(mine.get(key, 0.0) - theirs.get(key, np.zeros(policy.months)))
+        differs |= ~np.isclose(gap, gap[0])
+    return dates[differs]
+
+
+def policy_pressure(policy, counterfactual=None) -> pd.DatetimeIndex:
+    """Months of extra removal pressure (eradication, substitution), else of any extra pressure.
+
+    Removal instruments are what remove coca from a target; a scenario that only adds other
+    instruments (interdiction) is measured over the months those differ.
+    """
+    months = pressure_months(policy, counterfactual, REMOVAL_INSTRUMENTS)
+    return months if not months.empty else pressure_months(policy, counterfactual)
+
+
+def pressure_spans(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Contiguous runs of months as (first month, last month) pairs."""
+    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+    for month in sorted(months):
+        if spans and month == spans[-1][1] + pd.DateOffset(months=1):
+            spans[-1] = (spans[-1][0], month)
+        else:
+            spans.append((month, month))
+    return spans

@@ -1,0 +1,332 @@
+"""The results folder: one directory per run, written atomically and never overwritten.
+
+``results/<scenario>/<run-id>/`` holds the monthly tables (``regions``, ``countries``, ``system``,
+``traffickers``; Parquet or CSV, one row per replication, date and entity), ``scenario.yaml`` (the
+fully resolved scenario, loadable as it is), ``manifest.json`` (versions, git commit, seeds, times)
+and ``summary.md``. Everything is written into a hidden ``.incomplete-*`` folder next to the
+final one, which is renamed into place only when complete.
+
+While a run is going, each finished replication is saved in a hidden ``.partial-*`` folder
+(:class:`ReplicationStore`), so a killed run can be resumed (``balloon run --resume``) without
+computing those again; the folder is removed once the run's folder is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from model.experiments.runner import TABLES, Results, Run
+from model.scenario.loading import ScenarioError, read_yaml, to_yaml, validate
+from model.scenario.schema import Scenario
+
+FORMATS = ("parquet", "csv")
+MANIFEST = "manifest.json"
+INCOMPLETE_PREFIX = ".incomplete-"
+PARTIAL_PREFIX = ".partial-"
+
+
+class ResultsExistError(FileExistsError):
+    """The requested output folder already exists: runs are never overwritten."""
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python and of the packages that shape the results."""
+    found = {"python": platform.python_version()}
+    for package in ("balloon-effect", "mesa", "numpy", "pandas", "pydantic", "pyarrow"):
+        try:
+            found[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def git_commit(directory: Path | None = None) -> dict | None:
+    """Commit of the code that ran (and whether it had uncommitted changes), if it is in git."""
+    directory = directory or Path(__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=directory, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no", "--", "."))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {"commit": commit, "dirty": dirty}
+
+
+def new_run_id(started: datetime) -> str:
+    """A sortable run id from the start time, e.g. ``20240517-142301``."""
+    return started.strftime("%Y%m%d-%H%M%S")
+
+
+def write_results(
+    results: Results,
+    root: str | Path = "results",
+    out: str | Path | None = None,
+    fmt: str = "parquet",
+    started: datetime | None = None,
+    wall_time_s: float | None = None,
+    extra: dict | None = None,
+) -> Path:
+    """Write a run's folder atomically and return its path.
+
+    Args:
+        results: the replications to write.
+        root: results root; the run goes to ``root/<scenario>/<run-id>/``.
+        out: exact folder for the run instead (must not exist yet).
+        fmt: ``parquet`` or ``csv``.
+        started: when the run started (default: now).
+        wall_time_s: how long the run took, seconds.
+        extra: more manifest entries (e.g. the command line and ``--set`` overrides).
+
+    Raises:
+        ResultsExistError: if ``out`` already exists.
+
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use {' or '.join(FORMATS)}")
+    started = started or datetime.now(UTC)
+    if out is not None:
+        final = Path(out)
+        if final.exists():
+            raise ResultsExistError(f"{final} already exists: runs are never overwritten")
+    else:
+        final = Path(root) / results.scenario.name / new_run_id(started)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE_PREFIX}{final.name}-", dir=final.parent))
+    try:
+        files = _write_tables(results, staging, fmt)
+        (staging / "scenario.yaml").write_text(to_yaml(results.scenario), encoding="utf-8")
+        (staging / "summary.md").write_text(summary(results), encoding="utf-8")
+        manifest = {
+            "scenario": results.scenario.name,
+            "description": results.scenario.description,
+            "replications": len(results.seeds),
+            "seed": results.scenario.seed,
+            "seeds": results.seeds,
+            "started": started.isoformat(timespec="seconds"),
+            "wall_time_s": None if wall_time_s is None else round(wall_time_s, 3),
+            "format": fmt,
+            "tables": files,
+            "versions": versions(),
+            "git": git_commit(),
+            "platform": platform.platform(),
+            **(extra or {}),
+        }
+        # The manifest is written last: a folder with one is complete.
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o755)
+        return _rename_into_place(staging, final, pick_new_name=out is None)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _rename_into_place(staging: Path, final: Path, pick_new_name: bool) -> Path:
+    """Rename the finished folder to ``final`` (or ``final-2``, ``-3``... if that is taken)."""
+    candidate, n = final, 1
+    while True:
+        if not candidate.exists():
+            try:
+                os.rename(staging, candidate)
+                return candidate
+            except OSError:
+                if not candidate.exists():
+                    raise
+        if not pick_new_name:
+            raise ResultsExistError(f"{final} already exists: runs are never overwritten")
+        n += 1
+        candidate = final.with_name(f"{final.name}-{n}")
+
+
+def _write_tables(results: Results, folder: Path, fmt: str) -> dict[str, dict]:
+    files = {}
+    for name in TABLES:
+        table = results.tables[name]
+        file = folder / f"{name}.{fmt}"
+        if fmt == "parquet":
+            table.to_parquet(file, index=False)
+        else:
+            table.to_csv(file, index=False)
+        files[name] = {"file": file.name, "rows": len(table), "columns": list(table.columns)}
+    return files
+
+
+def load_results(folder: str | Path) -> Results:
+    """Reopen a run folder as :class:`model.runner.Results`.
+
+    Raises:
+        ScenarioError: if the folder is not a complete run (no manifest) or its scenario is bad.
+
+    """
+    folder = Path(folder)
+    manifest_file = folder / MANIFEST
+    if not manifest_file.is_file():
+        raise ScenarioError(folder, "", f"not a complete run folder (no {MANIFEST})")
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    scenario = validate(read_yaml(folder / "scenario.yaml"), folder / "scenario.yaml")
+    tables = {
+        name: _read_table(folder / info["file"], manifest["format"])
+        for name, info in manifest["tables"].items()
+    }
+    return Results(scenario=scenario, seeds=manifest["seeds"], tables=tables)
+
+
+def _read_table(file: Path, fmt: str) -> pd.DataFrame:
+    table = pd.read_parquet(file) if fmt == "parquet" else pd.read_csv(file, parse_dates=["date"])
+    # Model tables date months at second resolution; Parquet stores milliseconds.
+    table["date"] = table["date"].astype("datetime64[s]")
+    return table
+
+
+# ----------------------------------------------------------------------------- resuming a run
+
+
+class ReplicationStore:
+    """Finished replications of a run in progress, one folder each, so a killed run can resume.
+
+    Each replication is written to a temporary folder and renamed to ``rep-<index>-<seed>``, so it
+    is there whole or not at all. Runs of the same resolved scenario share the folder (see
+    :func:`partial_folder`); their replications are identical, so sharing is safe.
+    """
+
+    NAME = re.compile(r"^rep-(\d+)-(\d+)$")
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def save(self, run: Run) -> None:
+        """Save one finished replication (replacing an earlier copy of it)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        final = self.folder / f"rep-{run.replication:06d}-{run.seed}"
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", suffix=".tmp", dir=self.folder))
+        try:
+            for name in TABLES:
+                run.tables[name].to_parquet(staging / f"{name}.parquet", index=False)
+            shutil.rmtree(final, ignore_errors=True)
+            os.rename(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def saved(self, seeds: list[int]) -> dict[int, Path]:
+        """Folders of saved replications that belong to a run with these ``seeds``, by index."""
+        found = {}
+        for folder in sorted(self.folder.glob("rep-*")):
+            match = self.NAME.match(folder.name)
+            if match and int(match.group(1)) < len(seeds):
+                index, seed = int(match.group(1)), int(match.group(2))
+                if seeds[index] == seed:
+                    found[index] = folder
+        return found
+
+    def load(self, seeds: list[int]) -> list[Run]:
+        """Saved replications that belong to a run with these ``seeds``."""
+        return [
+            Run(
+                index, seeds[index], {n: _read_table(f / f"{n}.parquet", "parquet") for n in TABLES}
+            )
+            for index, f in self.saved(seeds).items()
+        ]
+
+    def remove(self) -> None:
+        """Delete the folder (the run is complete)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def partial_folder(scenario: Scenario, root: str | Path = "results", out=None) -> Path:
+    """Where a run of ``scenario`` keeps its finished replications until its folder is written.
+
+    Next to the run's folder: ``root/<scenario>/.partial-<hash>`` (or ``.partial-<out>-<hash>``
+    beside ``out``), keyed by a hash of the resolved scenario, so the same command finds it again.
+    """
+    digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:12]
+    if out is not None:
+        out = Path(out)
+        return out.parent / f"{PARTIAL_PREFIX}{out.name}-{digest}"
+    return Path(root) / scenario.name / f"{PARTIAL_PREFIX}{digest}"
+
+
+# ----------------------------------------------------------------------------- summary
+
+
+def headline(results: Results) -> pd.DataFrame:
+    """Coca per country at the first and last month, mean over replications, and the change."""
+    countries = results.countries
+    first, last = countries["date"].min(), countries["date"].max()
+    mean = countries.groupby(["date", "country"], sort=False)["hectares"].mean()
+    table = pd.DataFrame(
+        {
+            f"{first:%Y-%m} ha": mean.loc[first],
+            f"{last:%Y-%m} ha": mean.loc[last],
+        }
+    )
+    eradicated = countries.groupby(["replication", "country"])["eradicated_ha"].sum()
+    table["eradicated ha (total)"] = eradicated.groupby("country").mean()
+    total = table.sum().rename("all countries")
+    table = pd.concat([table, total.to_frame().T])
+    table["change ha"] = table.iloc[:, 1] - table.iloc[:, 0]
+    return table
+
+
+def summary(results: Results) -> str:
+    """A short Markdown summary of a run: the question, the set-up, and coca by country."""
+    scenario = results.scenario
+    system = results.system
+    last = system["date"].max()
+    first = system["date"].min()
+    at = system.groupby("date")[["supply_t", "source_price", "wholesale_price"]].mean()
+    table = headline(results).round(0).astype(int)
+    rows = "\n".join(
+        f"| {country} | " + " | ".join(f"{v:,}" for v in row) + " |"
+        for country, row in table.iterrows()
+    )
+    header = "| country | " + " | ".join(table.columns) + " |"
+    rule = "|" + " --- |" * (len(table.columns) + 1)
+    reps = len(results.seeds)
+    return f"""# {scenario.name}
+
+{scenario.description.strip() or "(no description)"}
+
+{scenario.start:%Y-%m} to {scenario.end:%Y-%m}, {reps} replication(s), seed {scenario.seed},
+{scenario.households.scale:g} simulated households per real household,
+{len(scenario.policies)} policy schedule(s), {len(scenario.events)} event(s).
+
+## Coca by country (mean over replications)
+
+{header}
+{rule}
+{rows}
+
+## Cocaine market (mean over replications)
+
+| month | supply reaching consumers, t/month | source price, US$/kg | wholesale price, US$/kg |
+| --- | --- | --- | --- |
+| {first:%Y-%m} | {at.loc[first, "supply_t"]:,.1f} | {at.loc[first, "source_price"]:,.0f} | {at.loc[first, "wholesale_price"]:,.0f} |
+| {last:%Y-%m} | {at.loc[last, "supply_t"]:,.1f} | {at.loc[last, "source_price"]:,.0f} | {at.loc[last, "wholesale_price"]:,.0f} |
+
+Compare with `baseline` (which stays at its 1990 state) to read the effect of this scenario's policies.
+
+## Files
+
+- `regions`, `countries`, `system`, `traffickers`: monthly tables, one row per replication, date and
+  entity (read with `pandas.read_parquet` or `pandas.read_csv`; or
+  `model.results.load_results(folder)`).
+- `scenario.yaml`: the fully resolved scenario; `balloon run scenario.yaml` repeats the run.
+- `manifest.json`: versions, git commit, seeds, start time and wall time.
+"""

@@ -1,0 +1,205 @@
+"""Global sensitivity analysis with SALib: Sobol indices or Morris elementary effects.
+
+The runs go through ``model.sweep.run_sweep`` (any executor, resumable); SALib samples the design
+and analyses the outcome of each point (the mean over its replications). The same path analyses any
+``Evaluator``: :class:`Ishigami` is the classic test function whose indices are known exactly, so
+the tests check this code on it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from model.experiments.sweep import (
+    ModelEvaluator,
+    Parameter,
+    SweepError,
+    SweepResult,
+    run_sweep,
+    scale_points,
+    write_parquet,
+)
+from model.files import write_text_atomic
+
+METHODS = ("sobol", "morris")
+MORRIS_LEVELS = 4
+INDICES_FILE = "indices.parquet"
+
+
+@dataclass(frozen=True)
+class Ishigami:
+    """The Ishigami-Homma function, ``sin x1 + a sin^2 x2 + b x3^4 sin x1`` on ``[-pi, pi]^3``.
+
+    Its Sobol indices are known in closed form (:meth:`exact_indices`).
+    """
+
+    a: float = 7.0
+    b: float = 0.1
+
+    def __call__(self, values: dict[str, float], seed: int) -> dict[str, float]:
+        """The function at ``x1``, ``x2``, ``x3`` (the seed is unused: it is deterministic)."""
+        x1, x2, x3 = values["x1"], values["x2"], values["x3"]
+        y = math.sin(x1) + self.a * math.sin(x2) ** 2 + self.b * x3**4 * math.sin(x1)
+        return {"y": y}
+
+    def fingerprint(self) -> dict:
+        """The function and its constants."""
+        return {"function": "ishigami", "a": self.a, "b": self.b}
+
+    @staticmethod
+    def parameters() -> list[Parameter]:
+        """The three inputs, each uniform on ``[-pi, pi]``."""
+        return [Parameter(name, -math.pi, math.pi) for name in ("x1", "x2", "x3")]
+
+    def exact_indices(self) -> pd.DataFrame:
+        """First-order and total Sobol indices of ``x1..x3`` (Ishigami & Homma 1990)."""
+        a, b, pi = self.a, self.b, math.pi
+        v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
+        v2 = a**2 / 8
+        v13 = b**2 * pi**8 * (1 / 18 - 1 / 50)
+        variance = v1 + v2 + v13
+        return pd.DataFrame(
+            {"S1": [v1, v2, 0.0], "ST": [v1 + v13, v2, v13]}, index=["x1", "x2", "x3"]
+        ).div(variance)
+
+
+def problem(parameters: list[Parameter]) -> dict:
+    """The SALib problem of a list of parameters."""
+    return {
+        "num_vars": len(parameters),
+        "names": [p.path for p in parameters],
+        "bounds": [[0.0, 1.0]] * len(parameters),
+    }
+
+
+def sample(parameters: list[Parameter], method: str, samples: int, seed: int) -> np.ndarray:
+    """Design of a sensitivity analysis, in parameter units.
+
+    ``sobol``: Saltelli/Sobol sampling, ``samples * (k + 2)`` points (``samples`` a power of 2).
+    ``morris``: ``samples`` trajectories of ``k + 1`` points on a 4-level grid.
+
+    SALib samples the unit cube; points are then scaled (and integer parameters rounded) here.
+    """
+    unit_problem = problem(parameters)
+    if method == "sobol":
+        if samples < 2 or samples & (samples - 1):
+            raise SweepError(f"--samples for sobol must be a power of two (e.g. 64), got {samples}")
+        unit = sobol_sample.sample(unit_problem, samples, calc_second_order=False, seed=seed)
+    elif method == "morris":
+        if samples < 2:
+            raise SweepError(
+                f"--samples for morris is the number of trajectories (>= 2), got {samples}"
+            )
+        unit = morris_sample.sample(unit_problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
+    else:
+        raise SweepError(f"unknown method {method!r}: use {' or '.join(METHODS)}")
+    return scale_points(parameters, unit)
+
+
+def analyse(
+    parameters: list[Parameter],
+    method: str,
+    points: np.ndarray,
+    outputs: pd.DataFrame,
+    seed: int,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Sensitivity indices of each output column, one row per metric and parameter.
+
+    Sobol gives ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (half-widths of ``conf_level`` intervals
+    from bootstrap); Morris gives ``mu``, ``mu_star``, ``mu_star_conf``, ``sigma`` in the units of
+    the metric per full range of the parameter.
+    """
+    low = np.array([p.low for p in parameters])
+    span = np.array([p.high - p.low for p in parameters])
+    unit_points = (np.asarray(points) - low) / span
+    frames = []
+    for metric in outputs.columns:
+        y = outputs[metric].to_numpy(dtype=float)
+        if not np.isfinite(y).all():
+            bad = int((~np.isfinite(y)).sum())
+            raise SweepError(
+                f"metric {metric} is undefined (NaN) at {bad} of {len(y)} points: choose another --metric"
+            )
+        if method == "sobol":
+            result = sobol_analyze.analyze(
+                problem(parameters), y, calc_second_order=False, conf_level=conf_level, seed=seed
+            )
+            columns = ("S1", "S1_conf", "ST", "ST_conf")
+        else:
+            result = morris_analyze.analyze(
+                problem(parameters), unit_points, y, conf_level=conf_level,
+                num_levels=MORRIS_LEVELS, seed=seed,
+            )  # fmt: skip
+            columns = ("mu", "mu_star", "mu_star_conf", "sigma")
+        frame = pd.DataFrame({c: np.asarray(result[c], dtype=float) for c in columns})
+        frame.insert(0, "parameter", [p.path for p in parameters])
+        frame.insert(0, "metric", metric)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class SensitivityResult:
+    """Indices (one row per metric and parameter) and the sweep that produced them."""
+
+    method: str
+    indices: pd.DataFrame
+    sweep: SweepResult
+
+
+def run_sensitivity(
+    evaluator,
+    parameters: list[Parameter],
+    method: str,
+    samples: int,
+    metrics: list[str],
+    out: str | Path,
+    *,
+    seed: int = 0,
+    **options,
+) -> SensitivityResult:
+    """Sample, run every point through ``run_sweep`` and analyse the chosen metrics.
+
+    Args:
+        evaluator: what runs at a point (``ModelEvaluator``, ``Ishigami``, ...).
+        parameters: varied parameters and their bounds.
+        method: ``sobol`` or ``morris``.
+        samples: base samples (sobol, a power of 2) or trajectories (morris).
+        metrics: outcome metrics to analyse (columns the evaluator returns).
+        out: output folder (the sweep files plus ``indices.parquet``/``indices.csv``).
+        seed: seeds the sampling, the bootstrap and the replication seeds.
+        **options: passed to ``run_sweep`` (replications, executor, workers, resume, progress).
+
+    """
+    points = sample(parameters, method, samples, seed)
+    sweep = run_sweep(evaluator, parameters, points, out, seed=seed, **options)
+    unknown = [m for m in metrics if m not in sweep.metrics]
+    if unknown:
+        raise SweepError(
+            f"unknown --metric {unknown[0]!r}: the runs give {', '.join(sweep.metrics)}"
+        )
+    means = sweep.table.groupby("point")[list(metrics)].mean().sort_index()
+    indices = analyse(parameters, method, points, means, seed)
+    folder = Path(out)
+    write_parquet(indices, folder / INDICES_FILE)
+    write_text_atomic(folder / "indices.csv", indices.to_csv(index=False))
+    return SensitivityResult(method, indices, sweep)
+
+
+def scenario_sensitivity(scenario, parameters, method, samples, metrics, out, **options):
+    """Sensitivity of the model's outcome metrics on ``scenario`` (see ``run_sensitivity``)."""
+    options.setdefault("description", scenario.name)
+    return run_sensitivity(
+        ModelEvaluator(scenario), parameters, method, samples, metrics, out,
+        seed=scenario.seed, **options,
+    )  # fmt: skip

@@ -1,0 +1,418 @@
+"""Parameter sweeps: many runs over a design of parameter values, resumable, on any executor.
+
+A sweep varies dotted scenario paths (``households.profit_sensitivity``) between bounds, over a
+Latin hypercube, a full grid or a scrambled Sobol sequence, and records one row per run: the
+parameter values, the run's seed and its outcome metrics (``model.outcomes``).
+
+Every design point runs the same replication seeds (common random numbers: replication ``r`` of
+every point uses seed ``replication_seeds(seed, R)[r]``), so differences between points come from
+the parameters, not from luck.
+
+Resume: finished runs are written, at most a second after they finish, to parquet parts in
+``runs/`` (a temporary name, then ``os.replace``), keyed by run index and seed, so a run is either
+saved whole or not at all; runs already saved are never computed again, so none counts twice. ``resume=True`` reads what is there and computes only what is
+missing; an interrupted sweep resumes to exactly the table an uninterrupted one writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import warnings
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from model.experiments.outcomes import outcome_metrics
+from model.experiments.runner import map_jobs, replication_seeds
+from model.files import write_text_atomic
+from model.scenario.loading import ScenarioError, with_parameters
+from model.scenario.schema import Scenario
+from model.sim.model import BalloonModel
+
+DESIGNS = ("lhs", "grid", "sobol")
+RUNS_DIR = "runs"
+SPEC_FILE = "sweep.json"
+TABLE_FILE = "sweep.parquet"
+KEY_COLUMNS = ("run", "point", "replication", "seed")
+
+
+class SweepError(ValueError):
+    """Bad sweep input or an output folder that holds something else; the message is one line."""
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A dotted scenario path varied between ``low`` and ``high`` (rounded if ``integer``)."""
+
+    path: str
+    low: float
+    high: float
+    integer: bool = False
+
+
+def parse_parameter(text: str) -> tuple[str, float, float]:
+    """Split ``path=low:high`` into its path and bounds.
+
+    Raises:
+        ScenarioError: if the text is not ``path=low:high`` with numbers and ``low < high``.
+
+    """
+    source = f"--param {text}"
+    path, sep, bounds = text.partition("=")
+    low_text, colon, high_text = bounds.partition(":")
+    if not sep or not colon or not path.strip():
+        raise ScenarioError(
+            source, "", "write --param path=low:high, e.g. market.demand_elasticity=-0.9:-0.3"
+        )
+    try:
+        low, high = float(low_text), float(high_text)
+    except ValueError:
+        raise ScenarioError(
+            source, path.strip(), f"bounds {bounds!r} are not two numbers low:high"
+        ) from None
+    if not (np.isfinite(low) and np.isfinite(high)) or not low < high:
+        raise ScenarioError(
+            source, path.strip(), f"low {low_text} must be a number below high {high_text}"
+        )
+    return path.strip(), low, high
+
+
+def scenario_parameters(scenario: Scenario, texts: list[str]) -> list[Parameter]:
+    """Parse ``--param`` texts against a scenario, checking each path and both bounds.
+
+    Raises:
+        ScenarioError: naming the ``--param`` and the key path, for a path the scenario does not
+            have or a bound its schema refuses (e.g. a share above 1).
+
+    """
+    if not texts:
+        raise ScenarioError("--param", "", "give at least one --param path=low:high")
+    parameters = []
+    for text in texts:
+        path, low, high = parse_parameter(text)
+        if path in [p.path for p in parameters]:
+            raise ScenarioError(f"--param {text}", path, "is given twice")
+        current = _value_at(scenario.model_dump(mode="json"), path.split("."))
+        integer = isinstance(current, int) and not isinstance(current, bool)
+        for bound in (low, high):
+            with_parameters(scenario, {path: round(bound) if integer else bound}, f"--param {text}")
+        parameters.append(Parameter(path, low, high, integer))
+    return parameters
+
+
+def _value_at(data: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif (
+            isinstance(data, list)
+            and part.lstrip("-").isdigit()
+            and -len(data) <= int(part) < len(data)
+        ):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+# ----------------------------------------------------------------------------- designs
+
+
+def design_points(parameters: list[Parameter], samples: int, design: str, seed: int) -> np.ndarray:
+    """Parameter values of a design, one row per point, one column per parameter.
+
+    Args:
+        parameters: what varies and between which bounds.
+        samples: points for ``lhs`` and ``sobol``; levels per parameter for ``grid`` (so a grid has
+            ``samples ** len(parameters)`` points, bounds included).
+        design: ``lhs`` (Latin hypercube), ``grid`` or ``sobol`` (scrambled; powers of two are
+            best balanced).
+        seed: seeds the scrambling of ``lhs`` and ``sobol``.
+
+    """
+    if samples < 1:
+        raise SweepError(f"--samples must be at least 1, got {samples}")
+    k = len(parameters)
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EE9]))
+    if design == "lhs":
+        unit = qmc.LatinHypercube(d=k, rng=rng).random(samples)
+    elif design == "sobol":
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*balance properties.*")
+            unit = qmc.Sobol(d=k, scramble=True, rng=rng).random(samples)
+    elif design == "grid":
+        levels = np.linspace(0, 1, samples) if samples > 1 else np.array([0.5])
+        unit = np.stack(np.meshgrid(*[levels] * k, indexing="ij"), axis=-1).reshape(-1, k)
+    else:
+        raise SweepError(f"unknown design {design!r}: use {', '.join(DESIGNS)}")
+    return scale_points(parameters, unit)
+
+
+def scale_points(parameters: list[Parameter], unit: np.ndarray) -> np.ndarray:
+    """Map points of the unit cube to parameter bounds, rounding integer parameters."""
+    low = np.array([p.low for p in parameters])
+    high = np.array([p.high for p in parameters])
+    points = low + np.asarray(unit, dtype=float) * (high - low)
+    for j, parameter in enumerate(parameters):
+        if parameter.integer:
+            points[:, j] = np.round(points[:, j])
+    return points
+
+
+# ----------------------------------------------------------------------------- evaluators
+
+
+class Evaluator(Protocol):
+    """What a sweep runs at each point: picklable, so it can go to worker processes or Dask."""
+
+    def __call__(self, values: dict[str, float], seed: int) -> dict[str, float]:
+        """Outcome metrics at parameter values, for one seed."""
+
+    def fingerprint(self) -> dict:
+        """JSON-able identity: a sweep resumes only into a folder made by an equal evaluator."""
+
+
+@dataclass(frozen=True)
+class ModelEvaluator:
+    """Runs the balloon model with parameter values set on a base scenario."""
+
+    scenario: Scenario
+
+    def __call__(self, values: dict[str, float], seed: int) -> dict[str, float]:
+        """Run the scenario with ``values`` on ``seed`` and return its outcome metrics."""
+        scenario = with_parameters(self.scenario, values)
+        model = BalloonModel(scenario, rng=seed).run()
+        return outcome_metrics(
+            {"regions": model.regions, "countries": model.countries, "system": model.system}
+        )
+
+    def fingerprint(self) -> dict:
+        """The full scenario."""
+        return {"scenario": self.scenario.model_dump(mode="json")}
+
+
+def _run_point(job: tuple) -> dict:
+    evaluator, run, point, replication, seed, values = job
+    row = {"run": run, "point": point, "replication": replication, "seed": seed, **values}
+    row.update(evaluator(dict(values), seed))
+    return row
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass
+class SweepResult:
+    """A finished sweep: its table and how many runs were computed now or found done."""
+
+    table: pd.DataFrame
+    parameters: list[Parameter]
+    folder: Path
+    computed: int
+    reused: int
+
+    @property
+    def metrics(self) -> list[str]:
+        """Outcome metric columns of the table."""
+        skip = set(KEY_COLUMNS) | {p.path for p in self.parameters}
+        return [c for c in self.table.columns if c not in skip]
+
+
+def run_sweep(
+    evaluator: Evaluator,
+    parameters: list[Parameter],
+    points: np.ndarray,
+    out: str | Path,
+    *,
+    replications: int = 1,
+    seed: int = 0,
+    executor: str | Executor = "process",
+    workers: int | None = None,
+    resume: bool = False,
+    progress: bool = False,
+    description: str = "sweep",
+) -> SweepResult:
+    """Run every point of a design ``replications`` times and write the table to ``out``.
+
+    Args:
+        evaluator: what runs at a point (``ModelEvaluator(scenario)`` for the model).
+        parameters: the varied parameters, in the column order of ``points``.
+        points: parameter values, one row per design point.
+        out: output folder; holds ``sweep.json`` (what the sweep is), ``runs/`` (finished runs) and ``sweep.parquet`` and ``sweep.csv`` (the table, once complete).
+        replications: runs per point, on common seeds derived from ``seed``.
+        seed: root seed of the replication seeds.
+        executor: ``process``, ``thread``, ``inline``, ``dask``, a scheduler address or an
+            ``Executor`` (see ``model.runner.make_executor``).
+        workers: worker processes.
+        resume: continue a sweep already in ``out``; without it an existing sweep is an error.
+        progress: show a progress bar with the time left.
+        description: label of the progress bar.
+
+    Raises:
+        SweepError: if ``out`` holds a different sweep, or a sweep and ``resume`` is false.
+
+    """
+    folder = Path(out)
+    points = np.asarray(points, dtype=float).reshape(len(points), len(parameters))
+    seeds = replication_seeds(seed, replications)
+    spec = _normalise(
+        {
+            "evaluator": evaluator.fingerprint(),
+            "parameters": [vars(p) for p in parameters],
+            "points": points.tolist(),
+            "replications": replications,
+            "seed": seed,
+            "seeds": seeds,
+        }
+    )
+    _prepare_folder(folder, spec, resume)
+    total = len(points) * replications
+    done = _completed_runs(folder, total, seeds, replications)
+    jobs = []
+    for run in range(total):
+        if run in done:
+            continue
+        point, replication = divmod(run, replications)
+        values = {p.path: _plain(points[point, j], p) for j, p in enumerate(parameters)}
+        jobs.append((evaluator, run, point, replication, seeds[replication], values))
+
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, initial=len(done), desc=description, unit="run", smoothing=0.1)
+    log = RunLog(folder / RUNS_DIR)
+    try:
+        for row in map_jobs(_run_point, jobs, executor, workers):
+            log.add(row)
+            if bar:
+                bar.update()
+    finally:
+        log.flush()  # also on Ctrl-C: every run finished so far is kept
+        if bar:
+            bar.close()
+    table = read_runs(folder)
+    if len(table) != total:  # cannot happen unless files were removed while running
+        raise SweepError(f"{folder}: {len(table)} of {total} runs found after the sweep")
+    write_parquet(table, folder / TABLE_FILE)
+    write_text_atomic(folder / "sweep.csv", table.to_csv(index=False))
+    return SweepResult(table, parameters, folder, computed=len(jobs), reused=len(done))
+
+
+def _plain(value: float, parameter: Parameter) -> float | int:
+    return int(value) if parameter.integer else float(value)
+
+
+def _normalise(spec: dict) -> dict:
+    """The spec as it reads back from JSON, so a fresh spec compares equal to a saved one."""
+    return json.loads(json.dumps(spec))
+
+
+def _prepare_folder(folder: Path, spec: dict, resume: bool) -> None:
+    spec_file = folder / SPEC_FILE
+    if spec_file.exists():
+        try:
+            saved = json.loads(spec_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise SweepError(f"{spec_file}: cannot read the saved sweep ({error})") from None
+        if saved != spec:
+            differing = next((k for k in spec if saved.get(k) != spec[k]), "format")
+            raise SweepError(
+                f"{folder}: holds a different sweep ({differing} differs): choose another --out"
+            )
+        if not resume:
+            raise SweepError(
+                f"{folder}: already holds this sweep: add --resume to continue it (only missing "
+                "runs are computed) or choose another --out"
+            )
+    else:
+        write_text_atomic(spec_file, json.dumps(spec, indent=1))
+    (folder / RUNS_DIR).mkdir(parents=True, exist_ok=True)
+    for leftover in (folder / RUNS_DIR).glob(".*.tmp"):  # from a process killed mid-write
+        leftover.unlink(missing_ok=True)
+
+
+class RunLog:
+    """Finished runs, saved in batches as parquet parts under atomic names.
+
+    A part is written at most every ``interval`` seconds (and when the sweep ends or is interrupted),
+    so a killed sweep loses at most that much work, and thousands of fast runs do not make
+    thousands of files.
+    """
+
+    def __init__(self, folder: Path, interval: float = 1.0):
+        self.folder, self.interval = folder, interval
+        self.rows: list[dict] = []
+        self.last_flush = time.monotonic()
+
+    def add(self, row: dict) -> None:
+        """Keep a finished run; write the batch if the last write is ``interval`` old."""
+        self.rows.append(row)
+        if time.monotonic() - self.last_flush >= self.interval:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the runs kept since the last flush as one part."""
+        if self.rows:
+            first = min(row["run"] for row in self.rows)
+            name = f"part-{first:07d}-{time.time_ns():x}.parquet"
+            write_parquet(pd.DataFrame(self.rows), self.folder / name)
+            self.rows = []
+        self.last_flush = time.monotonic()
+
+
+def _completed_runs(folder: Path, total: int, seeds: list[int], replications: int) -> set[int]:
+    """Run indices already saved, each checked against the spec's seed for that run."""
+    keys = read_runs(folder, columns=["run", "seed"])
+    for run, seed in zip(keys.run, keys.seed, strict=True):
+        if not 0 <= run < total or seed != seeds[run % replications]:
+            raise SweepError(
+                f"{folder / RUNS_DIR}: run {run} with seed {seed} does not belong to this sweep"
+            )
+    if keys.run.duplicated().any():  # only if someone copied parts around by hand
+        raise SweepError(
+            f"{folder / RUNS_DIR}: holds run {keys.run[keys.run.duplicated()].iloc[0]} twice"
+        )
+    return set(int(run) for run in keys.run)
+
+
+def read_runs(folder: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """All saved runs of a sweep folder, one row per run, sorted by run index."""
+    parts = sorted((Path(folder) / RUNS_DIR).glob("part-*.parquet"))
+    if not parts:
+        return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
+    table = pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+    return table.sort_values("run", ignore_index=True)
+
+
+def write_parquet(table: pd.DataFrame, path: Path) -> None:
+    """Write a table atomically: a hidden temporary file in the same folder, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    table.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+
+
+def sweep_scenario(
+    scenario: Scenario,
+    parameters: list[Parameter],
+    samples: int,
+    design: str,
+    out: str | Path,
+    **options,
+) -> SweepResult:
+    """Sweep the model: a design over ``parameters`` run on ``scenario`` (see ``run_sweep``)."""
+    points = design_points(parameters, samples, design, scenario.seed)
+    options.setdefault("seed", scenario.seed)
+    options.setdefault("description", scenario.name)
+    return run_sweep(ModelEvaluator(scenario), parameters, points, out, **options)

@@ -1,0 +1,1 @@
+"""Every figure of the project, as functions returning matplotlib figures."""

@@ -1,0 +1,1 @@
+"""The scenario: its typed schema, defaults, and reading files (``extends``, ``--set``)."""

@@ -1,0 +1,242 @@
+"""All trafficking organisations as arrays: one row per organisation, one column per region or country.
+
+The rules (bids, purchases, shipping and seizures, learning, exit and entry) act on every
+organisation at once; each ``TraffickingOrganisation`` agent is a view of its row. The arrays are
+small (a few organisations by some twenty regions), so the rules are compiled loops: numpy would
+spend its time on the overhead of dozens of calls a month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.scenario.schema import TraffickerParams
+from model.sim.kernels import compiled
+
+
+@compiled
+def _bids(source_price, risk, country_of, processing_cost, leaf_per_kg, out):
+    """Value of a kg of leaf to each organisation in each region, US$/kg (K x R, before markdown)."""
+    K, R = out.shape
+    for k in range(K):
+        for r in range(R):
+            value = source_price * (1.0 - risk[k, country_of[r]]) - processing_cost
+            out[k, r] = max(value, 0.0) / leaf_per_kg
+    return out
+
+
+@compiled
+def _farmgate_prices(bids, present, markdown, out):
+    """Per region: the buyers' mean bid less their markdown (0 where nobody buys)."""
+    K, R = bids.shape
+    for r in range(R):
+        total, n = 0.0, 0
+        for k in range(K):
+            if present[k, r]:
+                total += bids[k, r]
+                n += 1
+        mean_bid = total / n if n > 0 else 0.0
+        out[r] = mean_bid * (1.0 - markdown / max(n, 1))
+    return out
+
+
+@compiled
+def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
+    """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
+    K, R = bids.shape
+    for k in range(K):
+        for r in range(R):
+            others = buyers[r] if present[k, r] else buyers[r] + 1.0
+            out[k, r] = bids[k, r] * leaf_per_kg * markdown / others
+    return out
+
+
+@compiled
+def _entry_value(margin, potential_t, competitors, operating_cost, payback_months):
+    """What entering a region is worth over the payback horizon, US$."""
+    share = potential_t / (competitors + 1.0)
+    return (share * 1000.0 * margin - operating_cost) * payback_months
+
+
+@compiled
+def _buy_and_ship(cocaine_t, buyers, present, country_of, seizure_rate, noise, learning_rate,
+                  bought, volume, seized, risk):  # fmt: skip
+    """Split each region's cocaine among its buyers; ship, seize and learn per source country."""
+    K, R = present.shape
+    C = volume.shape[1]
+    for k in range(K):
+        for c in range(C):
+            volume[k, c] = 0.0
+        for r in range(R):
+            bought[k, r] = cocaine_t[r] / max(buyers[r], 1.0) if present[k, r] else 0.0
+            volume[k, country_of[r]] += bought[k, r]
+        for c in range(C):
+            share = min(seizure_rate[c] * noise[k, c], 1.0)  # both factors are >= 0
+            seized[k, c] = volume[k, c] * share
+            if volume[k, c] > 0:
+                risk[k, c] = risk[k, c] + learning_rate * (share - risk[k, c])
+    return bought
+
+
+@compiled
+def _relocate(margin, buyers, present, allowed, losing_months, barrier, bought, potential_t, u,
+              operating_cost, exit_after, entry_probability, payback_months):  # fmt: skip
+    """Leave regions that lost money ``exit_after`` months in a row; maybe enter the best other."""
+    K, R = present.shape
+    competitors = np.empty(R)
+    for k in range(K):
+        for r in range(R):
+            competitors[r] = buyers[r] - 1.0 if present[k, r] else buyers[r]
+            profit = bought[k, r] * 1000.0 * margin[k, r] - operating_cost
+            if profit < 0 and present[k, r]:
+                losing_months[k, r] += 1
+            else:
+                losing_months[k, r] = 0
+            if losing_months[k, r] >= exit_after:
+                present[k, r] = False
+                losing_months[k, r] = 0
+        if not u[k] < entry_probability:
+            continue
+        best, best_value = 0, -np.inf
+        for r in range(R):
+            if allowed[k, r] and not present[k, r]:
+                value = _entry_value(margin[k, r], potential_t[r], competitors[r],
+                                     operating_cost, payback_months) - barrier[k, r]  # fmt: skip
+                if value > best_value:
+                    best, best_value = r, value
+        if best_value > 0:
+            present[k, best] = True
+
+
+class TraffickerArrays:
+    """State and monthly rules of the trafficking organisations (``K`` of them).
+
+    Attributes:
+        present: K x R, whether each organisation buys in each region.
+        allowed: K x R, regions each organisation may enter.
+        risk: K x C, perceived share of shipments seized per source country.
+        losing_months: K x R, consecutive months a region lost money.
+        volume_t: K x C, cocaine shipped this month per source country, tonnes.
+        seized_t: K x C, cocaine seized this month per source country, tonnes.
+        barrier_usd: K x R, cost of entering each region.
+
+    """
+
+    def __init__(
+        self,
+        params: TraffickerParams,
+        country_of: np.ndarray,
+        n_countries: int,
+        present: np.ndarray,
+        allowed: np.ndarray,
+    ):
+        """Create the organisations' state from their starting regions (K x R masks)."""
+        self.params = params
+        self.country_of = country_of
+        K, R = present.shape
+        C = n_countries
+        self.present = present.astype(bool).copy()
+        self.allowed = allowed.astype(bool).copy()
+        self.risk = np.zeros((K, C))
+        self.losing_months = np.zeros((K, R), dtype=np.int64)
+        self.volume_t = np.zeros((K, C))
+        self.seized_t = np.zeros((K, C))
+        self.barrier_usd = np.zeros((K, R))
+
+    @property
+    def n(self) -> int:
+        """Number of organisations."""
+        return len(self.present)
+
+    def buyers(self) -> np.ndarray:
+        """Organisations buying in each region (float, length R)."""
+        return self.present.sum(axis=0).astype(float)
+
+    def bids(self, source_price: float) -> np.ndarray:
+        """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
+        p = self.params
+        return _bids(source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+                     p.leaf_per_kg_cocaine, np.empty(self.present.shape))  # fmt: skip
+
+    def farmgate_prices(self, source_price: float) -> np.ndarray:
+        """Farm-gate leaf price per region: the buyers' mean bid less their markdown, US$/kg."""
+        R = self.present.shape[1]
+        return _farmgate_prices(
+            self.bids(source_price), self.present, self.params.markdown, np.empty(R)
+        )
+
+    def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:
+        """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
+        p = self.params
+        return _margins(self.bids(source_price), self.present, np.asarray(buyers, dtype=float),
+                        p.leaf_per_kg_cocaine, p.markdown, np.empty(self.present.shape))  # fmt: skip
+
+    def entry_value(self, margin_per_kg, potential_t_r, competitors) -> np.ndarray:
+        """What entering each region is worth over the payback horizon, US$ (K x R)."""
+        p = self.params
+        return _entry_value(
+            margin_per_kg, potential_t_r, competitors, p.operating_cost_usd_month, p.payback_months
+        )
+
+    def set_barriers(self, source_price: float, potential_t_r: np.ndarray, accessibility) -> None:
+        """Fix the cost of entering each region so that the starting market is an equilibrium.
+
+        Entering costs the scenario's entry cost (more in remote regions), or, where an
+        organisation stayed out although entering looked profitable at the start, what entering
+        was worth then (territory, alliances and violence kept it out). Entry therefore responds
+        to margins rising above their starting level.
+        """
+        p = self.params
+        buyers = self.buyers()
+        margin = self.margin_per_kg(source_price, buyers)
+        value = self.entry_value(margin, potential_t_r, buyers - self.present)
+        access_cost = p.entry_cost_usd * (1.5 - accessibility)
+        self.barrier_usd[:] = np.maximum(access_cost, 1.05 * value)
+
+    def buy_and_ship(
+        self, cocaine_t_r: np.ndarray, buyers: np.ndarray, seizure_rate_c: np.ndarray, noise
+    ) -> np.ndarray:
+        """Split each region's cocaine among its buyers, ship it, lose seizures, learn risk.
+
+        Args:
+            cocaine_t_r: cocaine made from leaf sold per region this month, tonnes.
+            buyers: organisations buying in each region.
+            seizure_rate_c: each country's interdiction (share seized).
+            noise: K x C lognormal multipliers for this month's seizure luck.
+
+        Returns:
+            Each organisation's purchases per region, tonnes (K x R).
+
+        """
+        return _buy_and_ship(
+            np.asarray(cocaine_t_r, dtype=float), np.asarray(buyers, dtype=float), self.present,
+            self.country_of, np.asarray(seizure_rate_c, dtype=float), noise,
+            self.params.learning_rate, np.empty(self.present.shape), self.volume_t, self.seized_t,
+            self.risk,
+        )  # fmt: skip
+
+    def relocate(
+        self,
+        source_price: float,
+        buyers: np.ndarray,
+        bought_t: np.ndarray,
+        potential_t_r: np.ndarray,
+        u: np.ndarray,
+    ) -> None:
+        """Leave regions that lose money for long; enter the best region whose margin pays entry.
+
+        Args:
+            source_price: the cocaine price at source, US$/kg.
+            buyers: organisations buying in each region before anyone moves.
+            bought_t: each organisation's purchases per region this month, tonnes (K x R).
+            potential_t_r: leaf supply a newcomer could expect per region, tonnes of cocaine.
+            u: one uniform draw per organisation: entry happens only with the entry probability.
+
+        """
+        p = self.params
+        _relocate(
+            self.margin_per_kg(source_price, buyers), np.asarray(buyers, dtype=float),
+            self.present, self.allowed, self.losing_months, self.barrier_usd, bought_t,
+            np.asarray(potential_t_r, dtype=float), u, p.operating_cost_usd_month,
+            p.exit_after_months, p.entry_probability, p.payback_months,
+        )  # fmt: skip
