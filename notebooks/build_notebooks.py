@@ -752,7 +752,7 @@ parameters, not from luck. From the command line:
     code(settings("05_sensitivity", "Image, display")),
     code("""
 from model.scenario.loading import load_scenario
-from model.experiments.outcomes import metric_description
+from model.columns import describe
 from model.experiments.sweep import scenario_parameters
 
 METHOD = "morris"
@@ -774,7 +774,7 @@ if QUICK:  # two trajectories over three parameters, 18 months, one replication:
 scenario = load_scenario("plan_colombia", OVERRIDES)
 parameters = scenario_parameters(scenario, PARAMETERS)
 for metric in METRICS:
-    print(f"{metric}: {metric_description(metric)}")
+    print(f"{metric}: {describe(metric).label}")
 """),
     code("""
 import time

@@ -127,10 +127,10 @@ def _interruptible(args, out, work):
 
 
 def _check_metrics(scenario, metrics: list[str]) -> list[str]:
-    from model.experiments.outcomes import METRICS
+    from model.columns import OUTCOMES
 
     countries = sorted({r.country for r in scenario.resolved_regions()})
-    known = list(METRICS) + [f"{p}_{c}" for p in ("final_ha", "change_ha") for c in countries]
+    known = list(OUTCOMES) + [f"{p}_{c}" for p in ("final_ha", "change_ha") for c in countries]
     for metric in metrics:
         if metric not in known:
             raise ScenarioError(

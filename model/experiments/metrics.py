@@ -26,55 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model.columns import ACTIVE_THRESHOLD_HA, BALLOON_METRICS, SPENDING_INSTRUMENTS
 from model.scenario.schema import parse_month
 
-ACTIVE_THRESHOLD_HA = 500.0  # the recorder's definition of an active region
 INTERVAL = (0.05, 0.95)  # a 90% interval over replications
-INSTRUMENT_SPENDING = {
-    "eradication": "eradication_spending_usd",
-    "substitution": "substitution_spending_usd",
-    "interdiction": "interdiction_spending_usd",
-}
-
-# name: (unit, meaning) of every metric balloon_metrics reports.
-METRICS = {
-    "displacement_ratio": (
-        "ratio",
-        "extra coca elsewhere / coca removed in the target (0 none, 1 full, >1 overshoot)",
-    ),
-    "displacement_ratio_within": (
-        "ratio",
-        "extra coca in the target country's other regions / coca removed in the target",
-    ),
-    "displacement_ratio_across": (
-        "ratio",
-        "extra coca in other countries / coca removed in the target",
-    ),
-    "removed_ha": ("ha", "mean fall of coca in the target over the window"),
-    "net_reduction_ha": ("ha", "mean fall of coca in all regions over the window"),
-    "net_reduction_per_ha_eradicated": (
-        "ha per ha/yr",
-        "net fall of standing coca per hectare eradicated or substituted per year",
-    ),
-    "supply_change_t": ("t/yr", "change of cocaine reaching consumer markets, tonnes per year"),
-    "wholesale_price_change": ("share", "relative change of the wholesale price (0.1 = +10%)"),
-    **{
-        f"cost_per_kg_removed_{name}": (
-            "US$/kg",
-            f"extra {name} spending per kg of cocaine kept off consumer markets",
-        )
-        for name in (*INSTRUMENT_SPENDING, "total")
-    },
-    "recovery_months": (
-        "months",
-        "months after pressure ends until the target is back within 5% of the counterfactual "
-        "(replications that never recover in the run are left out; see n)",
-    ),
-    "active_regions": ("regions", f"regions above {ACTIVE_THRESHOLD_HA:.0f} ha at window end"),
-    "active_regions_change": ("regions", "change in active regions at window end"),
-    "concentration": ("HHI 0-1", "Herfindahl index of coca across regions at window end"),
-    "concentration_change": ("HHI 0-1", "change in the Herfindahl index at window end"),
-}
+INSTRUMENT_SPENDING = {name: f"{name}_spending_usd" for name in SPENDING_INSTRUMENTS}
 
 
 @dataclass(frozen=True)
@@ -429,7 +385,7 @@ def balloon_metrics(
     window: Window,
     pressure_end: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """Every metric of :data:`METRICS`, one row per replication.
+    """Every metric of :data:`model.columns.BALLOON_METRICS`, one row per replication.
 
     Args:
         policy: the policy run(s): an object with ``regions``, ``countries`` and ``system`` tables
@@ -460,14 +416,15 @@ def balloon_metrics(
         "concentration": concentration(pr, window.end),
         "concentration_change": concentration(pr, window.end) - concentration(cr, window.end),
     }
-    return pd.DataFrame(columns).rename_axis(index="replication")[list(METRICS)]
+    return pd.DataFrame(columns).rename_axis(index="replication")[list(BALLOON_METRICS)]
 
 
 def summarise_metrics(per_replication: pd.DataFrame) -> pd.DataFrame:
     """One row per metric: unit, median, 90% interval and number of replications with a value."""
     rows = []
     for name in per_replication.columns:
-        unit, meaning = METRICS.get(name, ("", ""))
+        column = BALLOON_METRICS.get(name)
+        unit, meaning = (column.unit, column.meaning) if column else ("", "")
         rows.append({"metric": name, "unit": unit, **summarise(per_replication[name]),
                      "meaning": meaning})  # fmt: skip
     return pd.DataFrame(rows)

@@ -1,6 +1,6 @@
 """Outcome metrics of one run: a few numbers per run that sweeps and sensitivity analysis compare.
 
-Each metric is computed from the run's own tidy tables (no counterfactual run is needed), so a sweep
+Each metric (listed with its unit in :data:`model.columns.OUTCOMES`) is computed from the run's own tidy tables (no counterfactual run is needed), so a sweep
 costs one model run per design point and replication. Paired policy-against-counterfactual metrics
 (displacement ratios) need two runs on common random numbers; they belong to the comparison tools.
 """
@@ -8,35 +8,6 @@ costs one model run per design point and replication. Paired policy-against-coun
 from __future__ import annotations
 
 import pandas as pd
-
-#: Metric names (country metrics add ``final_ha_<country>`` and ``change_ha_<country>``) and meaning.
-METRICS = {
-    "final_ha_total": "coca area in the last month, all countries, hectares",
-    "change_ha_total": "coca area in the last month minus the first month, hectares",
-    "eradicated_ha_total": "hectares eradicated over the whole run, all methods",
-    "cocaine_t_last_year": "cocaine produced in the last 12 months, tonnes",
-    "regional_gain_ha": "hectares gained by regions whose coca area grew (last minus first month)",
-    "regional_loss_ha": "hectares lost by regions whose coca area shrank (first minus last month)",
-    "regional_shift_ratio": "regional_gain_ha / regional_loss_ha: area that reappeared elsewhere per "
-    "hectare that disappeared somewhere (a gross, counterfactual-free displacement summary; "
-    "NaN if no region shrank)",
-    "final_active_regions": "regions with coca in the last month",
-    "final_concentration": "concentration index of coca area across regions in the last month",
-    "wholesale_price_ratio": "wholesale price in the last month over the first month",
-}
-
-
-def metric_description(name: str) -> str:
-    """What a metric means, for table headers, figure labels and ``--metric`` help."""
-    if name in METRICS:
-        return METRICS[name]
-    for prefix, text in (
-        ("final_ha_", "coca area in the last month in {}, hectares"),
-        ("change_ha_", "coca area change from the first to the last month in {}, hectares"),
-    ):
-        if name.startswith(prefix):
-            return text.format(name.removeprefix(prefix).replace("_", " ").title())
-    return name
 
 
 def outcome_metrics(tables: dict[str, pd.DataFrame]) -> dict[str, float]:

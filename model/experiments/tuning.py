@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
+from model.columns import BALLOON_METRICS
 from model.experiments import metrics
 from model.experiments.sweep import with_parameters
 from model.figures.plots import PRESSURE_COLOUR, country_colour, country_label, thousands
@@ -290,8 +291,8 @@ def balloon_summary(
     return pd.DataFrame(
         {
             "value": [float(values[name]) for name in SHOWN_METRICS],
-            "unit": [metrics.METRICS[name][0] for name in SHOWN_METRICS],
-            "meaning": [metrics.METRICS[name][1] for name in SHOWN_METRICS],
+            "unit": [BALLOON_METRICS[name].unit for name in SHOWN_METRICS],
+            "meaning": [BALLOON_METRICS[name].meaning for name in SHOWN_METRICS],
         },
         index=pd.Index(SHOWN_METRICS, name="metric"),
     )

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from model.experiments.outcomes import metric_description  # noqa: E402
+from model.columns import describe  # noqa: E402
 from model.figures.plots import country_colour as shared_country_colour  # noqa: E402
 
 
@@ -34,7 +34,7 @@ SHORT_LABELS = {
 
 
 def _metric_label(metric: str) -> str:
-    return SHORT_LABELS.get(metric) or _label(metric_description(metric))
+    return SHORT_LABELS.get(metric) or _label(describe(metric).label)
 
 
 def _binned_mean(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -134,7 +134,7 @@ def plot_indices(indices: pd.DataFrame, method: str, path: str | Path, title: st
         ax.set_yticks(y, rows.parameter, fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(_label(metric_description(metric), 48), fontsize=9)
+        ax.set_title(_label(describe(metric).label, 48), fontsize=9)
         ax.set_xlabel(
             "share of output variance"
             if method == "sobol"

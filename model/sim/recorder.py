@@ -5,58 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-REGION_COLUMNS = {
-    "hectares": "coca, mature and immature, ha",
-    "mature_ha": "coca old enough to harvest, ha",
-    "immature_ha": "coca planted but not yet harvested, ha",
-    "eradicated_ha": "coca destroyed by forced eradication this month, ha",
-    "eradicated_aerial_ha": "coca killed by aerial spraying this month, ha",
-    "eradicated_manual_ha": "coca removed by manual eradication this month, ha",
-    "voluntary_ha": "coca removed under voluntary substitution this month, ha",
-    "planted_ha": "coca planted this month, ha",
-    "leaf_t": "dry leaf harvested this month, tonnes",
-    "cocaine_t": "cocaine made from leaf sold this month, tonnes",
-    "farmgate_price": "price of dry leaf at the farm gate, US$/kg",
-    "households": "households (potential growers) living in the region",
-    "households_growing": "households with coca",
-    "migrants_out": "households leaving this month",
-    "migrants_in": "households arriving this month",
-    "new_households": "households starting to grow coca this month",
-    "traffickers": "trafficking organisations buying in the region",
-    "armed_strength": "strength of the strongest armed group present, 0-1",
-    "perceived_risk": "mean perceived yearly eradication risk of households, 0-1",
-    "eradication_spending_usd": "spending on forced eradication this month, US$",
-}
-SUMMED = [
-    c for c in REGION_COLUMNS if c not in ("farmgate_price", "armed_strength", "perceived_risk")
-]
-COUNTRY_EXTRA = {
-    "seizures_t": "cocaine seized in the country this month, tonnes",
-    "interdiction": "share of shipments seized at source, 0-1",
-    "backlash": "political backlash against eradication, 0-1",
-    "cutting_back": "1 while backlash forces the government to cut eradication",
-    "aerial_capacity_ha_yr": "aerial eradication capacity, ha per year",
-    "manual_capacity_ha_yr": "manual eradication capacity, ha per year",
-    "aid_usd_yr": "foreign aid received, US$ per year",
-    "substitution_spending_usd": "spending on voluntary substitution this month, US$",
-    "interdiction_spending_usd": "spending on interdiction this month, US$",
-}
-SYSTEM_COLUMNS = {
-    "hectares": "coca in all regions, ha",
-    "leaf_t": "dry leaf harvested, tonnes",
-    "cocaine_t": "cocaine produced, tonnes",
-    "seizures_t": "cocaine seized at source and on routes, tonnes",
-    "supply_t": "cocaine reaching consumer markets, tonnes",
-    "demand_t": "cocaine demanded at the wholesale price, tonnes",
-    "source_price": "price of cocaine in producing countries, US$/kg",
-    "wholesale_price": "wholesale price in consumer markets, US$/kg",
-    "active_regions": "regions with more than 500 ha of coca",
-    "concentration": "Herfindahl index of coca across regions, 0-1",
-    "households_growing": "households with coca",
-    "migrants": "households migrating this month",
-    "new_households": "households starting to grow coca this month",
-    "spending_usd": "spending on eradication, substitution and interdiction this month, US$",
-}
+from model.columns import COUNTRY_ONLY, REGIONS
+
+# Region columns that a country's total adds up, and country columns the recorder keeps itself.
+SUMMED = [name for name, column in REGIONS.items() if column.country == "sum"]
+RECORDED_COUNTRY = [name for name in COUNTRY_ONLY if name != "spending_usd"]
 
 
 # Columns computed from other columns when the tables are built, not every month.
@@ -86,8 +39,8 @@ class Recorder:
         T, R, C = model.params.months, world.n_regions, world.n_countries
         K = len(model.traffickers)
         self.months = 0
-        self.region = {k: np.zeros((T, R)) for k in REGION_COLUMNS}
-        self.country = {k: np.zeros((T, C)) for k in COUNTRY_EXTRA}
+        self.region = {k: np.zeros((T, R)) for k in REGIONS}
+        self.country = {k: np.zeros((T, C)) for k in RECORDED_COUNTRY}
         self.country_cocaine = np.zeros((T, C))
         self._system = {k: np.zeros(T) for k in ("source_price", "wholesale_price", "demand_t",
                                                 "supply_t", "route_seized_t")}  # fmt: skip
