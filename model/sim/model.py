@@ -1,27 +1,22 @@
-"""The balloon-effect model: a Mesa model whose month is one readable function."""
+"""The balloon-effect model: a Mesa model whose month is one short, readable function."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import numpy as np
 import pandas as pd
 from mesa import Model
 
 from model.scenario.schema import Scenario
-from model.sim.agents import (
-    ArmedGroup,
-    ForeignSponsor,
-    Government,
-    TraffickingOrganisation,
-    armed_groups_month,
-)
+from model.sim.armed_groups import ArmedGroups
+from model.sim.events import Events
+from model.sim.governments import Government
 from model.sim.households import Households
-from model.sim.kernels import armed_group_rule, revenue_in_group_regions, strongest_pressure
 from model.sim.market import CocaineMarket
+from model.sim.month import Month
 from model.sim.policies import PolicyPlan
 from model.sim.recorder import Recorder
-from model.sim.traffickers import TraffickerArrays
+from model.sim.sponsor import ForeignSponsor
+from model.sim.traffickers import TraffickerArrays, TraffickingOrganisation
 from model.sim.world import World
 
 
@@ -32,6 +27,10 @@ class BalloonModel(Model):
         params: the validated scenario being run (Mesa's own ``scenario`` holds only the rng).
         world: regions, countries and the migration network.
         households: every coca-farming household, as numpy columns.
+        governments: one per country, in the world's country order.
+        sponsor: the foreign sponsor.
+        trafficking: the trafficking organisations' state and rules; ``traffickers`` their agents.
+        armed_groups: the armed groups and where they are.
         market: cocaine demand and prices.
         recorder: monthly outputs; see ``regions``, ``countries``, ``system`` and ``traffickers``.
 
@@ -52,104 +51,159 @@ class BalloonModel(Model):
         self.params = scenario
         self.world = World.from_scenario(scenario, random=self.random)
         streams = self.rng.spawn(6)
-        (setup_rng, self._eradication_rng, self._migration_rng, self._entry_rng,
-         self._seizure_rng, self._relocation_rng) = streams  # fmt: skip
-        # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
-        self._eradication_draws = (
-            self._eradication_rng.bit_generator,
-            self._eradication_rng.bit_generator.state,
+        setup_rng, eradication_rng, migration_rng, self._entry_rng, seizure_rng, relocation_rng = (
+            streams
         )
-        self._migration_draws = (self._migration_rng.bit_generator,
-                                 self._migration_rng.bit_generator.state)  # fmt: skip
+        # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
+        self._eradication_draws = (eradication_rng.bit_generator,
+                                   eradication_rng.bit_generator.state)  # fmt: skip
+        self._migration_draws = (migration_rng.bit_generator, migration_rng.bit_generator.state)
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
+        self.events = Events(scenario)
         self.households = Households(self.world, scenario.households, setup_rng)
         self.market = CocaineMarket(scenario.market, scenario.channels.price_response)
         self.governments = [Government(self, c, self.plan) for c in range(self.world.n_countries)]
         self.sponsor = ForeignSponsor(self, self.plan.aid_budget_usd_yr)
-        self.traffickers = self._create_traffickers()
-        self.armed_groups = self._create_armed_groups()
-        masks = [g.regions for g in self.armed_groups]
-        self._group_regions = np.array(masks, dtype=bool).reshape(len(masks), self.world.n_regions)
-        self._group_countries = np.zeros((len(masks), self.world.n_countries), bool)
-        for k, group in enumerate(self.armed_groups):
-            self._group_countries[k, group.countries] = True
-        self._licit_r1 = np.append(self.world.licit_income_usd_ha, 1.0)
-        self._yield_r1 = np.zeros(self.world.n_regions + 1)  # yield net of tax, then 0
-        self._events = self._index_events()
-        self._price_shocks: list[tuple[np.ndarray, float, int]] = []
-        self.recorder = Recorder(self)
+        self.trafficking = TraffickerArrays.for_world(
+            scenario.traffickers, self.world, (seizure_rng, relocation_rng)
+        )
+        self.traffickers = [
+            TraffickingOrganisation(self, spec.name, self.trafficking, k)
+            for k, spec in enumerate(scenario.traffickers.organisations)
+        ]
+        self.armed_groups = ArmedGroups(self, scenario.armed_groups)
+        self._net_yield = np.zeros(self.world.n_regions)  # yield net of tax, reused monthly
+        self.recorder = Recorder(scenario, self.world, self.households, self.governments,
+                                 self.market, self.trafficking, self.traffickers)  # fmt: skip
         self._start_in_equilibrium()
 
-    # ------------------------------------------------------------------ set-up
+    # ------------------------------------------------------------------ the month
 
-    def _create_traffickers(self) -> list[TraffickingOrganisation]:
-        world = self.world
-        specs = self.params.traffickers.organisations
-        present = np.zeros((len(specs), world.n_regions), bool)
-        allowed = np.ones((len(specs), world.n_regions), bool)
-        for k, spec in enumerate(specs):
-            present[k] = [name in spec.regions for name in world.names]
-            if spec.countries is not None:
-                allowed[k] = [world.countries[c] in spec.countries for c in world.country_of]
-        self.trafficking = TraffickerArrays(
-            self.params.traffickers, world.country_of, world.n_countries, present, allowed
-        )
-        return [
-            TraffickingOrganisation(self, spec.name, self.trafficking, k)
-            for k, spec in enumerate(specs)
-        ]
+    def step(self) -> None:
+        """Advance one month: one call per mechanism, in the order they happen."""
+        month = Month(self.t)
+        self.events.apply(self, month.t)
+        self.fund_and_equip_governments(month)
+        month.protection, month.strength, month.tax = self.armed_groups.protection()
+        self.sell_harvest(month)
+        self.eradicate(month)
+        self.tend_fields(month)
+        self.move_households(month)
+        self.traffic(month)
+        self.armed_groups.tax_and_grow(month.revenue_usd, self._counterinsurgency())
+        self.market.clear(month.t, float(month.cocaine_t.sum()), float(month.seized_t.sum()))
+        self.recorder.record(month)
+        self.t += 1
+        self.running = self.t < self.params.months
 
-    def _create_armed_groups(self) -> list[ArmedGroup]:
-        groups = []
-        for spec in self.params.armed_groups.groups:
-            mask = np.array([name in spec.regions for name in self.world.names])
-            if mask.any():
-                groups.append(ArmedGroup(self, spec.name, mask, spec.strength, spec.tax_rate))
-        return groups
-
-    def _index_events(self) -> dict[int, list]:
-        events = defaultdict(list)
-        for event in self.params.events:
-            t = self.params.month_index(event.date)
-            if 0 <= t < self.params.months:
-                events[t].append(event)
-        return events
-
-    def _start_in_equilibrium(self) -> None:
+    def fund_and_equip_governments(self, month: Month) -> None:
+        """The sponsor splits its aid; each government sets its capacity for the month."""
+        aid = self.sponsor.allocate(month.t, self.recorder.country_cocaine_history())
         for government in self.governments:
-            government.set_capacity(0)
-            self.trafficking.risk[:, government.country] = government.interdiction
-        price = self.farmgate_prices()
-        self.expected_price = np.append(price, 0.0)
-        hh = self.households
-        # Farmers start expecting the eradication the first month's plans imply.
-        coca = self.world.initial_coca_ha
-        protection, strength, _ = self.protection()
-        planned = sum(
-            g.plan_eradication(0, coca, protection, strength)[:2].sum(axis=0)
-            for g in self.governments
-        )
-        monthly = np.divide(planned, coca, out=np.zeros_like(coca), where=coca > 0)
-        hh.risk[:] = np.append(1.0 - (1.0 - np.clip(monthly, 0, 1)) ** 12, 0.0)[hh.region]
-        hh.start_in_equilibrium(
-            self._net_revenue_ha(self.expected_price),
-            self._licit(),
-            self.params.government.alternative_development_income_gain,
-        )
-        leaf_kg = hh.harvest(self.world.yield_kg_ha)
-        production = (
-            (leaf_kg * (price > 0)).sum() / self.params.traffickers.leaf_per_kg_cocaine / 1000
-        )
-        seizure = np.array([g.interdiction for g in self.governments])
-        by_country = np.bincount(self.world.country_of, weights=leaf_kg, minlength=len(seizure))
-        share = by_country / by_country.sum() if by_country.sum() > 0 else by_country
-        self.market.start_in_equilibrium(production, float(share @ seizure))
-        free = np.maximum(self.world.suitable_ha - hh.region_hectares(), 0.0)
-        potential = self._potential_supply_t(hh.region_hectares(), free)
-        self.trafficking.set_barriers(self.market.source_price, potential, self.world.accessibility)
+            government.aid_usd_yr = aid[government.country]
+            government.set_capacity(month.t)
+
+    def sell_harvest(self, month: Month) -> None:
+        """Traffickers post farm-gate prices; farmers harvest and sell where someone buys."""
+        world = self.world
+        month.price = self.farmgate_prices()
+        month.buyers = self.buyers()
+        mature_ha, immature_ha = self.households.area_by_region()
+        month.coca_ha = mature_ha + immature_ha
+        month.leaf_kg = mature_ha * world.yield_kg_ha / 12.0
+        month.sold_kg = month.leaf_kg * (month.buyers > 0)
+        month.revenue_usd = month.sold_kg * month.price
+
+    def eradicate(self, month: Month) -> None:
+        """Governments plan eradication across regions; fields are hit; backlash follows."""
+        world, g = self.world, self.params.government
+        month.planned = np.zeros((3, world.n_regions))
+        eradicating = False
+        for government in self.governments:
+            if government.eradicates(month.t):
+                month.planned += government.plan_eradication(
+                    month.t, month.coca_ha, month.protection, month.strength
+                )
+                eradicating = True
+        revenue_ha = month.price * world.yield_kg_ha
+        draws = self._slot_draws(self._eradication_draws, month.t)
+        month.outcome = outcome = self.households.eradicate(
+            *month.planned, g.aerial_kill_rate, g.manual_kill_rate, world.legal_ha, revenue_ha,
+            draws, present_ha=month.coca_ha,
+        ) if eradicating else self.households.no_eradication()  # fmt: skip
+        coca_income = lost = np.zeros(world.n_countries)
+        if (outcome.forced_ha + outcome.voluntary_ha).any():
+            coca_income = world.by_country(month.coca_ha * revenue_ha)
+            lost = world.by_country(outcome.lost_income_usd)
+        for government in self.governments:
+            c = government.country
+            government.update_backlash(lost[c], coca_income[c], month.t)
+
+    def tend_fields(self, month: Month) -> None:
+        """Farmers learn risk and prices, then plant toward or abandon down to their targets."""
+        world, hh, p = self.world, self.households, self.params.households
+        outcome, coca_ha = month.outcome, month.coca_ha
+        forced_ha = outcome.forced_ha
+        eradicated_share = np.zeros(world.n_regions)
+        if outcome.any_hit:
+            np.divide(forced_ha, coca_ha, out=eradicated_share, where=coca_ha > 0)
+        hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
+        hh.learn_prices(month.price)
+        month.net_revenue_ha = self._net_revenue_ha(hh.expected_price, month.tax)
+        # Coca after eradication and replanting, from the month's region totals.
+        replanted = forced_ha * p.replant_forced + outcome.voluntary_ha * p.replant_voluntary
+        removed_ha = forced_ha + outcome.voluntary_ha
+        free_ha = np.maximum(world.suitable_ha - (coca_ha - removed_ha + replanted), 0.0)
+        month.planted = hh.adjust_area(month.net_revenue_ha, world.licit_income_usd_ha, free_ha)
+
+    def move_households(self, month: Month) -> None:
+        """Households migrate to regions that got better; new ones enter where coca pays."""
+        world, hh, channels = self.world, self.households, self.params.channels
+        attractiveness = hh.region_attractiveness(month.net_revenue_ha, world.licit_income_usd_ha)
+        excess = attractiveness - hh.reference_attractiveness
+        excess = np.where(month.buyers > 0, excess, -1.0)
+        zeros = np.zeros(world.n_regions)
+        month.leaving = month.arriving = month.entering = zeros
+        month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+        if channels.household_migration:
+            draws = self._slot_draws(self._migration_draws, month.t)
+            month.leaving, month.arriving = hh.migrate(
+                excess, month.free_ha, month.outcome.hit, draws
+            )
+            if month.leaving.any():
+                month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+        if channels.household_entry:
+            month.entering = hh.enter(excess, month.free_ha, month.buyers > 0, self._entry_rng)
+
+    def traffic(self, month: Month) -> None:
+        """Traffickers buy, ship and lose part to seizures; they learn and relocate."""
+        leaf_per_kg = self.params.traffickers.leaf_per_kg_cocaine
+        month.cocaine_t = month.sold_kg / leaf_per_kg / 1000.0
+        month.interdiction = np.array([gov.interdiction for gov in self.governments])
+        relocate = self.params.channels.trafficker_relocation
+        potential = self._potential_supply_t(month.coca_ha, month.free_ha) if relocate else None
+        self.trafficking.trade(month.cocaine_t, month.buyers, month.interdiction,
+                               self.market.source_price, potential, relocate)  # fmt: skip
+        month.seized_t = self.trafficking.seized_t.sum(axis=0)
 
     # ------------------------------------------------------------------ region-level quantities
+
+    def farmgate_prices(self) -> np.ndarray:
+        """Farm-gate leaf price per region, US$/kg: the buyers' mean bid less their markdown."""
+        price = self.trafficking.farmgate_prices(self.market.source_price)
+        return self.events.shock_prices(price, self.t)
+
+    def buyers(self) -> np.ndarray:
+        """Trafficking organisations buying in each region."""
+        return self.trafficking.buyers()
+
+    def protection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per region: reach removed by armed groups, their strength, and their tax rate."""
+        return self.armed_groups.protection()
+
+    def _counterinsurgency(self) -> np.ndarray:
+        return np.array([gov.counterinsurgency for gov in self.governments])
 
     def _potential_supply_t(self, coca_ha, free_ha) -> np.ndarray:
         """Cocaine a buyer could source per region and month: current leaf plus frontier, tonnes."""
@@ -157,165 +211,10 @@ class BalloonModel(Model):
         leaf_kg = (coca_ha + tp.frontier_uptake * free_ha) * self.world.yield_kg_ha / 12.0
         return leaf_kg / tp.leaf_per_kg_cocaine / 1000.0
 
-    def _licit(self) -> np.ndarray:
-        return self._licit_r1
-
-    def protection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per region: reach removed by armed groups, their strength, and their tax rate.
-
-        The strongest group present rules a region (the first listed on a tie).
-        """
-        R = self.world.n_regions
-        if not self.armed_groups:
-            return np.zeros(R), np.zeros(R), np.zeros(R)
-        groups = self.armed_groups
-        strength_g = np.array([g.strength for g in groups])
-        levy_g = np.array([g.tax_rate * g.strength_gate() for g in groups])
-        strength, tax = armed_group_rule(self._group_regions, strength_g, levy_g)
-        return self.params.armed_groups.protection * strength, strength, tax
-
-    def buyers(self) -> np.ndarray:
-        """Trafficking organisations buying in each region."""
-        return self.trafficking.buyers()
-
-    def farmgate_prices(self) -> np.ndarray:
-        """Farm-gate leaf price per region, US$/kg: the buyers' mean bid less their markdown."""
-        price = self.trafficking.farmgate_prices(self.market.source_price)
-        for factor, region_mask, until in self._price_shocks:
-            if self.t <= until:
-                price = np.where(region_mask, price * factor, price)
-        return price
-
-    def _net_revenue_ha(self, price_r1: np.ndarray, tax: np.ndarray | None = None) -> np.ndarray:
-        """Expected coca revenue net of armed-group tax, US$/ha/yr (length R + 1)."""
-        if tax is None:
-            _, _, tax = self.protection()
-        net_yield = self._yield_r1
-        np.multiply(self.world.yield_kg_ha, 1.0 - tax, out=net_yield[:-1])
-        return price_r1 * net_yield
-
-    # ------------------------------------------------------------------ the month
-
-    def step(self) -> None:
-        """Advance one month: every mechanism, in order."""
-        t = self.t
-        world, hh, p = self.world, self.households, self.params
-        R = world.n_regions
-        self._apply_events(t)
-
-        # 1. Aid and policy capacity for the month.
-        production_history = self.recorder.country_cocaine_history()
-        aid = self.sponsor.allocate(t, production_history)
-        for government in self.governments:
-            government.aid_usd_yr = aid[government.country]
-            government.set_capacity(t)
-        protection, strength, tax = self.protection()
-
-        # 2. Traffickers post prices; farmers harvest and sell where someone buys.
-        price = self.farmgate_prices()
-        buyers = self.buyers()
-        mature_ha, immature_ha = hh.area_by_region()
-        leaf_kg = mature_ha * world.yield_kg_ha / 12.0
-        sold_kg = leaf_kg * (buyers > 0)
-        revenue_usd = sold_kg * price
-
-        # 3. Eradication and voluntary substitution hit households' fields.
-        coca_ha = mature_ha + immature_ha
-        planned = np.zeros((3, R))
-        eradicating = False
-        for government in self.governments:
-            if government.eradicates(t):
-                planned += government.plan_eradication(t, coca_ha, protection, strength)
-                eradicating = True
-        gross_revenue_ha = price * world.yield_kg_ha
-        g = p.government
-        outcome = hh.eradicate(
-            planned[0], planned[1], planned[2], g.aerial_kill_rate, g.manual_kill_rate,
-            world.legal_ha, gross_revenue_ha, self._slot_draws(self._eradication_draws, t),
-            present_ha=coca_ha,
-        ) if eradicating else hh.no_eradication()  # fmt: skip
-        forced_ha = outcome.aerial_ha + outcome.manual_ha
-        removed_ha = forced_ha + outcome.voluntary_ha
-        if removed_ha.any():
-            C = world.n_countries
-            coca_income = np.bincount(
-                world.country_of, weights=coca_ha * gross_revenue_ha, minlength=C
-            )
-            lost = np.bincount(world.country_of, weights=outcome.lost_income_usd, minlength=C)
-        else:
-            coca_income = lost = np.zeros(world.n_countries)
-        for government in self.governments:
-            c = government.country
-            government.update_backlash(lost[c], coca_income[c], t)
-
-        # 4. Farmers learn risk and prices, then plant toward or abandon down to their targets.
-        eradicated_share = (
-            np.divide(forced_ha, coca_ha, out=np.zeros(R), where=coca_ha > 0)
-            if outcome.span[1] > outcome.span[0]
-            else forced_ha  # all zero
-        )
-        hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
-        lr = p.households.price_learning_rate
-        self.expected_price[:R] += lr * (price - self.expected_price[:R])
-        net_revenue = self._net_revenue_ha(self.expected_price, tax)
-        licit = self._licit()
-        # Coca after eradication and replanting, from the month's region totals.
-        replanted = (
-            forced_ha * p.households.replant_forced
-            + outcome.voluntary_ha * p.households.replant_voluntary
-        )
-        free_ha = np.maximum(world.suitable_ha - (coca_ha - removed_ha + replanted), 0.0)
-        planted = hh.adjust_area(net_revenue, licit, free_ha)
-        coca_now = hh.region_hectares()
-
-        # 5. Households migrate and new ones enter where coca now pays better.
-        excess = hh.region_attractiveness(net_revenue, licit) - hh.reference_attractiveness
-        excess[:R] = np.where(buyers > 0, excess[:R], -1.0)
-        leaving = arriving = entering = np.zeros(R)
-        free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
-        if p.channels.household_migration:
-            leaving, arriving = hh.migrate(
-                excess, free_ha, outcome.hit, self._slot_draws(self._migration_draws, t)
-            )
-            if leaving.any():
-                free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
-        if p.channels.household_entry:
-            entering = hh.enter(excess, free_ha, buyers > 0, self._entry_rng)
-
-        # 6. Traffickers buy, ship and lose part to seizures; they learn and relocate.
-        leaf_per_kg = p.traffickers.leaf_per_kg_cocaine
-        cocaine_t = sold_kg / leaf_per_kg / 1000.0
-        interdiction = np.array([gov.interdiction for gov in self.governments])
-        trafficking = self.trafficking
-        noise = self._seizure_rng.lognormal(-0.045, 0.3, (trafficking.n, world.n_countries))
-        relocation_draws = self._relocation_rng.random(trafficking.n)
-        bought_t = trafficking.buy_and_ship(cocaine_t, buyers, interdiction, noise)
-        if p.channels.trafficker_relocation:
-            potential_t = self._potential_supply_t(coca_ha, free_ha)
-            trafficking.relocate(
-                self.market.source_price, buyers, bought_t, potential_t, relocation_draws
-            )
-        seized = trafficking.seized_t.sum(axis=0)
-
-        # 7. Armed groups tax and grow or shrink.
-        if self.armed_groups:
-            in_regions = revenue_in_group_regions(self._group_regions, revenue_usd)
-            pressure = np.array([gov.counterinsurgency for gov in self.governments])
-            strongest = strongest_pressure(self._group_countries, pressure)
-            armed_groups_month(self.armed_groups, in_regions, strongest, p.armed_groups)
-
-        # 8. The market clears: wholesale price, demand and the source price.
-        self.market.clear(t, float(cocaine_t.sum()), float(seized.sum()))
-
-        self.recorder.record(
-            t, hh=hh, price=price, leaf_kg=leaf_kg, cocaine_t=cocaine_t, outcome=outcome,
-            planned=planned, planted=planted, leaving=leaving, arriving=arriving,
-            entering=entering, buyers=buyers, strength=strength, seized=seized,
-            interdiction=interdiction,
-        )  # fmt: skip
-        self.t += 1
-        if self.t >= p.months:
-            self.running = False
+    def _net_revenue_ha(self, price: np.ndarray, tax: np.ndarray) -> np.ndarray:
+        """Expected coca revenue net of armed-group tax, US$/ha/yr."""
+        np.multiply(self.world.yield_kg_ha, 1.0 - tax, out=self._net_yield)
+        return price * self._net_yield
 
     @staticmethod
     def _slot_draws(stream: tuple[np.random.BitGenerator, dict], t: int):
@@ -335,32 +234,42 @@ class BalloonModel(Model):
 
         return draw
 
-    def _apply_events(self, t: int) -> None:
-        world = self.world
-        for event in self._events.get(t, []):
-            if event.kind == "leader_capture":
-                for group in self.armed_groups:
-                    if group.name == event.group:
-                        group.capture_leader(event.factor)
-            elif event.kind in ("trafficker_entry", "trafficker_exit"):
-                r = world.region_index(event.region)
-                for org in self.traffickers:
-                    if org.name == event.trafficker:
-                        org.present[r] = event.kind == "trafficker_entry"
-            elif event.kind == "price_shock":
-                mask = self._event_mask(event)
-                self._price_shocks.append((event.factor, mask, t + event.months - 1))
-            elif event.kind == "policy_cut":
-                c = world.country_index(event.country)
-                self.governments[c].cuts[event.instrument] = (event.factor, t + event.months - 1)
-            elif event.kind == "legal_area":
-                world.legal_ha[world.region_index(event.region)] = event.value
+    # ------------------------------------------------------------------ the start
 
-    def _event_mask(self, event) -> np.ndarray:
-        world = self.world
-        if event.region is not None:
-            return np.arange(world.n_regions) == world.region_index(event.region)
-        return world.country_of == world.country_index(event.country)
+    def _start_in_equilibrium(self) -> None:
+        """Set farmers, traffickers and the market so that nothing moves without a policy."""
+        for government in self.governments:
+            government.set_capacity(0)
+            self.trafficking.risk[:, government.country] = government.interdiction
+        price = self.farmgate_prices()
+        hh = self.households
+        hh.expected_price = price.copy()
+        # Farmers start expecting the eradication the first month's plans imply.
+        coca = self.world.initial_coca_ha
+        protection, strength, tax = self.protection()
+        planned = sum(
+            g.plan_eradication(0, coca, protection, strength)[:2].sum(axis=0)
+            for g in self.governments
+        )
+        monthly = np.divide(planned, coca, out=np.zeros_like(coca), where=coca > 0)
+        hh.start_in_equilibrium(
+            self._net_revenue_ha(hh.expected_price, tax),
+            self.world.licit_income_usd_ha,
+            self.params.government.alternative_development_income_gain,
+            yearly_risk_r=1.0 - (1.0 - np.clip(monthly, 0, 1)) ** 12,
+        )
+        leaf_kg = hh.harvest(self.world.yield_kg_ha)
+        leaf_per_kg = self.params.traffickers.leaf_per_kg_cocaine
+        production = (leaf_kg * (price > 0)).sum() / leaf_per_kg / 1000
+        seizure = np.array([g.interdiction for g in self.governments])
+        by_country = self.world.by_country(leaf_kg)
+        share = by_country / by_country.sum() if by_country.sum() > 0 else by_country
+        self.market.start_in_equilibrium(production, float(share @ seizure))
+        coca_now = hh.region_hectares()
+        potential = self._potential_supply_t(
+            coca_now, np.maximum(self.world.suitable_ha - coca_now, 0.0)
+        )
+        self.trafficking.set_barriers(self.market.source_price, potential, self.world.accessibility)
 
     # ------------------------------------------------------------------ running and outputs
 

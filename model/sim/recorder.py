@@ -32,12 +32,17 @@ class Recorder:
     when a table is built (``complete``), which keeps the monthly cost low.
     """
 
-    def __init__(self, model):
-        """Preallocate arrays for the model's months, regions, countries and traffickers."""
-        self.model = model
-        world = model.world
-        T, R, C = model.params.months, world.n_regions, world.n_countries
-        K = len(model.traffickers)
+    def __init__(self, scenario, world, households, governments, market, trafficking, traffickers):
+        """Preallocate arrays for the scenario's months, regions, countries and traffickers.
+
+        The recorder reads the actors it is given at the end of every month.
+        """
+        self.params, self.world = scenario, world
+        self._households, self._governments = households, governments
+        self._market, self._trafficking = market, trafficking
+        self.trafficker_names = [org.name for org in traffickers]
+        T, R, C = scenario.months, world.n_regions, world.n_countries
+        K = len(traffickers)
         self.months = 0
         self.region = {k: np.zeros((T, R)) for k in REGIONS}
         self.country = {k: np.zeros((T, C)) for k in RECORDED_COUNTRY}
@@ -48,57 +53,53 @@ class Recorder:
         self.trafficker_seized = np.zeros((T, K, C))
         self.trafficker_regions = np.zeros((T, K))
         self.trafficker_risk = np.zeros((T, K, C))
-        self.dates = month_starts(model.params.start, T)
+        self.dates = month_starts(scenario.start, T)
         self._completed = 0  # months whose derived columns are filled
 
     def country_cocaine_history(self) -> np.ndarray:
         """Cocaine production per month so far and country, tonnes."""
         return self.country_cocaine[: max(self.months, 1)]
 
-    def record(self, t, *, hh, price, leaf_kg, cocaine_t, outcome, planned, planted, leaving,
-               arriving, entering, buyers, strength, seized, interdiction) -> None:  # fmt: skip
-        """Store month ``t``."""
-        m = self.model
-        reg = self.region
+    def record(self, month) -> None:
+        """Store a finished month (a ``model.sim.month.Month``) and the actors' state after it."""
+        t, hh, reg = month.t, self._households, self.region
         mature, immature = hh.area_by_region()
         reg["hectares"][t] = mature + immature
         reg["mature_ha"][t] = mature
         reg["immature_ha"][t] = immature
-        if outcome.span[1] > outcome.span[0]:  # otherwise nothing was eradicated (rows are 0)
+        outcome = month.outcome
+        if outcome.any_hit:  # otherwise nothing was eradicated (rows are 0)
             reg["eradicated_aerial_ha"][t] = outcome.aerial_ha
             reg["eradicated_manual_ha"][t] = outcome.manual_ha
             reg["voluntary_ha"][t] = outcome.voluntary_ha
-        reg["planted_ha"][t] = planted
-        reg["leaf_t"][t] = leaf_kg / 1000.0
-        reg["cocaine_t"][t] = cocaine_t
-        reg["farmgate_price"][t] = price
+        reg["planted_ha"][t] = month.planted
+        reg["leaf_t"][t] = month.leaf_kg / 1000.0
+        reg["cocaine_t"][t] = month.cocaine_t
+        reg["farmgate_price"][t] = month.price
         reg["households"][t] = hh.count * hh.weight
         reg["households_growing"][t], reg["perceived_risk"][t] = hh.growing_and_mean_risk()
-        reg["migrants_out"][t] = leaving
-        reg["migrants_in"][t] = arriving
-        reg["new_households"][t] = entering
-        reg["traffickers"][t] = buyers
-        reg["armed_strength"][t] = strength
-        world = m.world
-        self.country_cocaine[t] = np.bincount(
-            world.country_of, weights=cocaine_t, minlength=world.n_countries
-        )
+        reg["migrants_out"][t] = month.leaving
+        reg["migrants_in"][t] = month.arriving
+        reg["new_households"][t] = month.entering
+        reg["traffickers"][t] = month.buyers
+        reg["armed_strength"][t] = month.strength
+        self.country_cocaine[t] = self.world.by_country(month.cocaine_t)
         cty = self.country
-        cty["seizures_t"][t] = seized
-        cty["interdiction"][t] = interdiction
-        governments = m.governments  # one per country, in country order
+        cty["seizures_t"][t] = month.seized_t
+        cty["interdiction"][t] = month.interdiction
+        governments = self._governments  # one per country, in country order
         cty["backlash"][t] = [gov.backlash for gov in governments]
         cty["cutting_back"][t] = [gov.cutting_back for gov in governments]
         cty["aerial_capacity_ha_yr"][t] = [gov.aerial_capacity_ha_yr for gov in governments]
         cty["manual_capacity_ha_yr"][t] = [gov.manual_capacity_ha_yr for gov in governments]
         cty["aid_usd_yr"][t] = [gov.aid_usd_yr for gov in governments]
-        mk, system = m.market, self._system
-        system["source_price"][t] = mk.source_price
-        system["wholesale_price"][t] = mk.wholesale_price
-        system["demand_t"][t] = mk.demand_t
-        system["supply_t"][t] = mk.delivered_t
-        system["route_seized_t"][t] = mk.route_seized_t
-        trafficking = m.trafficking
+        market, system = self._market, self._system
+        system["source_price"][t] = market.source_price
+        system["wholesale_price"][t] = market.wholesale_price
+        system["demand_t"][t] = market.demand_t
+        system["supply_t"][t] = market.delivered_t
+        system["route_seized_t"][t] = market.route_seized_t
+        trafficking = self._trafficking
         self.trafficker_volume[t] = trafficking.volume_t
         self.trafficker_seized[t] = trafficking.seized_t
         self.trafficker_regions[t] = trafficking.present.sum(axis=1)
@@ -112,12 +113,11 @@ class Recorder:
         T0, T = self._completed, self.months
         if T0 >= T:
             return
-        m = self.model
-        world, g = m.world, m.params.government
+        world, g = self.world, self.params.government
         reg, cty = self.region, self.country
         aerial, manual = reg["eradicated_aerial_ha"][T0:T], reg["eradicated_manual_ha"][T0:T]
         reg["eradicated_ha"][T0:T] = aerial + manual
-        danger = 1.0 + m.params.armed_groups.danger_cost * reg["armed_strength"][T0:T]
+        danger = 1.0 + self.params.armed_groups.danger_cost * reg["armed_strength"][T0:T]
         reg["eradication_spending_usd"][T0:T] = danger * (
             aerial * g.aerial_cost_usd_ha + manual * g.manual_cost_usd_ha
         )
@@ -135,7 +135,7 @@ class Recorder:
     def regions(self) -> pd.DataFrame:
         """One row per month and region."""
         self.complete()
-        world = self.model.world
+        world = self.world
         T, R = self.months, world.n_regions
         frame = {
             "date": np.repeat(self.dates[:T], R),
@@ -149,7 +149,7 @@ class Recorder:
     def countries(self) -> pd.DataFrame:
         """One row per month and country; additive columns are sums of the regions."""
         self.complete()
-        world = self.model.world
+        world = self.world
         T, C = self.months, world.n_countries
         frame = {
             "date": np.repeat(self.dates[:T], C),
@@ -208,9 +208,9 @@ class Recorder:
 
     def traffickers(self) -> pd.DataFrame:
         """One row per month, organisation and source country."""
-        world = self.model.world
-        T, K, C = self.months, len(self.model.traffickers), world.n_countries
-        names = [org.name for org in self.model.traffickers]
+        world = self.world
+        names = self.trafficker_names
+        T, K, C = self.months, len(names), world.n_countries
         return pd.DataFrame(
             {
                 "date": np.repeat(self.dates[:T], K * C),

@@ -9,9 +9,14 @@ spend its time on the overhead of dozens of calls a month.
 from __future__ import annotations
 
 import numpy as np
+from mesa import Agent
 
 from model.scenario.schema import TraffickerParams
-from model.sim.kernels import compiled
+from model.sim.compiled import compiled
+
+# Each month's seizures are the interdiction rate times a lognormal luck factor with mean 1
+# (log-mean -sigma**2 / 2): some shipments get through, some are caught in bulk.
+SEIZURE_LUCK_SIGMA = 0.3
 
 
 @compiled
@@ -129,8 +134,12 @@ class TraffickerArrays:
         n_countries: int,
         present: np.ndarray,
         allowed: np.ndarray,
+        rngs: tuple[np.random.Generator, np.random.Generator] | None = None,
     ):
-        """Create the organisations' state from their starting regions (K x R masks)."""
+        """Create the organisations' state from their starting regions (K x R masks).
+
+        ``rngs`` are the generators of seizure luck and of entry decisions (one each).
+        """
         self.params = params
         self.country_of = country_of
         K, R = present.shape
@@ -142,6 +151,19 @@ class TraffickerArrays:
         self.volume_t = np.zeros((K, C))
         self.seized_t = np.zeros((K, C))
         self.barrier_usd = np.zeros((K, R))
+        self._seizure_rng, self._entry_rng = rngs or (None, None)
+
+    @classmethod
+    def for_world(cls, params: TraffickerParams, world, rngs) -> TraffickerArrays:
+        """The organisations a scenario lists, in the regions and countries it names."""
+        specs = params.organisations
+        present = np.zeros((len(specs), world.n_regions), bool)
+        allowed = np.ones((len(specs), world.n_regions), bool)
+        for k, spec in enumerate(specs):
+            present[k] = [name in spec.regions for name in world.names]
+            if spec.countries is not None:
+                allowed[k] = [world.countries[c] in spec.countries for c in world.country_of]
+        return cls(params, world.country_of, world.n_countries, present, allowed, rngs)
 
     @property
     def n(self) -> int:
@@ -240,3 +262,67 @@ class TraffickerArrays:
             np.asarray(potential_t_r, dtype=float), u, p.operating_cost_usd_month,
             p.exit_after_months, p.entry_probability, p.payback_months,
         )  # fmt: skip
+
+    def trade(
+        self,
+        cocaine_t_r: np.ndarray,
+        buyers: np.ndarray,
+        seizure_rate_c: np.ndarray,
+        source_price: float,
+        potential_t_r: np.ndarray,
+        relocate: bool,
+    ) -> None:
+        """One month: buy, ship and lose seizures with this month's luck; then maybe relocate.
+
+        Both draws are made every month, so switching relocation off never shifts later draws.
+
+        Args:
+            cocaine_t_r: cocaine made from leaf sold per region this month, tonnes.
+            buyers: organisations buying in each region.
+            seizure_rate_c: each country's interdiction (share seized).
+            source_price: the cocaine price at source, US$/kg.
+            potential_t_r: leaf supply a newcomer could expect per region, tonnes of cocaine.
+            relocate: whether organisations leave losing regions and enter new ones.
+
+        """
+        sigma = SEIZURE_LUCK_SIGMA
+        luck = self._seizure_rng.lognormal(-(sigma**2) / 2, sigma, (self.n, len(seizure_rate_c)))
+        entry_draws = self._entry_rng.random(self.n)
+        bought_t = self.buy_and_ship(cocaine_t_r, buyers, seizure_rate_c, luck)
+        if relocate:
+            self.relocate(source_price, buyers, bought_t, potential_t_r, entry_draws)
+
+
+def _row(name: str, doc: str) -> property:
+    """An attribute that is this organisation's row of the shared ``TraffickerArrays``."""
+
+    def get(self):
+        return getattr(self.arrays, name)[self.index]
+
+    def set(self, value):
+        getattr(self.arrays, name)[self.index] = value
+
+    return property(get, set, doc=doc)
+
+
+class TraffickingOrganisation(Agent):
+    """A trafficking organisation: buys leaf where it operates, ships, learns risk, relocates.
+
+    Its state is row ``index`` of the model's ``TraffickerArrays`` (above),
+    whose rules act on every organisation at once; the attributes below are views of that row.
+    """
+
+    present = _row("present", "Regions where it buys.")
+    allowed = _row("allowed", "Regions it may enter.")
+    risk = _row("risk", "Perceived share of shipments seized, per source country.")
+    losing_months = _row("losing_months", "Consecutive months each region lost money.")
+    volume_t = _row("volume_t", "Cocaine shipped this month per source country, tonnes.")
+    seized_t = _row("seized_t", "Cocaine seized this month per source country, tonnes.")
+    barrier_usd = _row("barrier_usd", "Cost of entering each region, US$.")
+
+    def __init__(self, model, name: str, arrays, index: int):
+        """Create the organisation that owns row ``index`` of ``arrays``."""
+        super().__init__(model)
+        self.name = name
+        self.arrays = arrays
+        self.index = index

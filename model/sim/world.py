@@ -66,6 +66,10 @@ class World:
         """Indices of the regions of a country."""
         return np.flatnonzero(self.country_of == country)
 
+    def by_country(self, values_r: np.ndarray) -> np.ndarray:
+        """Per-country sums of a per-region quantity."""
+        return np.bincount(self.country_of, weights=values_r, minlength=self.n_countries)
+
     @classmethod
     def from_scenario(cls, scenario: Scenario, random=None) -> World:
         """Build the world a scenario describes (the default Andean world unless it says else)."""

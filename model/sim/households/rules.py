@@ -1,30 +1,34 @@
-"""Compiled loops (numba): the households' per-slot rules and the decision makers' small rules.
+"""The households' per-slot rules as compiled loops (numba), one pass over each region's block.
 
 A monthly household rule written with numpy makes one pass over every column per operation (the
 area rule alone made about 25) and pays a call's overhead on each; these loops make one pass,
-reading each column once. They do the same arithmetic in the same order as the numpy expressions
-they replaced, and sum per region by numpy's pairwise summation (:func:`block_sums`), so outputs
-did not change when they came in (signed zeros aside: numba's ``max(-0.0, 0.0)`` is ``-0.0``).
+reading each column once, and sum per region by numpy's pairwise summation (:func:`block_sums`), so
+region totals round as numpy's would.
 
-Slots are laid out in one block per region (see ``households.py``): block ``b`` covers slots
+Slots are laid out in one block per region (see ``slots.py``): block ``b`` covers slots
 ``starts[b]`` up to ``starts[b + 1]`` (the last block runs to the end of the columns). The loops
 do not check bounds: callers pass columns of the layout's length.
-
-Compiled code is cached on disk next to this file (``cache=True``): the first run on a machine
-compiles for 20-40 s, later processes load it in well under a second. The cache notices edits to
-a function's own file only, so compiled functions that call each other stay in this file.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from model.sim.compiled import compiled
 
 # numpy's block size for pairwise summation (PW_BLOCKSIZE in numpy/_core/src/umath/loops_utils.h).
 _PAIRWISE_BLOCK = 128
-# Loops index slices from 0 (so LLVM can drop negative-index checks and use SIMD) and divide with
-# numpy's error model (no ZeroDivisionError check in the loop): both keep loops vectorised.
-compiled = njit(cache=True, error_model="numpy")
+
+
+@compiled
+def target_area(z, half_cap):
+    """Coca area a household aims for: its ceiling times the softsign sigmoid of ``z``.
+
+    ``z`` is the household's coca advantage over its region's barrier, times the profit
+    sensitivity; ``half_cap`` is half its ceiling (the largest coca share of its land). The
+    sigmoid ``(1 + z / (1 + |z|)) / 2`` is logistic-shaped without an exponential.
+    """
+    return (z / (abs(z) + 1.0) + 1.0) * half_cap
 
 
 @compiled
@@ -90,9 +94,9 @@ def tend_fields(
 ):  # fmt: skip
     """Plant toward or abandon down to each household's target area; then crops mature.
 
-    The target is ``half_cap * (1 + z / (1 + |z|))`` with
-    ``z = (base - per_ha * risk) * inv_licit - offset`` (the softsign sigmoid of the household's
-    coca advantage over its region's barrier). Planting is a share of the gap, cut back pro rata
+    The target is :func:`target_area` of ``z = (base - per_ha * risk) * inv_licit - offset``:
+    the household's coca advantage over its region's barrier with the per-region parts worked out
+    once (``base``, ``per_ha`` and ``offset``, see ``Households.adjust_area``). Planting is a share of the gap, cut back pro rata
     where a region's planting would exceed its free suitable land; abandonment takes a share of a
     negative gap, from mature coca first.
 
@@ -130,7 +134,7 @@ def tend_fields(
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         for i in range(hi - lo):
             z = (base_b - per_ha_b * risk_b[i]) * inv_b[i] - offset_b
-            x = (z / (abs(z) + 1.0) + 1.0) * cap_b[i] - mature_b[i] - immature_b[i]
+            x = target_area(z, cap_b[i]) - mature_b[i] - immature_b[i]
             gap_b[i] = x
             plant_b[i] = max(x, 0.0) * planting_rate
         planted[b] = block_sum(plant, lo, hi) * weight
@@ -262,12 +266,12 @@ def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
 
 
 @compiled
-def fit_barriers(advantage, cap, sensitivity, goal, starts, low, high, iterations, work):
+def fit_barriers(advantage, half_cap, sensitivity, goal, starts, low, high, iterations, work):
     """Bisect each region's barrier so that its households' target areas add up to ``goal``.
 
     Args:
         advantage: each household's coca advantage at the start prices.
-        cap: each household's coca ceiling, simulated ha.
+        half_cap: half each household's coca ceiling, simulated ha.
         sensitivity: the households' profit sensitivity.
         goal: per region, the coca its households should aim for, simulated ha.
         starts: first slot of each region's block.
@@ -279,18 +283,33 @@ def fit_barriers(advantage, cap, sensitivity, goal, starts, low, high, iteration
     """
     for b in range(len(starts)):
         lo, hi = starts[b], block_end(starts, b, len(advantage))
-        advantage_b, cap_b, area_b = advantage[lo:hi], cap[lo:hi], work[lo:hi]
         below, above = low[b], high[b]
         for _ in range(iterations):
             mid = (below + above) / 2
-            for i in range(hi - lo):
-                z = (advantage_b[i] - mid) * sensitivity
-                area_b[i] = (z * 0.5 / (abs(z) + 1.0) + 0.5) * cap_b[i]
-            if block_sum(work, lo, hi) > goal[b]:
+            area = target_areas_in_block(advantage, half_cap, sensitivity, mid, lo, hi, work)
+            if area > goal[b]:
                 below = mid
             else:
                 above = mid
         low[b], high[b] = below, above
+
+
+@compiled
+def target_areas_in_block(advantage, half_cap, sensitivity, barrier, lo, hi, out):
+    """Target areas of slots ``lo..hi-1`` at a barrier into ``out``; returns their sum."""
+    advantage_b, half_cap_b, out_b = advantage[lo:hi], half_cap[lo:hi], out[lo:hi]
+    for i in range(hi - lo):
+        out_b[i] = target_area((advantage_b[i] - barrier) * sensitivity, half_cap_b[i])
+    return block_sum(out, lo, hi)
+
+
+@compiled
+def target_areas(advantage, half_cap, sensitivity, barrier, starts, out, sums):
+    """Every slot's target area at its region's ``barrier`` into ``out``; per-region sums."""
+    for b in range(len(starts)):
+        lo, hi = starts[b], block_end(starts, b, len(advantage))
+        sums[b] = target_areas_in_block(advantage, half_cap, sensitivity, barrier[b], lo, hi, out)
+    return sums
 
 
 @compiled
@@ -370,121 +389,3 @@ def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, l
         for i in range(end - start):
             work_b[i] = risk_b[i] * land_b[i]
         at_risk[b] = block_sum(work, start, end)
-
-
-# ------------------------------------------------------------------ region-level rules
-# The decision makers' rules on arrays of a few regions, groups or countries, where numpy would
-# spend its time on call overhead. They live here, beside ``pairwise_sum``, because numba's disk
-# cache notices edits only in a compiled function's own file: a caller in another file would keep
-# an old copy of a changed helper.
-
-
-@compiled
-def armed_group_rule(group_regions, strength_g, levy_g):
-    """Per region: strength of the strongest group present (first listed on a tie), its tax rate.
-
-    Args:
-        group_regions: G x R, where each group is present.
-        strength_g: each group's strength, 0-1.
-        levy_g: each group's tax rate (0 for a group too weak to collect).
-
-    """
-    G, R = group_regions.shape
-    strength, tax = np.zeros(R), np.zeros(R)
-    for r in range(R):
-        ruler, best = 0, strength_g[0] if group_regions[0, r] else 0.0
-        for g in range(1, G):
-            if group_regions[g, r] and strength_g[g] > best:
-                ruler, best = g, strength_g[g]
-        strength[r] = best
-        tax[r] = levy_g[ruler] if best > 0 else 0.0
-    return strength, tax
-
-
-@compiled
-def revenue_in_group_regions(group_regions, revenue_r):
-    """Each group's sum of ``revenue_r`` over the regions where it is present."""
-    G, R = group_regions.shape
-    out, chosen = np.zeros(G), np.empty(R)
-    for g in range(G):
-        n = 0
-        for r in range(R):
-            if group_regions[g, r]:
-                chosen[n] = revenue_r[r]
-                n += 1
-        out[g] = pairwise_sum(chosen[:n])
-    return out
-
-
-@compiled
-def strongest_pressure(group_countries, pressure_c):
-    """The strongest counterinsurgency each group faces across the countries it is in."""
-    G, C = group_countries.shape
-    out = np.full(G, -np.inf)
-    for g in range(G):
-        for c in range(C):
-            if group_countries[g, c] and pressure_c[c] > out[g]:
-                out[g] = pressure_c[c]
-    return out
-
-
-@compiled
-def allocate(total, weight, room):
-    """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
-    R = len(room)
-    plan, share, add = np.zeros(R), np.empty(R), np.empty(R)
-    remaining = total
-    for _ in range(3):
-        any_open = False
-        for r in range(R):
-            is_open = room[r] - plan[r] > 1e-9 and weight[r] > 0
-            share[r] = weight[r] if is_open else 0.0
-            any_open = any_open or is_open
-        if remaining <= 1e-9 or not any_open:
-            break
-        total_weight = pairwise_sum(share)
-        for r in range(R):
-            add[r] = min(remaining * share[r] / total_weight, room[r] - plan[r])
-            plan[r] += add[r]
-        remaining -= pairwise_sum(add)
-    return plan
-
-
-@compiled
-def plan_regions(coca_r, legal_r, protection_r, danger_r, access, state_presence, in_country,
-                  targeted, capacity, max_reach, access_weight, danger_avoidance):  # fmt: skip
-    """A government's monthly plan per region, 3 x R: aerial, manual and voluntary hectares.
-
-    Region targets (``targeted``: yearly hectares per region for each method) come first, up to
-    what each method reaches in a month (armed groups shrink that reach); the country's monthly
-    ``capacity`` of each method then goes to its regions by visible coca, weighed by accessibility
-    and away from danger (voluntary substitution: by state presence).
-    """
-    R = len(coca_r)
-    coca, shield = np.empty(R), np.empty(R)
-    for r in range(R):
-        coca[r] = max(coca_r[r] - legal_r[r], 0.0)
-        shield[r] = 1.0 - protection_r[r]
-    plans = np.zeros((3, R))
-    room, weight = np.empty(R), np.zeros(R)
-    for method in range(2):  # aerial, manual
-        for r in range(R):
-            if method == 0:
-                reach = (0.5 + 0.5 * access[r]) * shield[r]  # planes reach remote valleys, not all
-            else:
-                reach = access[r] * shield[r]
-            ceiling = max_reach * reach * coca[r]
-            plans[method, r] = min(targeted[method][r] / 12.0 * in_country[r], ceiling)
-            room[r] = ceiling - plans[method, r]
-            if in_country[r] > 0:
-                weight[r] = (
-                    coca[r] * access[r] ** access_weight * (1.0 - danger_avoidance * danger_r[r])
-                )
-        plans[method] += allocate(capacity[method], weight, room)
-    for r in range(R):
-        weight[r] = coca[r] * state_presence[r] if in_country[r] > 0 else 0.0
-        room[r] = max(coca[r] - plans[0, r] - plans[1, r], 0.0) * max_reach
-        plans[2, r] = min(targeted[2][r] / 12.0 * in_country[r], room[r])
-        room[r] -= plans[2, r]
-    plans[2] += allocate(capacity[2], weight, room)
-    return plans

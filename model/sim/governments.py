@@ -1,7 +1,7 @@
-"""The few decision makers, as Mesa agents: governments, the sponsor, traffickers, armed groups.
+"""Producing countries' governments: eradication and interdiction capacity, targeting, backlash.
 
-Households are many and live as numpy columns in ``households.py``; these agents are few and act on
-region-level arrays.
+Each government is a Mesa agent acting on region-level arrays; its plan of the month across regions
+is a compiled loop (a few regions, where numpy would spend its time on call overhead).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent
 
-from model.sim.kernels import plan_regions
+from model.sim.compiled import compiled
 from model.sim.policies import PolicyPlan
 
 
@@ -21,88 +21,6 @@ def _clamp(value: float, low: float, high: float) -> float:
 def _no_cut(instrument: str, t: int) -> float:
     """The factor kept of an instrument that no event cut."""
     return 1.0
-
-
-class ArmedGroup(Agent):
-    """An armed group: taxes coca, shields growers, grows with revenue, shrinks under pressure."""
-
-    def __init__(self, model, name: str, regions: np.ndarray, strength: float, tax_rate: float):
-        """Create a group present in ``regions`` (a boolean mask over regions)."""
-        super().__init__(model)
-        self.name = name
-        self.regions = regions
-        self.countries = sorted({int(c) for c in model.world.country_of[regions]})
-        self.strength = float(strength)
-        self.tax_rate = float(tax_rate)
-        self.revenue_usd = 0.0
-
-    def strength_gate(self) -> float:
-        """A group too weak to enforce its tax collects nothing."""
-        return 1.0 if self.strength > 0.05 else 0.0
-
-    def capture_leader(self, share_lost: float) -> None:
-        """A leader's capture costs the group a share of its strength."""
-        self.strength *= 1.0 - min(share_lost, 1.0)
-
-
-def armed_groups_month(
-    groups: list[ArmedGroup], revenue_in_regions_usd, counterinsurgency, params
-) -> None:
-    """Every group taxes the month's coca revenue in its regions, then grows, decays, and loses.
-
-    Args:
-        groups: the armed groups.
-        revenue_in_regions_usd: coca revenue in each group's regions this month, US$.
-        counterinsurgency: the strongest counterinsurgency each group faces, 0-1.
-        params: the scenario's ``armed_groups`` parameters.
-
-    """
-    # A few groups: Python floats are faster than numpy here (and give the same numbers).
-    for group, in_regions, pressure in zip(
-        groups, revenue_in_regions_usd.tolist(), counterinsurgency.tolist(), strict=True
-    ):
-        strength = group.strength
-        revenue = group.tax_rate * group.strength_gate() * in_regions
-        # Growth with revenue (US$1M/month is the reference), decay, and losses to pressure.
-        growth = params.revenue_growth * (revenue / 1e6) * (1.0 - strength)
-        loss = (params.decay + params.counterinsurgency_effect * pressure) * strength
-        group.strength = min(max(strength + growth - loss, 0.0), 1.0)
-        group.revenue_usd = revenue
-
-
-class ForeignSponsor(Agent):
-    """The foreign sponsor: splits an aid budget across producing countries."""
-
-    def __init__(self, model, budget_usd_yr: np.ndarray):
-        """Create the sponsor with a monthly series of its yearly budget (US$/yr)."""
-        super().__init__(model)
-        self.budget_usd_yr = budget_usd_yr
-        self.aid_usd_yr = np.zeros(model.world.n_countries)
-
-    def allocate(self, t: int, production_history: np.ndarray) -> np.ndarray:
-        """Aid per country this month, US$/yr, by fixed shares or following lagged production.
-
-        Args:
-            t: month index.
-            production_history: cocaine production per month and country, tonnes.
-
-        """
-        p = self.model.params.sponsor
-        countries = self.model.world.countries
-        budget = self.budget_usd_yr[t]
-        if budget == 0:
-            self.aid_usd_yr = np.zeros(len(countries))
-            return self.aid_usd_yr
-        if p.rule == "follow_production":
-            lagged = production_history[max(t - p.lag_months, 0)]
-            shares = lagged if lagged.sum() > 0 else np.ones(len(countries))
-        elif p.shares:
-            shares = np.array([p.shares.get(c, 0.0) for c in countries])
-        else:
-            shares = np.ones(len(countries))
-        shares = shares / shares.sum() if shares.sum() > 0 else shares
-        self.aid_usd_yr = budget * shares
-        return self.aid_usd_yr
 
 
 class Government(Agent):
@@ -211,40 +129,66 @@ class Government(Agent):
             self.cutting_back = False
 
 
-def _row(name: str, doc: str) -> property:
-    """An attribute that is this organisation's row of the shared ``TraffickerArrays``."""
+@compiled
+def allocate(total, weight, room):
+    """Split ``total`` in proportion to ``weight`` without exceeding ``room``, refilling twice."""
+    R = len(room)
+    plan, share = np.zeros(R), np.empty(R)
+    remaining = total
+    for _ in range(3):
+        any_open = False
+        total_weight = 0.0
+        for r in range(R):
+            is_open = room[r] - plan[r] > 1e-9 and weight[r] > 0
+            share[r] = weight[r] if is_open else 0.0
+            total_weight += share[r]
+            any_open = any_open or is_open
+        if remaining <= 1e-9 or not any_open:
+            break
+        allocated = 0.0
+        for r in range(R):
+            add = min(remaining * share[r] / total_weight, room[r] - plan[r])
+            plan[r] += add
+            allocated += add
+        remaining -= allocated
+    return plan
 
-    def get(self):
-        return getattr(self.arrays, name)[self.index]
 
-    def set(self, value):
-        getattr(self.arrays, name)[self.index] = value
+@compiled
+def plan_regions(coca_r, legal_r, protection_r, danger_r, access, state_presence, in_country,
+                  targeted, capacity, max_reach, access_weight, danger_avoidance):  # fmt: skip
+    """A government's monthly plan per region, 3 x R: aerial, manual and voluntary hectares.
 
-    return property(get, set, doc=doc)
-
-
-class TraffickingOrganisation(Agent):
-    """A trafficking organisation: buys leaf where it operates, ships, learns risk, relocates.
-
-    Its state is row ``index`` of the model's ``TraffickerArrays`` (``model/trafficking.py``),
-    whose rules act on every organisation at once; the attributes below are views of that row.
+    Region targets (``targeted``: yearly hectares per region for each method) come first, up to
+    what each method reaches in a month (armed groups shrink that reach); the country's monthly
+    ``capacity`` of each method then goes to its regions by visible coca, weighed by accessibility
+    and away from danger (voluntary substitution: by state presence).
     """
-
-    present = _row("present", "Regions where it buys.")
-    allowed = _row("allowed", "Regions it may enter.")
-    risk = _row("risk", "Perceived share of shipments seized, per source country.")
-    losing_months = _row("losing_months", "Consecutive months each region lost money.")
-    volume_t = _row("volume_t", "Cocaine shipped this month per source country, tonnes.")
-    seized_t = _row("seized_t", "Cocaine seized this month per source country, tonnes.")
-    barrier_usd = _row("barrier_usd", "Cost of entering each region, US$.")
-
-    def __init__(self, model, name: str, arrays, index: int):
-        """Create the organisation that owns row ``index`` of ``arrays``."""
-        super().__init__(model)
-        self.name = name
-        self.arrays = arrays
-        self.index = index
-
-    def bids(self, source_price: float) -> np.ndarray:
-        """Value of a kg of leaf to this organisation in each region, US$/kg (before markdown)."""
-        return self.arrays.bids(source_price)[self.index]
+    R = len(coca_r)
+    coca, shield = np.empty(R), np.empty(R)
+    for r in range(R):
+        coca[r] = max(coca_r[r] - legal_r[r], 0.0)
+        shield[r] = 1.0 - protection_r[r]
+    plans = np.zeros((3, R))
+    room, weight = np.empty(R), np.zeros(R)
+    for method in range(2):  # aerial, manual
+        for r in range(R):
+            if method == 0:
+                reach = (0.5 + 0.5 * access[r]) * shield[r]  # planes reach remote valleys, not all
+            else:
+                reach = access[r] * shield[r]
+            ceiling = max_reach * reach * coca[r]
+            plans[method, r] = min(targeted[method][r] / 12.0 * in_country[r], ceiling)
+            room[r] = ceiling - plans[method, r]
+            if in_country[r] > 0:
+                weight[r] = (
+                    coca[r] * access[r] ** access_weight * (1.0 - danger_avoidance * danger_r[r])
+                )
+        plans[method] += allocate(capacity[method], weight, room)
+    for r in range(R):
+        weight[r] = coca[r] * state_presence[r] if in_country[r] > 0 else 0.0
+        room[r] = max(coca[r] - plans[0, r] - plans[1, r], 0.0) * max_reach
+        plans[2, r] = min(targeted[2][r] / 12.0 * in_country[r], room[r])
+        room[r] -= plans[2, r]
+    plans[2] += allocate(capacity[2], weight, room)
+    return plans

@@ -1,0 +1,372 @@
+"""Coca-farming households as numpy columns, with their monthly rules over the columns.
+
+One row (slot) per household, in one block of slots per region (``slots.py``). Areas are simulated
+hectares; multiply by ``weight`` for real hectares. The per-household rules are compiled loops
+(``rules.py``) that read each column once a month, block by block, and write into work buffers
+allocated with the layout and reused every month. Per-region sums of coca are cached between
+changes.
+
+Households start in equilibrium with the initial prices: a per-region barrier ``theta`` (the
+unobserved costs of growing coca there: distance to markets, soils, social norms) is fitted so that
+the households' target areas add up to the region's initial coca. Migration and entry respond to
+changes in a region's attractiveness since the start, so the baseline does not drift by
+construction; policies and markets move it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.scenario.schema import HouseholdParams
+from model.sim.households import rules
+from model.sim.households.migration import Migration
+from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
+from model.sim.world import World
+
+
+@dataclass
+class EradicationOutcome:
+    """What one month of eradication did, per region (real hectares)."""
+
+    aerial_ha: np.ndarray
+    manual_ha: np.ndarray
+    voluntary_ha: np.ndarray
+    lost_income_usd: np.ndarray
+    hit: np.ndarray  # per household slot: hit by forced eradication this month
+    span: tuple[int, int] = (0, 0)  # slots outside [lo, hi) were not hit
+
+    @property
+    def forced_ha(self) -> np.ndarray:
+        """Coca removed by spraying and manual eradication per region."""
+        return self.aerial_ha + self.manual_ha
+
+    @property
+    def any_hit(self) -> bool:
+        """Whether any household was visited this month."""
+        return self.span[1] > self.span[0]
+
+
+class Households(SlotBlocks, Migration):
+    """All coca-farming households of the model, one row each."""
+
+    def __init__(self, world: World, params: HouseholdParams, rng: np.random.Generator):
+        """Create households so that each region's coca matches its initial area.
+
+        Args:
+            world: the regions.
+            params: household behaviour.
+            rng: generator for the initial draws.
+
+        """
+        self.world = world
+        self.params = params
+        R = world.n_regions
+        self.weight = 1.0 / params.scale
+        mean_land = params.mean_land_ha
+        # Households per region: enough land for the initial coca plus settlers on the frontier.
+        need = world.initial_coca_ha / (0.45 * mean_land) + 0.05 * world.suitable_ha / mean_land
+        full = params.full_scale_households * need / max(need.sum(), 1e-12)
+        counts = np.floor(full * params.scale + rng.random(R)).astype(np.int64)
+        counts = np.where((world.initial_coca_ha > 0) & (counts == 0), 1, counts)
+        if params.full_scale_households == 0:
+            counts[:] = 0
+        self.n_active = int(counts.sum())
+        # Newcomers allowed over the whole run, and their farms, drawn up front.
+        self._entry_room = int(np.ceil(self.n_active * (1 + params.spare_capacity))) - self.n_active
+        sigma = 0.6  # land and licit productivity vary a lot between farms
+        n, m = self.n_active, self._entry_room
+        land = mean_land * rng.lognormal(-(sigma**2) / 2, sigma, n + m)
+        licit = rng.lognormal(-(0.3**2) / 2, 0.3, n + m)
+        self._newcomer_land, self._newcomer_licit = land[n:], licit[n:]
+        self._newcomers = 0
+
+        super().__init__(counts)
+        slots = self.occupied_slots()
+        self.occupied[slots] = True
+        self.land[slots] = land[:n]
+        self.licit_factor[slots] = licit[:n]
+        self.inv_licit[slots] = 1.0 / licit[:n]
+        self.half_cap[:] = 0.5 * params.max_coca_share * self.land
+        self.land_r = self.sum(self.land)
+        self._offset = np.zeros(R)  # per region: profit_sensitivity * (1 + theta)
+        self._ad_gain = 0.0
+        self._migration_cost = None
+        self.theta = np.zeros(R, FLOAT)
+        self.reference_attractiveness = np.zeros(R, FLOAT)
+        self.expected_price = np.zeros(R, FLOAT)  # farm-gate leaf price expected, US$/kg
+
+    # ------------------------------------------------------------------ region totals
+
+    def coca(self) -> np.ndarray:
+        """Coca of each household, mature and immature, simulated hectares."""
+        return self.mature + self.immature
+
+    def area_by_region(self) -> tuple[np.ndarray, np.ndarray]:
+        """Real hectares of mature and of immature coca per region."""
+        if self._area_r is None:
+            self._area_r = (self.sum(self.mature), self.sum(self.immature))
+        mature, immature = self._area_r
+        return mature * self.weight, immature * self.weight
+
+    def region_hectares(self) -> np.ndarray:
+        """Real hectares of coca per region."""
+        mature, immature = self.area_by_region()
+        return mature + immature
+
+    def region_mean_risk(self) -> np.ndarray:
+        """Mean perceived risk of the households of each region (0 where none live)."""
+        return self.mean(self.sum(self.risk))  # empty slots have no risk
+
+    def growing_and_mean_risk(self) -> tuple[np.ndarray, np.ndarray]:
+        """Households (real) with any coca, and their mean perceived risk, per region."""
+        R = self.n_regions
+        growing, total = np.empty(R, np.int64), np.empty(R)
+        rules.growing_and_risk(
+            self.mature, self.immature, self.risk, self._block_starts, growing, total
+        )
+        return growing * self.weight, self.mean(total)
+
+    # ------------------------------------------------------------------ the start
+
+    def profit_advantage(self, net_revenue_ha: np.ndarray, licit_r: np.ndarray) -> np.ndarray:
+        """Relative advantage of coca over licit crops for each household (unitless).
+
+        Args:
+            net_revenue_ha: expected coca revenue net of tax, US$/ha/yr, per region, before the
+                household's own risk.
+            licit_r: licit income per region, US$/ha/yr.
+
+        """
+        licit = self.per_slot(licit_r) / self.inv_licit
+        revenue = self.per_slot(net_revenue_ha) * (1.0 - self.risk)
+        return (revenue - self.params.production_cost_usd_ha - licit) / licit
+
+    def start_in_equilibrium(
+        self, net_revenue_ha, licit_r, ad_gain: float, yearly_risk_r: np.ndarray
+    ) -> None:
+        """Fit each region's barrier so that target areas add up to its initial coca.
+
+        Args:
+            net_revenue_ha: expected net coca revenue per region at the start, US$/ha/yr.
+            licit_r: licit income per region, US$/ha/yr.
+            ad_gain: rise of licit income after voluntary substitution, share.
+            yearly_risk_r: eradication risk households expect per region, share per year.
+
+        """
+        self._ad_gain = ad_gain
+        R = self.n_regions
+        self.risk[:] = np.where(self.occupied, self.per_slot(yearly_risk_r), 0.0)
+        self.inv_licit[:] = 1.0 / (self.licit_factor * np.where(self.substituted, 1 + ad_gain, 1))
+        goal = self.world.initial_coca_ha / self.weight
+        advantage = self.profit_advantage(net_revenue_ha, licit_r)
+        lo, hi = np.full(R, -30.0), np.full(R, 30.0)
+        k = self.params.profit_sensitivity
+        # A goal below the area at the usual top barrier (no coca at all, say) needs a far higher
+        # barrier; every other region keeps the usual range, and so the same result.
+        floor = self._target_areas(advantage, hi, self._work)
+        hi[floor > goal] = 1e9
+        rules.fit_barriers(advantage, self.half_cap, k, goal, self._block_starts, lo, hi, 60,
+                           self._work)  # fmt: skip
+        self.theta = (lo + hi) / 2
+        self._offset = k * (1.0 + self.theta)
+        # All coca starts mature: in these rules a field planted at equilibrium is never renewed.
+        self._target_areas(advantage, self.theta, self.mature)
+        self.immature[:] = 0.0
+        self._area_r = None
+        self.reference_attractiveness = self.region_attractiveness(net_revenue_ha, licit_r)
+
+    def _target_areas(self, advantage, barrier_r, out) -> np.ndarray:
+        """Each household's target area at its region's barrier into ``out``; region sums."""
+        k = self.params.profit_sensitivity
+        sums = np.empty(self.n_regions)
+        return rules.target_areas(advantage, self.half_cap, k, barrier_r, self._block_starts, out,
+                                  sums)  # fmt: skip
+
+    def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
+        """Coca advantage of a typical household in each region, net of the region's barrier."""
+        # Fresh from ``update_beliefs`` unless risk or land changed since (used once).
+        at_risk, self._at_risk = self._at_risk, None
+        if at_risk is None:
+            at_risk = rules.product_block_sums(
+                self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
+            )
+        risk = at_risk / np.maximum(self.land_r, 1e-12)
+        revenue = net_revenue_ha * (1.0 - risk)
+        return (revenue - self.params.production_cost_usd_ha - licit_r) / licit_r - self.theta
+
+    # ------------------------------------------------------------------ monthly rules
+
+    def learn_prices(self, price_r: np.ndarray) -> None:
+        """Move the expected farm-gate price toward this month's price."""
+        lr = self.params.price_learning_rate
+        self.expected_price += lr * (price_r - self.expected_price)
+
+    def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
+        """Leaf harvested this month per region, real kg."""
+        return self.area_by_region()[0] * yield_kg_ha_r / 12.0
+
+    def eradicate(
+        self,
+        aerial_ha: np.ndarray,
+        manual_ha: np.ndarray,
+        voluntary_ha: np.ndarray,
+        kill_aerial: float,
+        kill_manual: float,
+        legal_ha: np.ndarray,
+        revenue_ha: np.ndarray,
+        u: Uniforms,
+        present_ha: np.ndarray | None = None,
+    ) -> EradicationOutcome:
+        """Apply forced and voluntary eradication planned per region (real hectares).
+
+        A household is hit with a probability set so that the expected area removed equals the
+        plan; a hit removes the kill rate of each of its fields, so eradication never exceeds
+        coca present. Coca up to the legal area is spared. Only the slots of regions with a plan
+        are visited.
+
+        Args:
+            aerial_ha: planned spraying per region this month, real hectares.
+            manual_ha: planned manual eradication per region, real hectares.
+            voluntary_ha: voluntary substitution offered per region, real hectares.
+            kill_aerial: share of a sprayed field that dies.
+            kill_manual: share of a manually eradicated field removed.
+            legal_ha: legal coca area per region, real hectares.
+            revenue_ha: gross coca revenue per region, US$/yr per hectare (for lost income).
+            u: the draws of the slots (see ``slots.Uniforms``).
+            present_ha: coca per region now, real hectares, if already known.
+
+        """
+        p = self.params
+        R = self.n_regions
+        w = self.weight
+        if (
+            max(
+                aerial_ha.max(initial=0.0),
+                manual_ha.max(initial=0.0),
+                voluntary_ha.max(initial=0.0),
+            )
+            <= 0
+        ):
+            return self.no_eradication()
+        self._clear_hits()
+        present = self.region_hectares() if present_ha is None else present_ha
+        eligible = np.maximum(present - legal_ha, 0.0)
+        eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
+        base = np.maximum(eligible, 1e-9)
+        pa = (
+            np.minimum(aerial_ha / (kill_aerial * base + 1e-12), 1.0)
+            if kill_aerial > 0
+            else 0 * base
+        )
+        pm = (
+            np.minimum(manual_ha / (kill_manual * base + 1e-12), 1.0 - pa)
+            if kill_manual > 0
+            else 0 * base
+        )
+        pv = np.minimum(voluntary_ha / base, 1.0 - pa - pm)
+        pa, pm, pv = (x * (eligible > 0) for x in (pa, pm, pv))
+        edge_a, edge_m = pa, pa + pm
+        edge_v = edge_m + pv
+        b0, b1, lo, hi = self.span(edge_v > 0)
+        self._hit_span = (lo, hi)
+        zeros = np.zeros(R)
+        if lo == hi:
+            return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+        draws = draws_for(u, lo, hi)
+        n = hi - lo
+        if self._removed_by.shape[1] < n:
+            self._removed_by = np.empty((4, self.capacity))
+        sums = np.empty((4, b1 - b0))
+        rules.eradicate_fields(
+            draws, lo, self.start[b0:b1] - lo, thresholds(draws, edge_a)[b0:b1],
+            thresholds(draws, edge_m)[b0:b1], thresholds(draws, edge_v)[b0:b1],
+            eligible_share[b0:b1], kill_aerial, kill_manual, p.replant_forced,
+            p.replant_voluntary, 1.0 + self._ad_gain, self.mature, self.immature,
+            self.substituted, self.inv_licit, self.licit_factor, self._hit, self._removed_by, sums,
+        )  # fmt: skip
+        self._area_r = None
+        by_region = np.zeros((4, R))
+        by_region[:, b0:b1] = sums * w
+        return EradicationOutcome(
+            aerial_ha=by_region[0],
+            manual_ha=by_region[1],
+            voluntary_ha=by_region[2],
+            lost_income_usd=by_region[3] * revenue_ha,
+            hit=self._hit,
+            span=(lo, hi),
+        )
+
+    def _clear_hits(self) -> None:
+        lo, hi = self._hit_span
+        self._hit[lo:hi] = False
+        self._hit_span = (0, 0)
+
+    def no_eradication(self) -> EradicationOutcome:
+        """A month without eradication: last month's hits are cleared and nothing is removed."""
+        self._clear_hits()
+        zeros = np.zeros(self.n_regions)
+        return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+
+    def update_beliefs(
+        self, hit: np.ndarray, eradicated_share_r: np.ndarray, span: tuple[int, int] | None = None
+    ) -> None:
+        """Move perceived yearly eradication risk toward what households saw.
+
+        Also sums each region's risk-weighted land for the next ``region_attractiveness`` call
+        (used once; migration and entry discard it, and a caller that writes ``risk`` or ``land``
+        in between must set ``_at_risk`` to None).
+
+        Args:
+            hit: households hit by forced eradication this month.
+            eradicated_share_r: share of each region's coca eradicated this month.
+            span: slots outside ``[lo, hi)`` were not hit (all slots are checked if omitted).
+
+        """
+        p = self.params
+        lr = p.risk_learning_region
+        added = None
+        if eradicated_share_r.max(initial=0.0) > 0:
+            yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r, 1.0)) ** 12
+            added = lr * yearly
+        lo, hi = (0, self.capacity) if span is None else span
+        self._at_risk = np.empty(self.n_regions)
+        rules.learn_risk(self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi,
+                           p.risk_learning_own, self.occupied, self.land, self._work,
+                           self._at_risk)  # fmt: skip
+
+    def adjust_area(
+        self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, free_ha_r: np.ndarray
+    ) -> np.ndarray:
+        """Plant toward or abandon down to the target area, with inertia; then crops mature.
+
+        Planting is cut back pro rata where it would exceed the region's free suitable land.
+
+        Args:
+            net_revenue_ha: expected net coca revenue per region, US$/ha/yr.
+            licit_r: licit income per region, US$/ha/yr.
+            free_ha_r: free suitable land per region, real hectares.
+
+        Returns:
+            Real hectares planted per region this month.
+
+        """
+        p = self.params
+        k = p.profit_sensitivity
+        R = self.n_regions
+        net, licit = net_revenue_ha, licit_r
+        # The household's advantage z (see ``rules.target_area``), with its per-region parts
+        # worked out once: z = (base - per_ha * risk) * inv_licit - offset.
+        per_ha = k * net / licit
+        base = k * (net - p.production_cost_usd_ha) / licit
+        planted = np.empty(R)
+        area = (np.empty(R), np.empty(R))
+        rules.tend_fields(
+            self._block_starts, per_ha, base, self.risk, self.inv_licit, self._offset,
+            self.half_cap, self.mature, self.immature, np.asarray(free_ha_r, dtype=FLOAT),
+            self.weight, p.planting_rate, p.abandon_rate, 1.0 / p.maturity_months,
+            self._work, self._work2, planted, *area,
+        )  # fmt: skip
+        self._area_r = area
+        return planted

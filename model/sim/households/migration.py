@@ -1,0 +1,136 @@
+"""Households moving between regions along network edges, and new households entering.
+
+Mixed into ``Households``: these rules read and write the same slot columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.sim.households import rules
+from model.sim.households.slots import COLUMNS, Uniforms, draws_for, thresholds
+
+
+class Migration:
+    """Migration and entry of households (a part of ``Households``)."""
+
+    def migration_pull(
+        self, excess: np.ndarray, free_ha_r: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Monthly probability of leaving each region, and where leavers go."""
+        p = self.params
+        R = self.n_regions
+        if self._migration_cost is None:
+            licit = self.world.licit_income_usd_ha
+            horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
+            self._migration_cost = self.world.migration_cost / horizon_value[:, None]
+            self._cheapest_move = self._migration_cost.min()
+        if excess.max() - excess.min() <= self._cheapest_move:  # no move can pay
+            return np.zeros(R), np.zeros(R, np.int64)
+        has_room = free_ha_r > p.mean_land_ha * self.weight
+        return rules.best_moves(
+            excess, self._migration_cost, has_room, self.count, p.migration_rate
+        )
+
+    def migrate(
+        self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move households along network edges toward regions that got better than theirs.
+
+        A household leaves its coca behind (it is abandoned) and settles with its land in the best
+        neighbouring region, if the gain there beats the migration cost.
+
+        Args:
+            excess: each region's attractiveness minus its starting value .
+            free_ha_r: free suitable land per region, real hectares.
+            hit: households hit by forced eradication this month.
+            u: the draws of the slots (see ``slots.Uniforms``).
+
+        Returns:
+            Households (real) leaving and arriving per region.
+
+        """
+        p = self.params
+        R = self.n_regions
+        zeros = np.zeros(R)
+        prob, best = self.migration_pull(excess, free_ha_r)
+        if not prob.any():
+            return zeros, zeros
+        b0, b1, lo, hi = self.span(prob > 0)
+        if lo == hi:
+            return zeros, zeros
+        draws = draws_for(u, lo, hi)
+        boosted = prob * (1.0 + p.displaced_migration_boost)
+        slots = rules.choose_movers(
+            draws, lo, self.start[b0:b1] - lo, thresholds(draws, prob)[b0:b1],
+            thresholds(draws, boosted)[b0:b1], hit, self.occupied,
+        )  # fmt: skip
+        if len(slots) == 0:
+            return zeros, zeros
+        origin = np.searchsorted(self.start, slots, side="right") - 1
+        destination = best[origin]
+        order = np.argsort(destination, kind="stable")
+        slots, origin, destination = slots[order], origin[order], destination[order]
+        arrivals = np.bincount(destination, minlength=R)
+        slots = self.make_room(arrivals, slots)
+        new = self.place(destination)
+        for name, empty in COLUMNS.items():
+            column = getattr(self, name)
+            column[new] = column[slots]
+            column[slots] = empty
+        self.mature[new] = 0.0
+        self.immature[new] = 0.0
+        self._area_r = None
+        self._at_risk = None
+        leaving = np.bincount(origin, minlength=R)
+        self.count -= leaving
+        moved_land = self.land[new]
+        self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
+        self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
+        return leaving * self.weight, arrivals * self.weight
+
+    def enter(
+        self, excess: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
+    ) -> np.ndarray:
+        """New households settle where coca pays better than at the start and land is free.
+
+        Args:
+            excess: each region's attractiveness minus its starting value .
+            free_ha_r: free suitable land per region, real hectares.
+            buyers: whether a trafficker buys in each region.
+            rng: generator for the number of entrants.
+
+        Returns:
+            New households (real) per region.
+
+        """
+        p = self.params
+        R = self.n_regions
+        plots = free_ha_r / (p.mean_land_ha * self.weight)
+        rate = p.entry_rate * plots * np.minimum(np.maximum(excess, 0.0), 1.0) * buyers
+        if not (rate > 0).any():  # Poisson draws with zero mean consume no random numbers
+            return np.zeros(R)
+        n_new = rng.poisson(np.maximum(rate, 0.0))
+        n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
+        total = int(min(n_new.sum(), self._entry_room - self._newcomers))
+        if total <= 0:
+            return np.zeros(R)
+        regions = np.repeat(np.arange(R), n_new)[:total]
+        arrivals = np.bincount(regions, minlength=R)
+        mean_risk = self.region_mean_risk()
+        self.make_room(arrivals)
+        slots = self.place(regions)
+        first, self._newcomers = self._newcomers, self._newcomers + total
+        land = self._newcomer_land[first : self._newcomers]
+        licit = self._newcomer_licit[first : self._newcomers]
+        self.land[slots] = land
+        self.half_cap[slots] = 0.5 * p.max_coca_share * land
+        self.licit_factor[slots] = licit
+        self.inv_licit[slots] = 1.0 / licit
+        self.risk[slots] = mean_risk[regions]
+        self.substituted[slots] = False
+        self.occupied[slots] = True
+        self._at_risk = None
+        self.n_active += total
+        self.land_r += np.bincount(regions, weights=land, minlength=R)
+        return arrivals.astype(float) * self.weight

@@ -1,0 +1,174 @@
+"""Where households live in memory: one row (slot) per household, one block of slots per region.
+
+Slots are laid out in one contiguous block per region, so a rule visits a region's households as
+one slice, and a mechanism acting in a few regions (eradication, migration) visits only their
+blocks. Each block keeps a few empty slots at its end for newcomers; an empty slot has no land, no
+coca and no risk, so it adds nothing to any sum. A household that migrates moves to a free slot in
+its new region's block; when a block runs out of room the layout is rebuilt with more room
+(rarely).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from model.sim.households import rules
+
+FLOAT = np.float64
+UINT32_SCALE = 2.0**32
+# Per-slot columns moved together when a household changes slot (empty-slot value second).
+COLUMNS = {
+    "land": 0.0,
+    "half_cap": 0.0,
+    "licit_factor": 1.0,
+    "inv_licit": 1.0,
+    "mature": 0.0,
+    "immature": 0.0,
+    "risk": 0.0,
+    "substituted": False,
+    "occupied": False,
+}
+
+#: One uniform draw per slot (floats in [0, 1) or uint32), or a function ``(lo, hi)`` giving the
+#: draws of slots ``lo..hi-1``.
+Uniforms = np.ndarray | Callable[[int, int], np.ndarray]
+
+
+def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
+    """The draws of slots ``lo..hi-1``.
+
+    The compiled loops take the slots' count from the draws and do not check bounds: too few draws
+    would skip slots and sum uninitialised work memory without an error, so the length is checked.
+    """
+    draws = u(lo, hi) if callable(u) else u[lo:hi]
+    if len(draws) != hi - lo:
+        raise ValueError(f"need one draw per slot {lo}..{hi - 1} ({hi - lo}), got {len(draws)}")
+    return draws
+
+
+def thresholds(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
+    """Per-region cut-offs such that ``u < cut-off`` happens with ``probability``.
+
+    For uint32 draws (uniform on 0..2**32-1) the cut-off is converted once per region, not once
+    per household.
+    """
+    if u.dtype == np.uint32:
+        return np.minimum(probability * UINT32_SCALE, UINT32_SCALE - 1).astype(np.uint32)
+    return probability
+
+
+def slack(counts: np.ndarray) -> np.ndarray:
+    """Empty slots kept at the end of each region's block for migrants and newcomers."""
+    return (counts // 8 + 4).astype(np.int64)
+
+
+class SlotBlocks:
+    """Per-slot columns in one block per region, and the bookkeeping of who lives where.
+
+    Attributes:
+        count: households per region.
+        start: first slot of each block, then the number of slots (length regions + 1).
+        fill: per block, the first slot never used yet.
+        capacity: slots in all blocks.
+
+    """
+
+    def __init__(self, counts: np.ndarray):
+        """Lay out blocks for ``counts`` households per region, every column at its empty value."""
+        self.n_regions = len(counts)
+        self.count = counts.astype(np.int64).copy()
+        self._set_layout(self.count + slack(self.count))
+        for name, empty in COLUMNS.items():
+            dtype = bool if isinstance(empty, bool) else FLOAT
+            setattr(self, name, np.full(self.capacity, empty, dtype=dtype))
+        self.fill = self.start[:-1] + self.count
+        self._hit = np.zeros(self.capacity, bool)
+        self._hit_span = (0, 0)
+        self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
+        self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
+
+    def _set_layout(self, lengths: np.ndarray) -> None:
+        self.lengths = lengths.astype(np.int64)
+        self.start = np.concatenate([[0], np.cumsum(self.lengths)])
+        self._block_starts = self.start[:-1].copy()
+        self.capacity = int(self.start[-1])
+        # Work buffers, one column each, reused by the monthly rules.
+        self._work = np.empty(self.capacity)
+        self._work2 = np.empty(self.capacity)
+        self._removed_by = np.empty((4, 0))  # eradication's work rows, sized on first use
+
+    def occupied_slots(self) -> np.ndarray:
+        """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
+        n = int(self.count.sum())
+        offset = np.arange(n) - np.repeat(np.cumsum(self.count) - self.count, self.count)
+        return np.repeat(self.start[:-1], self.count) + offset
+
+    def _relayout(self, extra: np.ndarray) -> np.ndarray:
+        """Rebuild the blocks without holes and with room for ``extra`` more per region.
+
+        Returns:
+            The new slot of every old slot (-1 for empty ones).
+
+        """
+        old = np.flatnonzero(self.occupied)
+        lengths = self.count + extra + slack(self.count + extra) + self.count // 4
+        self._set_layout(lengths)
+        new = self.occupied_slots()
+        for name, empty in COLUMNS.items():
+            column = getattr(self, name)
+            fresh = np.full(self.capacity, empty, dtype=column.dtype)
+            fresh[new] = column[old]
+            setattr(self, name, fresh)
+        moved = np.full(len(self._hit), -1, dtype=np.int64)
+        moved[old] = new
+        self.fill = self.start[:-1] + self.count
+        self._hit = np.zeros(self.capacity, bool)
+        self._hit_span = (0, 0)
+        self._at_risk = None
+        self._area_r = None
+        return moved
+
+    def make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
+        """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
+        if np.any(self.fill + arrivals > self.start[1:]):
+            moved = self._relayout(arrivals)
+            if slots is not None:
+                slots = moved[slots]
+        return slots
+
+    def place(self, regions: np.ndarray) -> np.ndarray:
+        """Free slots for newcomers to ``regions`` (sorted by region); advances the fill marks."""
+        k = np.bincount(regions, minlength=self.n_regions)
+        rank = np.arange(len(regions)) - np.repeat(np.cumsum(k) - k, k)
+        slots = self.fill[regions] + rank
+        self.fill += k
+        self.count += k
+        return slots
+
+    def per_slot(self, values_r: np.ndarray) -> np.ndarray:
+        """A per-region value for every slot."""
+        return np.repeat(values_r, self.lengths)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Per-region sums of a per-slot column."""
+        return rules.block_sums(values, self._block_starts, np.empty(self.n_regions))
+
+    def mean(self, total: np.ndarray) -> np.ndarray:
+        """Per-region ``total`` divided among the region's households (0 where none live)."""
+        return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
+
+    def span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
+        """First and past-last active block, and the slots they cover."""
+        blocks = np.flatnonzero(active_r)
+        if len(blocks) == 0:
+            return 0, 0, 0, 0
+        b0, b1 = int(blocks[0]), int(blocks[-1]) + 1
+        return b0, b1, int(self.start[b0]), int(self.start[b1])
+
+    def region_of_slots(self) -> np.ndarray:
+        """Region of each slot, -1 for empty slots."""
+        region = np.repeat(np.arange(self.n_regions), self.lengths)
+        region[~self.occupied] = -1
+        return region
