@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from model.columns import ACTIVE_THRESHOLD_HA, BALLOON_METRICS, SPENDING_INSTRUMENTS
-from model.scenario.schema import parse_month
+from model.scenario.fields import parse_month
 
 INTERVAL = (0.05, 0.95)  # a 90% interval over replications
 INSTRUMENT_SPENDING = {name: f"{name}_spending_usd" for name in SPENDING_INSTRUMENTS}

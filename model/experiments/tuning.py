@@ -38,9 +38,10 @@ from model.columns import BALLOON_METRICS
 from model.experiments import metrics
 from model.experiments.sweep import with_parameters
 from model.figures.plots import PRESSURE_COLOUR, country_colour, country_label, thousands
+from model.scenario.fields import parse_month
 from model.scenario.loading import SLUG, ScenarioError, load_scenario, to_yaml
 from model.scenario.loading import _months as short_months
-from model.scenario.schema import Scenario, parse_month
+from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
 dollars = StrMethodFormatter("{x:,.2f}")

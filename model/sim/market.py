@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from model.scenario.schema import MarketParams
+from model.scenario.behaviour import MarketParams
 
 
 class CocaineMarket:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.scenario.schema import INSTRUMENTS, Scenario, ScheduleEntry
+from model.scenario.policy_spec import INSTRUMENTS, ScheduleEntry
+from model.scenario.schema import Scenario
 from model.sim.world import World
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from mesa import Agent
 
-from model.scenario.schema import TraffickerParams
+from model.scenario.behaviour import TraffickerParams
 from model.sim.compiled import compiled
 
 # Each month's seizures are the interdiction rate times a lognormal luck factor with mean 1

@@ -41,7 +41,7 @@ class World:
     yield_kg_ha: np.ndarray
     licit_income_usd_ha: np.ndarray
     legal_ha: np.ndarray
-    migration_cost: np.ndarray  # region x region, US$; inf where no edge
+    migration_cost: np.ndarray  # region x region, US$, from the network (inf where no edge)
     network: Network | None = field(default=None, repr=False)
 
     @property
@@ -77,7 +77,6 @@ class World:
         names = [r.name for r in regions]
         countries = list(dict.fromkeys(r.country for r in regions))
         n = len(regions)
-        cost = np.full((n, n), np.inf)
         graph = nx.Graph()
         graph.add_nodes_from(range(n))
         for edge in scenario.resolved_edges():
@@ -90,7 +89,6 @@ class World:
                 usd = 500.0 + 2.0 * great_circle_km(ra.lon, ra.lat, rb.lon, rb.lat)
             if ra.country != rb.country:
                 usd *= scenario.world.cross_border_cost_factor
-            cost[a, b] = cost[b, a] = usd
             graph.add_edge(a, b, cost_usd=usd)
         network = Network(
             graph, random=random, layout={i: (r.lon, r.lat) for i, r in enumerate(regions)}
@@ -113,6 +111,15 @@ class World:
             yield_kg_ha=column("yield_kg_ha"),
             licit_income_usd_ha=column("licit_income_usd_ha"),
             legal_ha=column("legal_ha"),
-            migration_cost=cost,
+            migration_cost=migration_costs(network),
             network=network,
         )
+
+
+def migration_costs(network: Network) -> np.ndarray:
+    """Region x region cost of moving a household along the network's edges, US$ (inf: no edge)."""
+    n = len(network.G)
+    cost = np.full((n, n), np.inf)
+    for a, b, usd in network.G.edges(data="cost_usd"):
+        cost[a, b] = cost[b, a] = usd
+    return cost

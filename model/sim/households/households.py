@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.scenario.schema import HouseholdParams
+from model.scenario.behaviour import HouseholdParams
 from model.sim.households import rules
 from model.sim.households.migration import Migration
 from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
