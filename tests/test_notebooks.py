@@ -1,16 +1,20 @@
-"""Every notebook runs end to end (quick settings), and the stored notebooks are built and clean.
+"""Every notebook runs end to end (quick settings), and each stored notebook is its script's pair.
 
-Each notebook is executed once in a fresh kernel with ``BALLOON_QUICK=1`` (tiny scale, short
-windows, few replications) and ``BALLOON_NOTEBOOK_OUT`` pointing at a temporary folder; a cell that
-raises fails the test with the cell's traceback.
+A notebook's source is its jupytext percent script ``notebooks/NN_name.py``; the paired
+``NN_name.ipynb`` must be what jupytext makes from it, without outputs. Each notebook is executed
+once in a fresh kernel with ``BALLOON_QUICK=1`` (tiny scale, short windows, few replications) and
+``BALLOON_NOTEBOOK_OUT`` pointing at a temporary folder; a cell that raises fails the test with the
+cell's traceback.
 """
 
 import base64
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -72,19 +76,91 @@ def test_the_five_notebooks_are_there():
     ]
 
 
-def test_stored_notebooks_are_built_by_the_script_and_have_no_outputs():
-    check = subprocess.run(
-        [sys.executable, NOTEBOOKS / "build_notebooks.py", "--check"],
-        capture_output=True,
-        text=True,
+def pairing_problems(script: Path) -> list[str]:
+    """How the stored ``.ipynb`` beside ``script`` differs from what jupytext makes of the script.
+
+    The stored notebook must have no outputs and no execution counts, and the same notebook
+    metadata and cells (type, source, metadata) as ``jupytext --to ipynb`` writes from the script;
+    only the cell ids may differ (jupytext draws new ones each time it writes a notebook afresh).
+    """
+    stored_path = script.with_suffix(".ipynb")
+    if not stored_path.is_file():
+        return [f"{script.name}: no paired {stored_path.name}"]
+    expected = nbformat.reads(jupytext.writes(jupytext.read(script), fmt="ipynb"), as_version=4)
+    stored = nbformat.read(stored_path, as_version=4)
+    problems = []
+    for index, cell in enumerate(stored.cells):
+        if cell.get("outputs") or cell.get("execution_count") is not None:
+            problems.append(f"{stored_path.name}: cell {index} has outputs or an execution count")
+    if stored.metadata != expected.metadata:
+        problems.append(f"{stored_path.name}: notebook metadata differs from the script's")
+    if len(stored.cells) != len(expected.cells):
+        problems.append(
+            f"{stored_path.name}: {len(stored.cells)} cells, the script has {len(expected.cells)}"
+        )
+    for index, (have, want) in enumerate(zip(stored.cells, expected.cells, strict=False)):
+        if (have.cell_type, have.source, have.metadata) != (
+            want.cell_type,
+            want.source,
+            want.metadata,
+        ):
+            problems.append(f"{stored_path.name}: cell {index} differs from the script's")
+            break
+    return problems
+
+
+def test_every_notebook_has_its_script_and_the_pairs_are_in_sync():
+    scripts = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    assert [script.stem for script in scripts] == NAMES, "every .ipynb needs its .py and back"
+    problems = [problem for script in scripts for problem in pairing_problems(script)]
+    assert not problems, "\n".join(
+        [
+            *problems,
+            "fix: .venv/bin/jupytext --to ipynb notebooks/NN_name.py (the .py is the source)",
+        ]
     )
-    assert check.returncode == 0, check.stderr
     for name in NAMES:
-        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-        nbformat.validate(notebook)
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                assert cell.outputs == [] and cell.execution_count is None, (name, cell.id)
+        nbformat.validate(nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4))
+
+
+def test_pairing_check_fails_when_one_side_is_edited_alone(tmp_path):
+    def fresh_pair() -> Path:
+        folder = tmp_path / f"pair{len(list(tmp_path.iterdir()))}"
+        folder.mkdir()
+        for suffix in (".py", ".ipynb"):
+            shutil.copy(NOTEBOOKS / f"01_quickstart{suffix}", folder / f"01_quickstart{suffix}")
+        return folder / "01_quickstart.py"
+
+    script = fresh_pair()
+    assert pairing_problems(script) == []
+
+    # The script edited, the notebook not: a changed line and a new cell.
+    text = script.read_text(encoding="utf-8")
+    script.write_text(text.replace("replications=2", "replications=3"), encoding="utf-8")
+    assert pairing_problems(script) == ["01_quickstart.ipynb: cell 3 differs from the script's"]
+    script.write_text(text + "\n# %%\nprint('new cell')\n", encoding="utf-8")
+    assert "01_quickstart.ipynb: 14 cells, the script has 15" in pairing_problems(script)
+
+    # The notebook edited, the script not: a changed Markdown cell, then outputs saved in it.
+    script = fresh_pair()
+    stored = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    stored.cells[0].source += "\nA sentence written in Jupyter only."
+    nbformat.write(stored, script.with_suffix(".ipynb"))
+    assert pairing_problems(script) == ["01_quickstart.ipynb: cell 0 differs from the script's"]
+    script = fresh_pair()
+    stored = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    stored.cells[1].outputs = [nbformat.v4.new_output("stream", text="quick mode: True")]
+    stored.cells[1].execution_count = 1
+    stored.metadata["language_info"] = {"name": "python", "version": "3.12.0"}
+    nbformat.write(stored, script.with_suffix(".ipynb"))
+    assert pairing_problems(script) == [
+        "01_quickstart.ipynb: cell 1 has outputs or an execution count",
+        "01_quickstart.ipynb: notebook metadata differs from the script's",
+    ]
+
+    # The notebook gone.
+    script.with_suffix(".ipynb").unlink()
+    assert pairing_problems(script) == ["01_quickstart.py: no paired 01_quickstart.ipynb"]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,0 +1,172 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Compare policies against one counterfactual
+#
+# Several policy scenarios run against the same counterfactual (the baseline: the same world without
+# any policy), on the same replication seeds, so that replication *k* of each policy differs from
+# replication *k* of the baseline only by the policy. `model.compare.compare` does the runs and the
+# metrics; `model.plots` draws them. From the command line:
+#
+# ```bash
+# .venv/bin/balloon compare scenarios/plan_colombia.yaml scenarios/peru_pressure_1990s.yaml \
+#     --against scenarios/baseline.yaml
+# ```
+#
+# Each policy is measured over its own months of extra pressure, on the country that lost most coca.
+
+# %%
+# %matplotlib inline
+import os
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from model.scenario.loading import SCENARIOS_DIR
+
+# BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
+QUICK = os.environ.get("BALLOON_QUICK") == "1"
+# Files this notebook writes go here; results/ is kept out of git.
+OUT = Path(os.environ.get("BALLOON_NOTEBOOK_OUT") or SCENARIOS_DIR.parent / "results" / "notebooks")
+OUT = OUT / "03_compare_policies"
+OUT.mkdir(parents=True, exist_ok=True)
+# Replications run in worker processes (all cores), or in this process for quick runs.
+EXECUTOR = "inline" if QUICK else "process"
+print(f"quick mode: {QUICK}; files go to {OUT}")
+
+# %%
+from model.experiments.compare import compare, write_comparison
+from model.scenario.loading import load_scenario
+
+POLICIES = [
+    "plan_colombia",
+    "peru_pressure_1990s",
+    "bolivia_plan_dignidad",
+    "coordinated_andean_pressure",
+    "alternative_development",
+]
+COUNTERFACTUAL = "baseline"
+OVERRIDES = []
+if QUICK:  # two policies that both start by 2000, over four years, small and few runs
+    POLICIES = ["plan_colombia", "coordinated_andean_pressure"]
+    OVERRIDES = ["households.scale=0.005", "start=1999-01", "end=2002-12", "replications=2"]
+
+policies = [load_scenario(name, OVERRIDES) for name in POLICIES]
+counterfactual = load_scenario(COUNTERFACTUAL, OVERRIDES)
+for scenario in policies:
+    print(f"{scenario.name}: {scenario.description}\n")
+
+# %%
+import time
+
+clock = time.perf_counter()
+comparison = compare(policies, counterfactual, executor=EXECUTOR, progress=not QUICK)
+print(
+    f"{len(comparison.counterfactual.seeds)} paired replications of {len(policies)} policies "
+    f"and the counterfactual in {time.perf_counter() - clock:.0f} s"
+)
+
+# %% [markdown]
+# ## The metrics table
+#
+# Median over replications of each headline metric, one row per policy (target: the country that lost
+# most coca; window: the policy's months of extra pressure). The full table, with 90% intervals and
+# every metric, follows.
+
+# %%
+from model.experiments.compare import HEADLINE
+
+table = comparison.summary.pivot_table(
+    index=["scenario", "target", "window_start", "window_end"], columns="metric", values="median"
+)
+table[[m for m in HEADLINE if m in table.columns]].round(2)
+
+# %%
+from model.figures import plots
+
+display(Markdown(plots.summary_markdown(comparison.summary)))
+
+# %% [markdown]
+# ## The comparison figures
+#
+# Displacement ratios and net reduction per policy with their 90% intervals, then each policy against
+# the counterfactual, country by country.
+
+# %%
+plots.effect_intervals(comparison.summary)
+
+# %%
+from model.experiments.metrics import pressure_months, pressure_spans
+
+spans = {
+    name: pressure_spans(pressure_months(result.scenario, counterfactual))
+    for name, result in comparison.policies.items()
+}
+plots.policy_vs_counterfactual(
+    {name: result.countries for name, result in comparison.policies.items()},
+    comparison.counterfactual.countries,
+    spans,
+    counterfactual_name=counterfactual.name,
+)
+
+# %% [markdown]
+# ## One policy in detail
+#
+# Where coca rose and fell against the counterfactual, region by region; where it moved on the map;
+# what happened to prices; and where traffickers bought. Change `DETAIL` to look at another policy.
+
+# %%
+DETAIL = POLICIES[0]
+result = comparison.policies[DETAIL]
+window, _ = comparison.windows[DETAIL]
+coordinates = plots.region_coordinates(result.scenario)
+labels = dict(zip(coordinates.region, coordinates.label, strict=True))
+plots.region_heatmap(
+    result.regions,
+    comparison.counterfactual.regions,
+    labels,
+    title=f"{DETAIL}: coca against the counterfactual, by region",
+)
+
+# %%
+plots.shift_map(
+    result.regions,
+    coordinates,
+    (window.start, window.end),
+    title=f"{DETAIL}: coca where pressure starts ({window.start:%Y-%m}, dashed) "
+    f"and ends ({window.end:%Y-%m}, filled)",
+)
+
+# %%
+plots.prices(
+    result.countries,
+    result.system,
+    comparison.counterfactual.system,
+    spans[DETAIL],
+    title=f"Prices: {DETAIL}",
+)
+
+# %%
+plots.trafficker_sourcing(result.traffickers, spans[DETAIL])
+
+# %% [markdown]
+# ## Save everything
+#
+# `write_comparison` writes the metrics (CSV, JSON, Markdown), the figures (PNG and SVG) and the runs
+# into one folder, as `balloon compare` does.
+
+# %%
+folder = write_comparison(comparison, OUT / "comparison", figures=not QUICK)
+print(f"wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))
