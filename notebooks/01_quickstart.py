@@ -32,7 +32,7 @@
 import os
 from pathlib import Path
 
-from model.scenario.loading import SCENARIOS_DIR
+from model import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -53,7 +53,7 @@ print(f"quick mode: {QUICK}; files go to {OUT}")
 # and the key.
 
 # %%
-from model.scenario.loading import load_scenario, shipped_scenarios
+from model import load_scenario, shipped_scenarios
 
 print("shipped scenarios:", ", ".join(path.stem for path in shipped_scenarios()))
 
@@ -81,7 +81,7 @@ for policy in scenario.policies:
 # %%
 import time
 
-from model.experiments.runner import run_replications
+from model import run_replications
 
 clock = time.perf_counter()
 results = run_replications(scenario, executor=EXECUTOR)
@@ -91,18 +91,17 @@ results.countries.head()
 # %% [markdown]
 # ## 3. Plot it
 #
-# Figures come from `model.plots` and use one colour per country throughout. The shaded months are
-# those in which the scenario's policies differ from the baseline's.
+# Figures are the `plot_*` functions of `model` and use one colour per country throughout. The
+# shaded months are those in which the scenario's policies differ from the baseline's.
 
 # %%
-from model.experiments.metrics import pressure_months, pressure_spans
-from model.figures import plots
+from model import plot_hectares_by_country, plot_prices, pressure_months, pressure_spans
 
 spans = pressure_spans(pressure_months(scenario, baseline))
-plots.hectares_by_country(results.countries, spans, title="Coca by country under Plan Colombia")
+plot_hectares_by_country(results.countries, spans, title="Coca by country under Plan Colombia")
 
 # %%
-plots.prices(results.countries, results.system, spans=spans)
+plot_prices(results.countries, results.system, spans=spans)
 
 # %% [markdown]
 # ## 4. Compare with the counterfactual and read the metrics
@@ -118,16 +117,18 @@ plots.prices(results.countries, results.system, spans=spans)
 # - `low` and `high` bound 90% of the replications.
 
 # %%
-from model.experiments.compare import compare
+from model import compare
 
 comparison = compare([results], baseline, executor=EXECUTOR)
 comparison.summary[["target", "metric", "median", "low", "high", "unit"]]
 
 # %%
-plots.effect_intervals(comparison.summary)
+from model import plot_effect_intervals, plot_policy_vs_counterfactual
+
+plot_effect_intervals(comparison.summary)
 
 # %%
-plots.policy_vs_counterfactual(
+plot_policy_vs_counterfactual(
     {scenario.name: results.countries},
     comparison.counterfactual.countries,
     {scenario.name: spans},

@@ -58,7 +58,7 @@ from pathlib import Path
 
 from IPython.display import Image, display
 
-from model.scenario.loading import SCENARIOS_DIR
+from model import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -75,22 +75,25 @@ from datetime import date
 
 import ipywidgets as widgets
 
-from model.experiments import tuning
-from model.experiments.tuning import (
-    KNOBS,
-    METHODS,
+from model import (
+    ERADICATION_METHODS,
+    TUNING_KNOBS,
+    TUNING_SCALE,
+    TUNING_WINDOW,
+    ScenarioError,
     Tuning,
     TuningSession,
+    find_scenario,
     knob_values,
     save_tuned,
     scenario_countries,
+    shipped_scenarios,
 )
-from model.scenario.loading import ScenarioError, find_scenario, shipped_scenarios
 
 BASE = "baseline"
-# The tuning window and scale (model.tuning.WINDOW and SCALE); quick mode: 18 months, half the scale.
-WINDOW = ("2000-01", "2001-06") if QUICK else tuning.WINDOW
-SCALE = 0.005 if QUICK else tuning.SCALE
+# The tuning window and scale (TUNING_WINDOW, TUNING_SCALE); quick mode: 18 months, half the scale.
+WINDOW = ("2000-01", "2001-06") if QUICK else TUNING_WINDOW
+SCALE = 0.005 if QUICK else TUNING_SCALE
 FIRST_YEAR, LAST_YEAR = int(WINDOW[0][:4]), int(WINDOW[1][:4])
 
 # One Tuner per base scenario (runs cached across all of them) and one figure, updated in place.
@@ -113,7 +116,7 @@ def tuning_from(method, start_year, eradication, **parameters) -> Tuning:
 
 # %%
 def rerun(base, method, start_year, eradication, **parameters):
-    """Re-run with the controls' values: returns a model.tuning.Shown (run, png, report())."""
+    """Re-run with the controls' values: returns what to show (run, png, report())."""
     return session.show(base, tuning_from(method, start_year, eradication, **parameters))
 
 
@@ -135,10 +138,10 @@ base_box = widgets.Dropdown(
 sliders = {
     name: widgets.FloatSlider(
         value=value,
-        min=KNOBS[name].low,
-        max=KNOBS[name].high,
-        step=KNOBS[name].step,
-        description=KNOBS[name].label,
+        min=TUNING_KNOBS[name].low,
+        max=TUNING_KNOBS[name].high,
+        step=TUNING_KNOBS[name].step,
+        description=TUNING_KNOBS[name].label,
         continuous_update=False,
         readout_format=".3g",
         **wide,
@@ -158,7 +161,7 @@ eradication_sliders = {
     for country in scenario_countries(first_base)
 }
 method_box = widgets.Dropdown(
-    options=METHODS, value="manual", description="eradication method", **wide
+    options=ERADICATION_METHODS, value="manual", description="eradication method", **wide
 )
 start_box = widgets.IntSlider(
     value=min(FIRST_YEAR + 1, LAST_YEAR),

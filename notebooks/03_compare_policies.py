@@ -17,8 +17,8 @@
 #
 # Several policy scenarios run against the same counterfactual (the baseline: the same world without
 # any policy), on the same replication seeds, so that replication *k* of each policy differs from
-# replication *k* of the baseline only by the policy. `model.compare.compare` does the runs and the
-# metrics; `model.plots` draws them. From the command line:
+# replication *k* of the baseline only by the policy. `compare` (from `model`) does the runs and the
+# metrics; the `plot_*` functions draw them. From the command line:
 #
 # ```bash
 # .venv/bin/balloon compare scenarios/plan_colombia.yaml scenarios/peru_pressure_1990s.yaml \
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from model.scenario.loading import SCENARIOS_DIR
+from model import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -47,8 +47,7 @@ EXECUTOR = "inline" if QUICK else "process"
 print(f"quick mode: {QUICK}; files go to {OUT}")
 
 # %%
-from model.experiments.compare import compare, write_comparison
-from model.scenario.loading import load_scenario
+from model import compare, load_scenario, write_comparison
 
 POLICIES = [
     "plan_colombia",
@@ -86,17 +85,17 @@ print(
 # every metric, follows.
 
 # %%
-from model.experiments.compare import HEADLINE
+from model import HEADLINE_METRICS
 
 table = comparison.summary.pivot_table(
     index=["scenario", "target", "window_start", "window_end"], columns="metric", values="median"
 )
-table[[m for m in HEADLINE if m in table.columns]].round(2)
+table[[m for m in HEADLINE_METRICS if m in table.columns]].round(2)
 
 # %%
-from model.figures import plots
+from model import summary_markdown
 
-display(Markdown(plots.summary_markdown(comparison.summary)))
+display(Markdown(summary_markdown(comparison.summary)))
 
 # %% [markdown]
 # ## The comparison figures
@@ -105,16 +104,18 @@ display(Markdown(plots.summary_markdown(comparison.summary)))
 # the counterfactual, country by country.
 
 # %%
-plots.effect_intervals(comparison.summary)
+from model import plot_effect_intervals
+
+plot_effect_intervals(comparison.summary)
 
 # %%
-from model.experiments.metrics import pressure_months, pressure_spans
+from model import plot_policy_vs_counterfactual, pressure_months, pressure_spans
 
 spans = {
     name: pressure_spans(pressure_months(result.scenario, counterfactual))
     for name, result in comparison.policies.items()
 }
-plots.policy_vs_counterfactual(
+plot_policy_vs_counterfactual(
     {name: result.countries for name, result in comparison.policies.items()},
     comparison.counterfactual.countries,
     spans,
@@ -128,12 +129,20 @@ plots.policy_vs_counterfactual(
 # what happened to prices; and where traffickers bought. Change `DETAIL` to look at another policy.
 
 # %%
+from model import (
+    plot_prices,
+    plot_region_heatmap,
+    plot_shift_map,
+    plot_trafficker_sourcing,
+    region_coordinates,
+)
+
 DETAIL = POLICIES[0]
 result = comparison.policies[DETAIL]
 window, _ = comparison.windows[DETAIL]
-coordinates = plots.region_coordinates(result.scenario)
+coordinates = region_coordinates(result.scenario)
 labels = dict(zip(coordinates.region, coordinates.label, strict=True))
-plots.region_heatmap(
+plot_region_heatmap(
     result.regions,
     comparison.counterfactual.regions,
     labels,
@@ -141,7 +150,7 @@ plots.region_heatmap(
 )
 
 # %%
-plots.shift_map(
+plot_shift_map(
     result.regions,
     coordinates,
     (window.start, window.end),
@@ -150,7 +159,7 @@ plots.shift_map(
 )
 
 # %%
-plots.prices(
+plot_prices(
     result.countries,
     result.system,
     comparison.counterfactual.system,
@@ -159,7 +168,7 @@ plots.prices(
 )
 
 # %%
-plots.trafficker_sourcing(result.traffickers, spans[DETAIL])
+plot_trafficker_sourcing(result.traffickers, spans[DETAIL])
 
 # %% [markdown]
 # ## Save everything

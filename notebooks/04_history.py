@@ -39,7 +39,7 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from model.scenario.loading import SCENARIOS_DIR
+from model import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -52,8 +52,7 @@ EXECUTOR = "inline" if QUICK else "process"
 print(f"quick mode: {QUICK}; files go to {OUT}")
 
 # %%
-from model.experiments import calibration, observed
-from model.scenario.loading import load_scenario
+from model import free_parameter_values, load_scenario, observed_hectares
 
 CALIBRATED_NAME = "andes_history_calibrated.yaml"
 CANDIDATES = [
@@ -80,7 +79,7 @@ print(
     f"households.scale {scenario.households.scale}; fit scored over {WINDOW[0]}-{WINDOW[1]}, "
     "later years are a forecast"
 )
-print("free parameters and their values:", calibration.current_values(scenario))
+print("free parameters and their values:", free_parameter_values(scenario))
 
 # %% [markdown]
 # ## The observed data
@@ -89,7 +88,7 @@ print("free parameters and their values:", calibration.current_values(scenario))
 # (`model/data/README.md`).
 
 # %%
-calibration.observed_hectares().T
+observed_hectares().T
 
 # %% [markdown]
 # ## The model against the data
@@ -101,21 +100,25 @@ calibration.observed_hectares().T
 # %%
 import time
 
+from model import fit_report, fit_report_markdown
+
 clock = time.perf_counter()
-report = calibration.fit_report(scenario, WINDOW, REPLICATIONS)
+report = fit_report(scenario, WINDOW, REPLICATIONS)
 print(f"ran in {time.perf_counter() - clock:.0f} s")
 if not calibrated:
     print("UNCALIBRATED: the fit is scored over the window below; no parameter was fitted")
-display(Markdown(calibration.report_markdown(report)))
+display(Markdown(fit_report_markdown(report)))
 
 # %%
+from model import plot_fit, write_fit_report
+
 if calibrated:  # the fit report (JSON, Markdown) and its figure, as `balloon calibrate` writes them
-    figure = calibration.write_outputs(report, OUT)["figure"]
+    figure = write_fit_report(report, OUT)["figure"]
 else:  # say in the title that nothing was fitted
     figure = OUT / "fit.png"
-    calibration.plot_fit(
+    plot_fit(
         report["_countries"],
-        calibration.observed_hectares(),
+        observed_hectares(),
         WINDOW,
         figure,
         f"Coca cultivation: model ({scenario.name}, hand-set values, not fitted) against UNODC",
@@ -130,25 +133,31 @@ display(Image(filename=str(figure)))
 # against here).
 
 # %%
-from model.experiments.runner import run_replications
-from model.figures import plots
+from model import (
+    plot_hectares_by_country,
+    plot_region_heatmap,
+    region_coordinates,
+    run_replications,
+)
 
 history = run_replications(scenario, REPLICATIONS, executor=EXECUTOR)
-coordinates = plots.region_coordinates(scenario)
-plots.region_heatmap(
+coordinates = region_coordinates(scenario)
+plot_region_heatmap(
     history.regions,
     labels=dict(zip(coordinates.region, coordinates.label, strict=True)),
     title=f"{scenario.name}: coca by region and year (model)",
 )
 
 # %%
-plots.hectares_by_country(history.countries, title=f"{scenario.name}: coca by country (model)")
+plot_hectares_by_country(history.countries, title=f"{scenario.name}: coca by country (model)")
 
 # %% [markdown]
 # The recorded eradication that drives the run, per country and method (hectares per year; rows the
 # data file marks as estimates are flagged in `scenarios/andes_history.yaml`):
 
 # %%
-observed.eradication().pivot_table(
+from model import observed_eradication
+
+observed_eradication().pivot_table(
     index="year", columns=["country", "method"], values="hectares"
 ).tail(12)

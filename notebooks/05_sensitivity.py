@@ -16,15 +16,15 @@
 # # Sensitivity: which parameters drive the balloon?
 #
 # A global sensitivity analysis varies several parameters at once over their plausible ranges and
-# asks which of them move an outcome. `model.sensitivity` does it with SALib: **Morris** elementary
-# effects here (`mu_star`: the mean absolute change of the outcome when one parameter moves across its
-# range; `sigma`: how much that change depends on the other parameters, i.e. interactions), or
-# **Sobol** indices (`S1`: share of the outcome's variance due to a parameter alone; `ST`: including
-# its interactions) with `METHOD = "sobol"`, which needs many more runs.
+# asks which of them move an outcome. `scenario_sensitivity` (from `model`) does it with SALib:
+# **Morris** elementary effects here (`mu_star`: the mean absolute change of the outcome when one
+# parameter moves across its range; `sigma`: how much that change depends on the other parameters,
+# i.e. interactions), or **Sobol** indices (`S1`: share of the outcome's variance due to a parameter
+# alone; `ST`: including its interactions) with `METHOD = "sobol"`, which needs many more runs.
 #
-# The runs go through `model.sweep` (resumable: re-running this notebook reuses finished runs) and
-# every design point uses the same replication seeds, so differences between points come from the
-# parameters, not from luck. From the command line:
+# The runs go through the package's sweeps (resumable: re-running this notebook reuses finished
+# runs) and every design point uses the same replication seeds, so differences between points come
+# from the parameters, not from luck. From the command line:
 #
 # ```bash
 # .venv/bin/balloon sensitivity scenarios/plan_colombia.yaml --method morris --samples 10 \
@@ -39,7 +39,7 @@ from pathlib import Path
 
 from IPython.display import Image, display
 
-from model.scenario.loading import SCENARIOS_DIR
+from model import SCENARIOS_DIR
 
 # BALLOON_QUICK=1 (the test suite sets it) shrinks every run to seconds; unset, runs are full size.
 QUICK = os.environ.get("BALLOON_QUICK") == "1"
@@ -52,9 +52,7 @@ EXECUTOR = "inline" if QUICK else "process"
 print(f"quick mode: {QUICK}; files go to {OUT}")
 
 # %%
-from model.columns import describe
-from model.experiments.sweep import scenario_parameters
-from model.scenario.loading import load_scenario
+from model import describe_column, load_scenario, scenario_parameters
 
 METHOD = "morris"
 # Plan Colombia from 1999 to 2008: ten years that hold its spraying peak, at a small scale.
@@ -75,12 +73,12 @@ if QUICK:  # two trajectories over three parameters, 18 months, one replication:
 scenario = load_scenario("plan_colombia", OVERRIDES)
 parameters = scenario_parameters(scenario, PARAMETERS)
 for metric in METRICS:
-    print(f"{metric}: {describe(metric).label}")
+    print(f"{metric}: {describe_column(metric).label}")
 
 # %%
 import time
 
-from model.experiments.sensitivity import scenario_sensitivity
+from model import scenario_sensitivity
 
 folder = OUT / f"{METHOD}-{'quick' if QUICK else 'full'}"
 clock = time.perf_counter()
@@ -103,7 +101,7 @@ print(
 result.indices.round(1)
 
 # %%
-from model.figures.experiments import plot_indices, plot_sweep
+from model import plot_indices, plot_sweep
 
 figure = plot_indices(
     result.indices,
