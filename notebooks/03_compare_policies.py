@@ -174,8 +174,13 @@ plot_trafficker_sourcing(result.traffickers, spans[DETAIL])
 # ## Save everything
 #
 # `write_comparison` writes the metrics (CSV, JSON, Markdown), the figures (PNG and SVG) and the runs
-# into one folder, as `balloon compare` does.
+# into one folder, as `balloon compare` does. Comparisons are never overwritten: each run of this
+# cell saves into a new folder named by the time (UTC), as `balloon compare` names its folders, and
+# the earlier ones stay.
 
 # %%
-folder = write_comparison(comparison, OUT / "comparison", figures=not QUICK)
+from datetime import UTC, datetime
+
+stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+folder = write_comparison(comparison, OUT / "comparisons" / stamp, figures=not QUICK)
 print(f"wrote {folder}: " + ", ".join(sorted(p.name for p in folder.iterdir())))

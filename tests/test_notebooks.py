@@ -1,10 +1,10 @@
 """Every notebook runs end to end (quick settings), and each stored notebook is its script's pair.
 
 A notebook's source is its jupytext percent script ``notebooks/NN_name.py``; the paired
-``NN_name.ipynb`` must be what jupytext makes from it, without outputs. Each notebook is executed
-once in a fresh kernel with ``BALLOON_QUICK=1`` (tiny scale, short windows, few replications) and
-``BALLOON_NOTEBOOK_OUT`` pointing at a temporary folder; a cell that raises fails the test with the
-cell's traceback.
+``NN_name.ipynb`` must be what jupytext makes from it, without outputs. Each notebook is run twice in
+a row in one fresh kernel, as a user re-runs every cell, with ``BALLOON_QUICK=1`` (tiny scale, short
+windows, few replications) and ``BALLOON_NOTEBOOK_OUT`` pointing at a temporary folder; a cell that
+raises in either run fails the test with the cell's traceback.
 """
 
 import base64
@@ -24,7 +24,7 @@ from model.scenario.loading import load_scenario
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(path.stem for path in NOTEBOOKS.glob("*.ipynb"))
 BALLOON = Path(sys.executable).with_name("balloon")
-_executed: dict[str, nbformat.NotebookNode] = {}
+_executed: dict[str, tuple[nbformat.NotebookNode, nbformat.NotebookNode]] = {}
 
 
 @pytest.fixture(scope="module")
@@ -32,22 +32,39 @@ def out_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("notebook_outputs")
 
 
-def executed(name: str, out_dir: Path) -> nbformat.NotebookNode:
-    """The notebook after running every cell in quick mode (run once per test session)."""
+def executed_twice(name: str, out_dir: Path) -> tuple[nbformat.NotebookNode, ...]:
+    """The notebook after each of two runs of every cell, in one kernel, in quick mode.
+
+    The second run starts when the first has finished, in the same kernel and output folder, as
+    when a user runs all cells again; each run is returned with its own outputs and widget state.
+    Run once per test session.
+    """
     if name not in _executed:
-        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        runs = tuple(nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4) for _ in range(2))
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("BALLOON_QUICK", "1")
             patch.setenv("BALLOON_NOTEBOOK_OUT", str(out_dir))
             client = NotebookClient(
-                notebook,
+                runs[0],
                 timeout=600,
                 kernel_name="python3",
                 resources={"metadata": {"path": str(NOTEBOOKS)}},
             )
-            client.execute()
-        _executed[name] = notebook
+            with client.setup_kernel():
+                for run in runs:
+                    client.nb = run
+                    for index, cell in enumerate(run.cells):
+                        client.execute_cell(
+                            cell, index, execution_count=client.code_cells_executed + 1
+                        )
+                    client.set_widgets_metadata()
+        _executed[name] = runs
     return _executed[name]
+
+
+def executed(name: str, out_dir: Path) -> nbformat.NotebookNode:
+    """The notebook after its first run (see :func:`executed_twice`)."""
+    return executed_twice(name, out_dir)[0]
 
 
 def outputs(notebook: nbformat.NotebookNode, kind: str = "stream") -> list:
@@ -164,11 +181,11 @@ def test_pairing_check_fails_when_one_side_is_edited_alone(tmp_path):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_notebook_runs_end_to_end_and_draws(name, out_dir):
-    notebook = executed(name, out_dir)
-    assert not outputs(notebook, "error")
-    assert len(outputs(notebook, "image")) >= 1, f"{name} drew no figure"
-    assert f"quick mode: True; files go to {out_dir / name}" in printed(notebook)
+def test_notebook_runs_end_to_end_twice_in_a_row_and_draws(name, out_dir):
+    for notebook in executed_twice(name, out_dir):
+        assert not outputs(notebook, "error")
+        assert len(outputs(notebook, "image")) >= 1, f"{name} drew no figure"
+        assert f"quick mode: True; files go to {out_dir / name}" in printed(notebook)
 
 
 def test_tuning_notebook_times_the_rerun_and_saves_a_scenario_balloon_accepts(out_dir):
@@ -215,7 +232,26 @@ def test_history_notebook_says_whether_the_model_is_calibrated(out_dir):
     assert (out_dir / "04_history" / "fit.png").is_file()
 
 
-def test_sensitivity_notebook_writes_indices(out_dir):
-    executed("05_sensitivity", out_dir)
+def test_comparison_notebook_saves_each_run_into_a_new_folder(out_dir):
+    runs = executed_twice("03_compare_policies", out_dir)
+    folders = sorted((out_dir / "03_compare_policies" / "comparisons").iterdir())
+    assert len(folders) == 2, folders
+    for run, folder in zip(runs, folders, strict=True):
+        assert f"wrote {folder}: " in printed(run)
+        metrics = (folder / "metrics.csv").read_text(encoding="utf-8")
+        assert sorted(path.name for path in (folder / "runs").iterdir()) == [
+            "baseline",
+            "coordinated_andean_pressure",
+            "plan_colombia",
+        ]
+    # Same scenarios, same seeds: the second run saved the same metrics beside the first.
+    assert (folders[0] / "metrics.csv").read_text(encoding="utf-8") == metrics
+
+
+def test_sensitivity_notebook_writes_indices_and_reuses_its_runs_when_run_again(out_dir):
+    first, second = executed_twice("05_sensitivity", out_dir)
     folder = out_dir / "05_sensitivity" / "morris-quick"
     assert (folder / "indices.csv").is_file() and (folder / "indices.png").is_file()
+    # Two trajectories over three parameters: 2 x (3 + 1) = 8 runs, computed once, then reused.
+    assert "8 runs computed, 0 reused from" in printed(first)
+    assert "0 runs computed, 8 reused from" in printed(second)
