@@ -23,8 +23,9 @@
 # alone; `ST`: including its interactions) with `METHOD = "sobol"`, which needs many more runs.
 #
 # The runs go through the package's sweeps (resumable: re-running this notebook reuses finished
-# runs) and every design point uses the same replication seeds, so differences between points come
-# from the parameters, not from luck. From the command line:
+# runs, and a changed design starts a new folder) and every design point uses the same replication
+# seeds, so differences between points come from the parameters, not from luck. From the command
+# line:
 #
 # ```bash
 # .venv/bin/balloon sensitivity scenarios/plan_colombia.yaml --method morris --samples 10 \
@@ -76,11 +77,17 @@ for metric in METRICS:
     print(f"{metric}: {describe_column(metric).label}")
 
 # %%
+import hashlib
+import json
 import time
 
 from model import scenario_sensitivity
 
-folder = OUT / f"{METHOD}-{'quick' if QUICK else 'full'}"
+# One folder per design, named by its hash as `balloon sensitivity` names its folders: running this
+# cell again reuses the finished runs, and a changed range, metric or scenario starts a new folder.
+design = [scenario.model_dump(mode="json"), PARAMETERS, METRICS, SAMPLES, REPLICATIONS]
+digest = hashlib.sha256(json.dumps([METHOD, *design], sort_keys=True).encode()).hexdigest()
+folder = OUT / f"{METHOD}-{digest[:8]}"
 clock = time.perf_counter()
 result = scenario_sensitivity(
     scenario,

@@ -250,8 +250,34 @@ def test_comparison_notebook_saves_each_run_into_a_new_folder(out_dir):
 
 def test_sensitivity_notebook_writes_indices_and_reuses_its_runs_when_run_again(out_dir):
     first, second = executed_twice("05_sensitivity", out_dir)
-    folder = out_dir / "05_sensitivity" / "morris-quick"
+    (folder,) = (out_dir / "05_sensitivity").glob("morris-*")
     assert (folder / "indices.csv").is_file() and (folder / "indices.png").is_file()
     # Two trajectories over three parameters: 2 x (3 + 1) = 8 runs, computed once, then reused.
     assert "8 runs computed, 0 reused from" in printed(first)
     assert "0 runs computed, 8 reused from" in printed(second)
+
+
+def test_sensitivity_notebook_starts_a_new_folder_when_its_design_changes(tmp_path):
+    notebook = nbformat.read(NOTEBOOKS / "05_sensitivity.ipynb", as_version=4)
+    (cell,) = [c for c in notebook.cells if '"households.replant_forced=0.3:0.9"' in c.source]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BALLOON_QUICK", "1")
+        patch.setenv("BALLOON_NOTEBOOK_OUT", str(tmp_path))
+        client = NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        )
+        with client.setup_kernel():
+            for source in (
+                cell.source,
+                cell.source.replace("replant_forced=0.3:0.9", "replant_forced=0.4:0.9"),
+            ):
+                cell.source = source
+                for index, each in enumerate(notebook.cells):
+                    client.execute_cell(each, index)
+    # The changed range went into a folder of its own, next to the first design's.
+    folders = sorted((tmp_path / "05_sensitivity").glob("morris-*"))
+    assert len(folders) == 2 and all((f / "indices.csv").is_file() for f in folders)
+    assert "8 runs computed, 0 reused from" in printed(notebook)
