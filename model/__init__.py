@@ -1,8 +1,111 @@
-"""An agent-based model of the coca balloon effect."""
+"""An agent-based model of the coca balloon effect.
 
-from model.scenario.loading import load_scenario
+This module is the package's public face: notebooks, the README and scripts import from here
+(``from model import BalloonModel, load_scenario, compare``), not from the modules below it.
+
+The model and its scenario are imported with the package. Everything else (experiments, figures,
+calibration, tuning, the dashboard) is imported on first use, so that ``import model`` loads
+neither matplotlib nor the dashboard's Solara, and the subpackages can import ``model`` without a
+cycle. A few names differ from the ones in their module, so that they read well out of it: every
+figure is ``plot_*``, and ``HEADLINE_METRICS``, ``TUNING_*``, ``describe_column``,
+``free_parameter_values``, ``fit_report_markdown``, ``write_fit_report`` and
+``observed_eradication`` say what they are.
+"""
+
+from importlib import import_module
+
+from model.scenario.loading import (
+    SCENARIOS_DIR,
+    ScenarioError,
+    find_scenario,
+    load_scenario,
+    shipped_scenarios,
+)
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel, run_scenario
 
-__all__ = ["BalloonModel", "Scenario", "load_scenario", "run_scenario"]
 __version__ = "0.1.0"
+
+# Name in the public face -> (module, name in that module), imported on first use.
+_ON_FIRST_USE = {
+    # Runs and their folders
+    "run_replications": ("model.experiments.runner", "run_replications"),
+    "Results": ("model.experiments.runner", "Results"),
+    "write_results": ("model.experiments.results", "write_results"),
+    "load_results": ("model.experiments.results", "load_results"),
+    "describe_column": ("model.columns", "describe"),
+    # Policy against counterfactual
+    "compare": ("model.experiments.compare", "compare"),
+    "Comparison": ("model.experiments.compare", "Comparison"),
+    "write_comparison": ("model.experiments.compare", "write_comparison"),
+    "load_comparison": ("model.experiments.compare", "load_comparison"),
+    "HEADLINE_METRICS": ("model.experiments.compare", "HEADLINE"),
+    "pressure_months": ("model.experiments.metrics", "pressure_months"),
+    "pressure_spans": ("model.experiments.metrics", "pressure_spans"),
+    # Sweeps and sensitivity
+    "scenario_parameters": ("model.experiments.sweep", "scenario_parameters"),
+    "run_sweep": ("model.experiments.sweep", "run_sweep"),
+    "scenario_sensitivity": ("model.experiments.sensitivity", "scenario_sensitivity"),
+    # History and calibration
+    "observed_hectares": ("model.experiments.calibration", "observed_hectares"),
+    "observed_eradication": ("model.experiments.observed", "eradication"),
+    "free_parameter_values": ("model.experiments.calibration", "current_values"),
+    "fit_report": ("model.experiments.calibration", "fit_report"),
+    "fit_report_markdown": ("model.experiments.calibration", "report_markdown"),
+    "write_fit_report": ("model.experiments.calibration", "write_outputs"),
+    "calibrate": ("model.experiments.calibration", "calibrate"),
+    # Tuning (the tuning notebook)
+    "TUNING_WINDOW": ("model.experiments.tuning", "WINDOW"),
+    "TUNING_SCALE": ("model.experiments.tuning", "SCALE"),
+    "TUNING_KNOBS": ("model.experiments.tuning", "KNOBS"),
+    "ERADICATION_METHODS": ("model.experiments.tuning", "METHODS"),
+    "Tuning": ("model.experiments.tuning", "Tuning"),
+    "TuningSession": ("model.experiments.tuning", "TuningSession"),
+    "knob_values": ("model.experiments.tuning", "knob_values"),
+    "scenario_countries": ("model.experiments.tuning", "scenario_countries"),
+    "save_tuned": ("model.experiments.tuning", "save_tuned"),
+    # Figures (matplotlib); each returns a figure or the path it saved
+    "plot_hectares_by_country": ("model.figures.plots", "hectares_by_country"),
+    "plot_policy_vs_counterfactual": ("model.figures.plots", "policy_vs_counterfactual"),
+    "plot_effect_intervals": ("model.figures.plots", "effect_intervals"),
+    "plot_prices": ("model.figures.plots", "prices"),
+    "plot_trafficker_sourcing": ("model.figures.plots", "trafficker_sourcing"),
+    "plot_region_heatmap": ("model.figures.plots", "region_heatmap"),
+    "plot_shift_map": ("model.figures.plots", "shift_map"),
+    "plot_indices": ("model.figures.experiments", "plot_indices"),
+    "plot_sweep": ("model.figures.experiments", "plot_sweep"),
+    "plot_fit": ("model.experiments.calibration", "plot_fit"),
+    "region_coordinates": ("model.figures.plots", "region_coordinates"),
+    "summary_markdown": ("model.figures.plots", "summary_markdown"),
+    "save_figure": ("model.figures.plots", "save_figure"),
+    # The live dashboard (needs the dashboard extra)
+    "DashboardModel": ("model.dashboard.app", "DashboardModel"),
+    "make_page": ("model.dashboard.app", "make_page"),
+}
+
+__all__ = [
+    "SCENARIOS_DIR",
+    "BalloonModel",
+    "Scenario",
+    "ScenarioError",
+    "find_scenario",
+    "load_scenario",
+    "run_scenario",
+    "shipped_scenarios",
+    *_ON_FIRST_USE,
+]
+
+
+def __getattr__(name: str):
+    """Import a public name on first use (PEP 562) and keep it in the module."""
+    try:
+        module, attribute = _ON_FIRST_USE[name]
+    except KeyError:
+        raise AttributeError(f"module 'model' has no attribute {name!r}") from None
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
