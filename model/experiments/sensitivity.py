@@ -26,9 +26,8 @@ from model.experiments.sweep import (
     SweepResult,
     run_sweep,
     scale_points,
-    write_parquet,
 )
-from model.files import write_text_atomic
+from model.files import write_table_atomic
 
 METHODS = ("sobol", "morris")
 MORRIS_LEVELS = 4
@@ -191,8 +190,8 @@ def run_sensitivity(
     means = sweep.table.groupby("point")[list(metrics)].mean().sort_index()
     indices = analyse(parameters, method, points, means, seed)
     folder = Path(out)
-    write_parquet(indices, folder / INDICES_FILE)
-    write_text_atomic(folder / "indices.csv", indices.to_csv(index=False))
+    write_table_atomic(indices, folder / INDICES_FILE)
+    write_table_atomic(indices, folder / "indices.csv")
     return SensitivityResult(method, indices, sweep)
 
 
