@@ -54,13 +54,6 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return Path(path)
 
 
-def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
-    """Write a binary file atomically; return its path."""
-    with atomic_file(path) as temporary:
-        temporary.write_bytes(data)
-    return Path(path)
-
-
 def write_table_atomic(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a table without its index atomically, as Parquet or CSV by the file's suffix.
 

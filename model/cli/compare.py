@@ -10,7 +10,7 @@ from model.cli.options import BadInput, say
 
 
 def _window(text: str):
-    from model.experiments.metrics import Window
+    from model.experiments.pressure import Window
 
     try:
         return Window.parse(text)
@@ -19,7 +19,7 @@ def _window(text: str):
 
 
 def _target(text: str):
-    from model.experiments.metrics import Target
+    from model.experiments.pressure import Target
 
     try:
         return Target.parse(text)
@@ -86,18 +86,18 @@ def cmd_plot(args: argparse.Namespace) -> int:
     """Draw the figures of run folders and comparison folders into their ``figures/``."""
     from model.experiments.compare import ComparisonError, load_comparison
     from model.experiments.results import MANIFEST, load_results
-    from model.figures import plots
+    from model.figures.folders import comparison_figures, results_figures
     from model.scenario.loading import ScenarioError
 
     for name in args.results:
         folder = Path(name)
         if (folder / "metrics.csv").is_file():
             try:
-                paths = plots.comparison_figures(load_comparison(folder), folder / "figures")
+                paths = comparison_figures(load_comparison(folder), folder / "figures")
             except (ComparisonError, ScenarioError) as error:
                 raise BadInput(str(error)) from None
         elif (folder / MANIFEST).is_file():
-            paths = plots.results_figures(load_results(folder), folder / "figures")
+            paths = results_figures(load_results(folder), folder / "figures")
         else:
             raise BadInput(
                 f"{folder}: not a run folder (no {MANIFEST}) nor a comparison folder "

@@ -4,9 +4,9 @@ A chart is a spec template, built once per model with Altair, whose data are nam
 month only the datasets (plain lists of rows, read from the recorder's preallocated arrays) and the
 title change. Nothing here rebuilds the model's tidy tables or goes through pandas.
 
-The model must be a :class:`model.model.BalloonModel` that also keeps ``wholesale_price``,
+The model must be a :class:`model.sim.model.BalloonModel` that also keeps ``wholesale_price``,
 ``source_price`` (arrays per month), ``month_labels`` and ``current_month``, as
-:class:`model.app.DashboardModel` does.
+:class:`model.dashboard.app.DashboardModel` does.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 
-from model.figures.plots import country_colour
+from model.figures.style import country_colour, country_label
 
 # Sized for the cells of Mesa's page grid (about 480 x 390 pixels each, legends included).
 CHART_WIDTH = 300
@@ -72,7 +72,7 @@ def waiting_spec(title: str) -> dict:
 def _colour(model, title: str = "country") -> alt.Color:
     countries = model.world.countries
     scale = alt.Scale(
-        domain=[c.title() for c in countries], range=[country_colour(c) for c in countries]
+        domain=[country_label(c) for c in countries], range=[country_colour(c) for c in countries]
     )
     return alt.Color("country:N", scale=scale, title=title)
 
@@ -85,7 +85,7 @@ def _by_country(model, values: np.ndarray) -> np.ndarray:
 
 def _rows(model, values: np.ndarray, column: str) -> list[dict]:
     """A months x countries array as rows: date, country, ``column`` (missing values dropped)."""
-    names = [c.title() for c in model.world.countries]
+    names = [country_label(c) for c in model.world.countries]
     dates = model.month_labels[: len(values)].tolist()
     return [
         {"date": date, "country": name, column: value}
@@ -202,7 +202,7 @@ def region_rows(model) -> list[dict]:
         traffickers, price = model.buyers(), model.farmgate_prices()
     columns = {
         "region": world.labels,
-        "country": [world.countries[c].title() for c in world.country_of],
+        "country": [country_label(world.countries[c]) for c in world.country_of],
         "lon": world.lon.tolist(),
         "lat": world.lat.tolist(),
         "hectares": np.round(model.households.region_hectares()).tolist(),

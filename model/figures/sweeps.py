@@ -1,0 +1,167 @@
+"""Figures of sweeps and sensitivity analyses: outcomes against parameters, and indices.
+
+:func:`sweep_outcomes` and :func:`sensitivity_indices` return a matplotlib ``Figure``;
+:func:`plot_sweep` and :func:`plot_indices` draw one and save it (what ``balloon sweep`` and
+``balloon sensitivity`` write).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from model.columns import describe
+from model.figures.saving import save_figure
+from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, wrapped
+
+#: Resolution these figures are saved at: their panels are small, so they are drawn finer than the
+#: others.
+DPI = 120
+SHORT_LABELS = {
+    "final_ha_total": "coca area in the last month,\nall countries, hectares",
+    "regional_shift_ratio": "regional shift ratio: ha gained\nin growing regions per ha lost\n"
+    "in shrinking ones",
+    "cocaine_t_last_year": "cocaine produced in the\nlast 12 months, tonnes",
+}
+INDEX_BARS = {
+    "sobol": [("S1", "S1_conf", "first order (S1)", "#1f77b4"),
+              ("ST", "ST_conf", "total (ST)", "#ff7f0e")],
+    "morris": [("mu_star", "mu_star_conf", "mu* (mean |effect|)", "#1f77b4"),
+               ("sigma", None, "sigma (spread of effects)", "#ff7f0e")],
+}  # fmt: skip
+
+
+def metric_label(metric: str) -> str:
+    """A metric's axis label: short where the registry's meaning is long."""
+    return SHORT_LABELS.get(metric) or wrapped(describe(metric).label)
+
+
+def binned_mean(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of ``y`` per value of ``x`` (few distinct values) or per quantile bin of ``x``."""
+    frame = pd.DataFrame({"x": x, "y": y}).dropna()
+    bins = int(np.clip(len(frame) // 4, 2, 10))
+    if frame.x.nunique() <= bins:
+        means = frame.groupby("x").y.mean()
+        return means.index.to_numpy(), means.to_numpy()
+    groups = frame.groupby(pd.qcut(frame.x, bins, duplicates="drop"), observed=True)
+    return groups.x.mean().to_numpy(), groups.y.mean().to_numpy()
+
+
+def _series(table: pd.DataFrame, row: str, countries: list[str]) -> list[tuple]:
+    """(country or None, values, colour) of one row of panels: a line per country, or the metric."""
+    if row == "countries":
+        return [(c, table[f"final_ha_{c}"] / 1000, country_colour(c)) for c in countries]
+    return [(None, table[row], NEUTRAL_COLOUR)]
+
+
+def sweep_outcomes(
+    table: pd.DataFrame, parameters: list[str], metrics: list[str], title: str
+) -> Figure:
+    """Outcomes against each swept parameter: final coca area by country, then ``metrics``.
+
+    One column per parameter; dots are runs, lines the mean per parameter value (or bin).
+
+    Args:
+        table: the sweep table (one row per run: parameter values and outcome metrics).
+        parameters: the swept parameters' columns.
+        metrics: outcome metrics drawn under the country areas, one row of panels each.
+        title: the figure title.
+
+    """
+    countries = sorted(c.removeprefix("final_ha_") for c in table.columns
+                       if c.startswith("final_ha_") and c != "final_ha_total")  # fmt: skip
+    rows = (["countries"] if countries else []) + list(metrics)
+    fig = Figure(figsize=(3.6 * len(parameters) + 1.2, 2.8 * len(rows) + 0.8))
+    axes = fig.subplots(len(rows), len(parameters), squeeze=False, sharex="col", sharey="row")
+    for j, parameter in enumerate(parameters):
+        x = table[parameter].to_numpy(dtype=float)
+        for i, row in enumerate(rows):
+            ax = axes[i, j]
+            for name, y, colour in _series(table, row, countries):
+                y = y.to_numpy(dtype=float)
+                ax.scatter(x, y, s=10, alpha=0.35, color=colour, linewidths=0)
+                bx, by = binned_mean(x, y)
+                label = country_label(name) if name and j == 0 else None
+                ax.plot(bx, by, color=colour, linewidth=2, label=label)
+            if j == 0:
+                ylabel = (
+                    "coca area in the last month,\nthousand hectares"
+                    if row == "countries"
+                    else metric_label(row)
+                )
+                ax.set_ylabel(ylabel, fontsize=8)
+            if i == len(rows) - 1:
+                ax.set_xlabel(parameter, fontsize=9)
+            ax.grid(alpha=0.3)
+            ax.tick_params(labelsize=8)
+    if countries:
+        axes[0, 0].legend(fontsize=8, title="country", title_fontsize=8, loc="best")
+    fig.suptitle(
+        title + "\n(dots: runs; lines: mean over runs in each part of the parameter range)",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figure:
+    """Bar chart of sensitivity indices, one panel per metric, with confidence intervals.
+
+    Sobol: first-order (S1) and total (ST) indices, 95% intervals. Morris: mu* with its 95%
+    interval, and sigma (spread of the effects: interactions or non-linearity).
+
+    Args:
+        indices: one row per metric and parameter (``model.experiments.sensitivity.analyse``).
+        method: ``sobol`` or ``morris``.
+        title: the figure title.
+
+    """
+    metrics = list(dict.fromkeys(indices.metric))
+    n_parameters = indices.parameter.nunique()
+    fig = Figure(figsize=(4.8 * len(metrics) + 0.8, 1.0 + 0.55 * n_parameters * 2))
+    axes = fig.subplots(1, len(metrics), squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        rows = indices[indices.metric == metric].reset_index(drop=True)
+        y = np.arange(len(rows))
+        height = 0.38
+        for k, (column, conf, label, colour) in enumerate(INDEX_BARS[method]):
+            error = rows[conf] if conf else None
+            ax.barh(y + (k - 0.5) * height, rows[column], height, xerr=error, color=colour,
+                    label=label, capsize=3, error_kw={"linewidth": 1})  # fmt: skip
+        ax.set_yticks(y, rows.parameter, fontsize=8)
+        ax.invert_yaxis()
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(wrapped(describe(metric).label, 48), fontsize=9)
+        ax.set_xlabel(
+            "share of output variance"
+            if method == "sobol"
+            else f"change in {metric} over the parameter's range",
+            fontsize=8,
+        )
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(fontsize=8, loc="lower right")
+    note = (
+        "error bars: 95% confidence intervals" if method == "sobol" else "error bars: 95% CI of mu*"
+    )
+    fig.suptitle(f"{title}\n({note})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sweep(
+    table: pd.DataFrame, parameters: list[str], metrics: list[str], path: str | Path, title: str
+) -> Path:
+    """Save :func:`sweep_outcomes` as ``path`` (a PNG, with an SVG beside it); return the PNG."""
+    path = Path(path)
+    figure = sweep_outcomes(table, parameters, metrics, title)
+    return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]
+
+
+def plot_indices(indices: pd.DataFrame, method: str, path: str | Path, title: str) -> Path:
+    """Save :func:`sensitivity_indices` as ``path`` (a PNG, with an SVG beside it); return the PNG."""
+    path = Path(path)
+    figure = sensitivity_indices(indices, method, title)
+    return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]
