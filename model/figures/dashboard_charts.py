@@ -98,19 +98,27 @@ def _rows(model, values: np.ndarray, column: str) -> list[dict]:
 # ----------------------------------------------------------------------------- coca area
 
 
-def _hectares_template(model) -> dict:
-    chart = (
-        alt.Chart(alt.NamedData("hectares"), title=alt.TitleParams("Coca area by country"))
+def _country_lines(model, data: str, title, field: str, axis: str, number: str, height: int):
+    """A line per country of the named dataset's ``field`` over time."""
+    return (
+        alt.Chart(alt.NamedData(data), title=title)
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("date:T", title=None),
-            y=alt.Y("thousand_ha:Q", title="coca, thousand hectares"),
+            y=alt.Y(f"{field}:Q", title=axis),
             color=_colour(model),
-            tooltip=["date:T", "country:N", alt.Tooltip("thousand_ha:Q", format=",.1f")],
+            tooltip=["date:T", "country:N", alt.Tooltip(f"{field}:Q", format=number)],
         )
-        .properties(width=CHART_WIDTH, height=270)
+        .properties(width=CHART_WIDTH, height=height)
     )
-    return vega_spec(chart)
+
+
+def _hectares_template(model) -> dict:
+    title = alt.TitleParams("Coca area by country")
+    return vega_spec(
+        _country_lines(model, "hectares", title, "thousand_ha", "coca, thousand hectares",
+                       ",.1f", 270)
+    )  # fmt: skip
 
 
 def _hectares_data(model) -> dict[str, list[dict]]:
@@ -136,17 +144,8 @@ def farmgate_prices(model) -> np.ndarray:
 
 
 def _prices_template(model) -> dict:
-    leaf = (
-        alt.Chart(alt.NamedData("leaf"), title="Farm-gate price of coca leaf")
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("usd_kg:Q", title="US$ per kg of dry leaf"),
-            color=_colour(model),
-            tooltip=["date:T", "country:N", alt.Tooltip("usd_kg:Q", format=",.2f")],
-        )
-        .properties(width=CHART_WIDTH, height=115)
-    )
+    leaf = _country_lines(model, "leaf", "Farm-gate price of coca leaf", "usd_kg",
+                          "US$ per kg of dry leaf", ",.2f", 115)  # fmt: skip
     cocaine = (
         alt.Chart(
             alt.NamedData("cocaine"),
