@@ -6,7 +6,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.cli.options import BadInput, say
+from model.cli.options import BadInput, positive_int, say
 
 
 def _window(text: str):
@@ -25,12 +25,6 @@ def _target(text: str):
         return Target.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
 
 
 def _default_out(root: str, policies, counterfactual) -> Path:
@@ -123,7 +117,7 @@ def add_parser(subparsers) -> None:
         help="the counterfactual: a scenario file (e.g. baseline) or a run folder",
     )  # fmt: skip
     compare.add_argument(
-        "--replications", type=_positive, metavar="N",
+        "--replications", type=positive_int, metavar="N",
         help="paired replications (default: the counterfactual's)",
     )  # fmt: skip
     compare.add_argument("--out", metavar="DIR", help="output folder (must not exist)")
@@ -141,7 +135,7 @@ def add_parser(subparsers) -> None:
         help="change one key in every scenario file, e.g. --set households.scale=0.01",
     )  # fmt: skip
     compare.add_argument(
-        "--workers", type=_positive, help="worker processes (1 runs inline; default: all cores)"
+        "--workers", type=positive_int, help="worker processes (1 runs inline; default: all cores)"
     )
     compare.add_argument("--results-root", default="results", help="root of default --out")
     compare.add_argument("--no-figures", action="store_true", help="write tables only")
