@@ -154,9 +154,9 @@ def default_window(policy: Scenario, counterfactual: Scenario) -> tuple[Window, 
     """The months of extra removal pressure, and the last of them.
 
     Removal pressure is extra eradication or alternative development (what removes coca from the
-    target; see :func:`model.experiments.pressure.pressure_months`); a scenario without it but with other
-    extra instruments (interdiction) uses those; one without any (it changes parameters or events)
-    uses the whole run.
+    target; see :func:`model.experiments.pressure.pressure_months`); a scenario without it but with
+    other extra instruments (interdiction) uses those; one without any (it changes parameters or
+    events) uses the whole run.
     """
     months = policy_pressure(policy, counterfactual)
     if months.empty:

@@ -155,7 +155,7 @@ def _write_tables(results: Results, folder: Path, fmt: str) -> dict[str, dict]:
 
 
 def load_results(folder: str | Path) -> Results:
-    """Reopen a run folder as :class:`model.runner.Results`.
+    """Reopen a run folder as :class:`model.experiments.runner.Results`.
 
     Raises:
         ScenarioError: if the folder is not a complete run (no manifest) or its scenario is bad.
@@ -307,7 +307,7 @@ Compare with `baseline` (which stays at its 1990 state) to read the effect of th
 
 - `regions`, `countries`, `system`, `traffickers`: monthly tables, one row per replication, date and
   entity (read with `pandas.read_parquet` or `pandas.read_csv`; or
-  `model.results.load_results(folder)`).
+  `model.experiments.results.load_results(folder)`).
 - `scenario.yaml`: the fully resolved scenario; `balloon run scenario.yaml` repeats the run.
 - `manifest.json`: versions, git commit, seeds, start time and wall time.
 """

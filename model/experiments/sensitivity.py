@@ -1,9 +1,9 @@
 """Global sensitivity analysis with SALib: Sobol indices or Morris elementary effects.
 
-The runs go through ``model.sweep.run_sweep`` (any executor, resumable); SALib samples the design
-and analyses the outcome of each point (the mean over its replications). The same path analyses any
-``Evaluator``: :class:`Ishigami` is the classic test function whose indices are known exactly, so
-the tests check this code on it.
+The runs go through :func:`model.experiments.sweep.run_sweep` (any executor, resumable); SALib
+samples the design and analyses the outcome of each point (the mean over its replications). The
+same path analyses any ``Evaluator``: :class:`Ishigami` is the classic test function whose indices
+are known exactly, so the tests check this code on it.
 """
 
 from __future__ import annotations

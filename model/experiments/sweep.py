@@ -253,7 +253,7 @@ def run_sweep(
         replications: runs per point, on common seeds derived from ``seed``.
         seed: root seed of the replication seeds.
         executor: ``process``, ``thread``, ``inline``, ``dask``, a scheduler address or an
-            ``Executor`` (see ``model.runner.make_executor``).
+            ``Executor`` (see ``model.experiments.runner.make_executor``).
         workers: worker processes.
         resume: continue a sweep already in ``out``; without it an existing sweep is an error.
         progress: show a progress bar with the time left.

@@ -6,9 +6,9 @@ displayed). Every figure uses one colour per country (:mod:`model.figures.style`
 over replications with 5-95% bands where there are several, has a title, axis labels with units
 and a legend outside the data; :func:`save_figure` writes PNG and SVG atomically.
 
-The figures of a run or a comparison (``balloon plot``), by subject: :mod:`~model.figures.countries`,
-:mod:`~model.figures.comparison`, :mod:`~model.figures.regions`, and :mod:`~model.figures.folders`
-(all of a folder's figures). Of experiments: :mod:`~model.figures.sweeps` (sweeps and sensitivity),
+The figures of a run or a comparison (``balloon plot``), by subject:
+:mod:`~model.figures.countries`, :mod:`~model.figures.comparison`, :mod:`~model.figures.regions`,
+and :mod:`~model.figures.folders` (all of a folder's figures). Of experiments: :mod:`~model.figures.sweeps` (sweeps and sensitivity),
 :mod:`~model.figures.fit` (calibration), :mod:`~model.figures.tuning` (the tuning notebook). The
 live dashboard's Vega-Lite charts are in :mod:`model.figures.dashboard_charts` (not imported here:
 they need the dashboard extra).

@@ -95,7 +95,8 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
     """(d) Displacement ratios and net reduction per scenario, medians with 90% intervals.
 
     Args:
-        summary: the comparison summary (``model.compare.Comparison.summary`` or metrics.csv).
+        summary: the comparison summary (``Comparison.summary`` of
+            :mod:`model.experiments.compare`, or metrics.csv).
 
     """
     keys = summary[["scenario", "target"]].drop_duplicates().to_records(index=False).tolist()
