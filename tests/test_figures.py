@@ -17,7 +17,7 @@ from model.figures.fit import fit_to_data
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
 from model.figures.style import COUNTRY_COLOURS, country_colour, format_number
-from model.figures.sweeps import sensitivity_indices, sweep_outcomes
+from model.figures.sweeps import plot_sweep, sensitivity_indices, sweep_outcomes
 from model.figures.tables import summary_markdown
 
 PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
@@ -215,6 +215,15 @@ def test_sweep_outcomes_have_a_panel_per_parameter_and_row_and_a_line_per_countr
     assert "hectares" in total.get_ylabel() and total.get_xlabel() == "a"
     assert len(fig.axes[1].get_lines()[0].get_xdata()) == 2  # b takes two values: one mean each
     assert fig.get_suptitle().startswith("A sweep")
+
+
+def test_plot_sweep_saves_the_figure_finer_than_the_others_as_png_and_svg(tmp_path):
+    png = plot_sweep(sweep_table(), ["a"], [], tmp_path / "sweep.png", "A sweep")
+    assert png == tmp_path / "sweep.png"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.png", "sweep.svg"]
+    figure = sweep_outcomes(sweep_table(), ["a"], [], "A sweep")
+    width, height = figure.get_size_inches()
+    assert png_size(png) == (round(width * 120), round(height * 120))
 
 
 def test_sensitivity_indices_draw_each_index_with_its_interval():
