@@ -1,6 +1,6 @@
 """The tuning notebook's responsiveness: re-run after a slider change, redraw, and both together.
 
-Uses the notebook's own window and scale (model.tuning.WINDOW, SCALE) and its code path
+Uses the notebook's own window and scale (model.experiments.tuning.WINDOW, SCALE) and its code path
 (``TuningSession.show``). Every measured change sets a value not seen before, so the model runs
 are computed (cache misses), as when a user moves a slider to a new position:
 
@@ -22,14 +22,9 @@ from datetime import date
 
 from common import machine, print_table
 
-from model.experiments.tuning import (
-    SCALE,
-    WINDOW,
-    Tuning,
-    TuningFigure,
-    TuningSession,
-    scenario_countries,
-)
+from model.experiments.tuning import SCALE, WINDOW, Tuning, scenario_countries
+from model.experiments.tuning_session import TuningSession
+from model.figures.tuning import TuningFigure
 
 BASE = "baseline"
 

@@ -209,8 +209,19 @@ def test_schema_lists_every_key_with_its_meaning(capsys):
 def test_schema_docs_page_is_up_to_date():
     committed = (ROOT / "docs" / "scenario-schema.md").read_text(encoding="utf-8")
     assert committed == schema_docs.markdown() + "\n", (
-        "docs/scenario-schema.md is stale: run `balloon schema --markdown > docs/scenario-schema.md`"
+        "docs/scenario-schema.md is stale: run "
+        "`balloon schema --markdown --out docs/scenario-schema.md`"
     )
+
+
+def test_schema_out_writes_what_it_prints_and_replaces_the_file_whole(capsys, tmp_path):
+    page = tmp_path / "docs" / "schema.md"
+    page.parent.mkdir()
+    page.write_text("an older page that is much longer than nothing\n" * 2000)
+    code, out, err = run_cli(capsys, "schema", "--markdown", "--out", page)
+    assert code == 0 and out == "" and f"wrote {page}" in err
+    assert page.read_text(encoding="utf-8") == schema_docs.markdown() + "\n"
+    assert [p.name for p in page.parent.iterdir()] == ["schema.md"]  # no temporary file left
 
 
 def test_schema_docs_cover_every_section():

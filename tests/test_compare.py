@@ -8,7 +8,7 @@ from conftest import eradication, small_scenario
 
 from model.cli import main
 from model.experiments.compare import ComparisonError, compare, load_comparison, write_comparison
-from model.experiments.metrics import Target, Window
+from model.experiments.pressure import Target, Window
 from model.experiments.results import write_results
 from model.experiments.runner import run_replications
 from model.scenario.loading import to_yaml

@@ -17,7 +17,7 @@ import model.cli as cli
 from model.cli.dashboard import server_command
 from model.dashboard import app
 from model.dashboard.assets import ensure_offline_assets
-from model.dashboard.charts import HECTARES, MAP, PRICES, WAITING
+from model.figures.dashboard_charts import HECTARES, MAP, PRICES, WAITING
 from model.scenario.schema import Scenario
 
 DEFAULTS = app.DEFAULTS

@@ -16,12 +16,11 @@ from model.experiments.calibration import (
     loss,
     observed_hectares,
     run_mean_hectares,
-    turning_points,
-    with_parameters,
 )
+from model.experiments.fit_report import turning_points
 from model.experiments.observed import eradication as observed_eradication
 from model.experiments.runner import replication_seeds
-from model.scenario.loading import load_scenario
+from model.scenario.loading import load_scenario, with_parameters
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 DATA_TURNING_POINTS = {

@@ -78,7 +78,9 @@ def test_empty_slots_never_carry_risk_so_region_means_need_no_mask():
         assert (hh.risk[~hh.occupied] == 0).all()
     assert (hh.risk[hh.occupied] > 0).any()
     occupied = hh.occupied
-    counted = np.bincount(hh.region_of_slots()[occupied], weights=hh.risk[occupied], minlength=hh.n_regions)
+    counted = np.bincount(
+        hh.region_of_slots()[occupied], weights=hh.risk[occupied], minlength=hh.n_regions
+    )
     mean = np.divide(counted, hh.count, out=np.zeros(hh.n_regions), where=hh.count > 0)
     assert np.allclose(hh.region_mean_risk(), mean)
 

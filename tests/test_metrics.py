@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from model.columns import BALLOON_METRICS
-from model.experiments import metrics
-from model.experiments.metrics import Target, Window
+from model.experiments import metrics, pressure
+from model.experiments.pressure import Target, Window
 
 DATES = pd.date_range("2000-01-01", periods=24, freq="MS")
 COUNTRY_OF = {"a1": "xland", "a2": "xland", "b1": "yland"}
@@ -35,11 +35,12 @@ def regions(changes=None, replication=0, **columns):
 
 def ratios(policy, counterfactual=None, target=TARGET):
     counterfactual = regions() if counterfactual is None else counterfactual
-    args = (policy, counterfactual, target, WINDOW)
+    parts = metrics.displacement_components(policy, counterfactual, target, WINDOW)
+    found = metrics.displacement_ratios(parts).iloc[0]
     return (
-        metrics.displacement_ratio(*args).iloc[0],
-        metrics.displacement_ratio_within(*args).iloc[0],
-        metrics.displacement_ratio_across(*args).iloc[0],
+        found.displacement_ratio,
+        found.displacement_ratio_within,
+        found.displacement_ratio_across,
         metrics.net_reduction_ha(policy, counterfactual, WINDOW).iloc[0],
     )
 
@@ -116,20 +117,21 @@ def test_effects_are_averaged_over_the_window_only():
 def test_replications_pair_by_id():
     policy = pd.concat([regions({"a1": -100, "b1": 50}, 0), regions({"a1": -100, "b1": 100}, 1)])
     counterfactual = pd.concat([regions(replication=0), regions(replication=1)])
-    values = metrics.displacement_ratio(policy, counterfactual, TARGET, WINDOW)
+    parts = metrics.displacement_components(policy, counterfactual, TARGET, WINDOW)
+    values = metrics.displacement_ratios(parts).displacement_ratio
     assert values.to_dict() == pytest.approx({0: 0.5, 1: 1.0})
 
 
 def test_unpaired_tables_are_an_error():
     with pytest.raises(ValueError, match="do not pair up"):
-        metrics.displacement_ratio(regions(replication=1), regions(), TARGET, WINDOW)
+        metrics.displacement_components(regions(replication=1), regions(), TARGET, WINDOW)
 
 
 def test_unknown_target_is_an_error():
     with pytest.raises(ValueError, match="zland"):
-        metrics.displacement_ratio(regions(), regions(), Target("zland"), WINDOW)
+        metrics.displacement_components(regions(), regions(), Target("zland"), WINDOW)
     with pytest.raises(ValueError, match="b1"):
-        metrics.displacement_ratio(regions(), regions(), Target("xland", ("b1",)), WINDOW)
+        metrics.displacement_components(regions(), regions(), Target("xland", ("b1",)), WINDOW)
 
 
 # --------------------------------------------------------------------------- net effects
@@ -307,18 +309,18 @@ def test_pressure_months_are_where_the_schedules_differ():
     from conftest import eradication, small_scenario
 
     policy = small_scenario(policies=[eradication("colombia", 30_000, "1997-01", "2001-12")])
-    months = metrics.pressure_months(policy, small_scenario())
+    months = pressure.pressure_months(policy, small_scenario())
     assert months[0] == pd.Timestamp("1997-01-01")
     assert months[-1] == pd.Timestamp("2001-11-01")  # the schedule is back to 0 from 2001-12
     assert len(months) == 59
-    assert metrics.pressure_months(policy, policy).empty
+    assert pressure.pressure_months(policy, policy).empty
     both = small_scenario(
         policies=[
             eradication("colombia", 30_000, "1997-01", "1998-12"),
             eradication("peru", 10_000, "2000-01", "2000-12"),
         ]
     )
-    spans = metrics.pressure_spans(metrics.pressure_months(both))
+    spans = pressure.pressure_spans(pressure.pressure_months(both))
     assert spans == [
         (pd.Timestamp("1997-01-01"), pd.Timestamp("1998-11-01")),
         (pd.Timestamp("2000-01-01"), pd.Timestamp("2000-11-01")),
@@ -336,8 +338,8 @@ def test_pressure_ignores_differences_present_from_the_first_month():
              "schedule": [{"start": "1998-01", "value": 5000}, {"start": "1998-07", "value": 0}]},
         ]
     )  # fmt: skip
-    months = metrics.pressure_months(policy, small_scenario())
+    months = pressure.pressure_months(policy, small_scenario())
     assert months[0] == pd.Timestamp("1998-01-01")  # the 5% interdiction is the starting state
     assert months[-1] == pd.Timestamp("2004-12-01")
-    removal = metrics.pressure_months(policy, small_scenario(), metrics.REMOVAL_INSTRUMENTS)
+    removal = pressure.pressure_months(policy, small_scenario(), pressure.REMOVAL_INSTRUMENTS)
     assert (removal[0], removal[-1]) == (pd.Timestamp("1998-01-01"), pd.Timestamp("1998-06-01"))

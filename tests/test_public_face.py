@@ -57,7 +57,7 @@ def test_every_public_name_resolves_and_is_listed(name):
         ("compare", "model.experiments.compare", "compare"),
         ("load_results", "model.experiments.results", "load_results"),
         ("HEADLINE_METRICS", "model.experiments.compare", "HEADLINE"),
-        ("plot_prices", "model.figures.plots", "prices"),
+        ("plot_prices", "model.figures.countries", "prices"),
         ("TUNING_WINDOW", "model.experiments.tuning", "WINDOW"),
     ],
 )

@@ -1,4 +1,4 @@
-"""The tuning module behind notebooks/02_tune_parameters.ipynb: tuned scenarios, re-runs, saving."""
+"""The tuning notebook's code: tuned scenarios, re-runs, the figure, the session and saving."""
 
 import io
 import subprocess
@@ -11,21 +11,20 @@ import pytest
 from matplotlib.dates import date2num
 from PIL import Image
 
+from model.experiments.metrics import balloon_metrics
+from model.experiments.pressure import Target, Window
+from model.experiments.tuned_scenario import HEADER, save_tuned
 from model.experiments.tuning import (
-    HEADER,
     KNOBS,
     Tuner,
     Tuning,
-    TuningFigure,
-    TuningSession,
     apply_tuning,
-    headline,
     knob_values,
-    save_tuned,
     scenario_countries,
-    tuning_figure,
 )
-from model.figures.plots import country_colour
+from model.experiments.tuning_session import TuningSession
+from model.figures.style import country_colour
+from model.figures.tuning import TuningFigure, headline, tuning_figure
 from model.scenario.loading import SCENARIOS_DIR, ScenarioError, load_scenario
 
 BALLOON = Path(sys.executable).with_name("balloon")
@@ -153,13 +152,9 @@ def test_without_a_base_file_the_whole_scenario_is_written(baseline, tmp_path):
 
 
 def test_shown_metrics_equal_the_full_balloon_metrics(tuner):
-    from model.experiments import metrics
-
     run = tuner.run(Tuning({}, {"colombia": 30_000}, "manual", date(2001, 1, 1)))
-    window = metrics.Window("2001-01-01", "2001-12-01")
-    full = metrics.balloon_metrics(
-        run.model, run.counterfactual, metrics.Target("colombia"), window
-    )
+    window = Window("2001-01-01", "2001-12-01")
+    full = balloon_metrics(run.model, run.counterfactual, Target("colombia"), window)
     expected = full.iloc[0][list(run.metrics.index)].to_numpy(dtype=float)
     assert run.metrics.value.to_numpy() == pytest.approx(expected, nan_ok=True)
     assert run.metrics.loc["removed_ha", "unit"] == "ha"

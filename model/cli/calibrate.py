@@ -25,14 +25,15 @@ def parse_window(text: str) -> tuple[int, int]:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Calibrate, then write the calibrated scenario, the fit report and the figure."""
-    from model.experiments import calibration
+    from model.experiments import calibration, fit_report
+    from model.scenario.loading import with_parameters
 
     file = find_scenario(args.scenario)
     scenario = load_scenario(file, args.overrides)
     if not scenario.free_parameters:
         raise BadInput(f"{file}: free_parameters: the scenario marks no parameter as free")
     try:
-        calibration.with_parameters(scenario, calibration.current_values(scenario))
+        with_parameters(scenario, calibration.current_values(scenario))
     except (KeyError, IndexError, ValueError) as error:
         raise BadInput(f"{file}: free_parameters: {error}") from None
     first, last = args.window
@@ -54,8 +55,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         seed=args.seed,
         progress=not args.quiet,
     )
-    report = calibration.fit_report(result.scenario, args.window, args.report_replications)
-    written = calibration.write_outputs(
+    report = fit_report.fit_report(result.scenario, args.window, args.report_replications)
+    written = fit_report.write_outputs(
         report,
         out,
         calibration=result,

@@ -6,11 +6,11 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.cli.options import BadInput, say
+from model.cli.options import BadInput, positive_int, say
 
 
 def _window(text: str):
-    from model.experiments.metrics import Window
+    from model.experiments.pressure import Window
 
     try:
         return Window.parse(text)
@@ -19,18 +19,12 @@ def _window(text: str):
 
 
 def _target(text: str):
-    from model.experiments.metrics import Target
+    from model.experiments.pressure import Target
 
     try:
         return Target.parse(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
 
 
 def _default_out(root: str, policies, counterfactual) -> Path:
@@ -86,18 +80,18 @@ def cmd_plot(args: argparse.Namespace) -> int:
     """Draw the figures of run folders and comparison folders into their ``figures/``."""
     from model.experiments.compare import ComparisonError, load_comparison
     from model.experiments.results import MANIFEST, load_results
-    from model.figures import plots
+    from model.figures.folders import comparison_figures, results_figures
     from model.scenario.loading import ScenarioError
 
     for name in args.results:
         folder = Path(name)
         if (folder / "metrics.csv").is_file():
             try:
-                paths = plots.comparison_figures(load_comparison(folder), folder / "figures")
+                paths = comparison_figures(load_comparison(folder), folder / "figures")
             except (ComparisonError, ScenarioError) as error:
                 raise BadInput(str(error)) from None
         elif (folder / MANIFEST).is_file():
-            paths = plots.results_figures(load_results(folder), folder / "figures")
+            paths = results_figures(load_results(folder), folder / "figures")
         else:
             raise BadInput(
                 f"{folder}: not a run folder (no {MANIFEST}) nor a comparison folder "
@@ -123,7 +117,7 @@ def add_parser(subparsers) -> None:
         help="the counterfactual: a scenario file (e.g. baseline) or a run folder",
     )  # fmt: skip
     compare.add_argument(
-        "--replications", type=_positive, metavar="N",
+        "--replications", type=positive_int, metavar="N",
         help="paired replications (default: the counterfactual's)",
     )  # fmt: skip
     compare.add_argument("--out", metavar="DIR", help="output folder (must not exist)")
@@ -141,7 +135,7 @@ def add_parser(subparsers) -> None:
         help="change one key in every scenario file, e.g. --set households.scale=0.01",
     )  # fmt: skip
     compare.add_argument(
-        "--workers", type=_positive, help="worker processes (1 runs inline; default: all cores)"
+        "--workers", type=positive_int, help="worker processes (1 runs inline; default: all cores)"
     )
     compare.add_argument("--results-root", default="results", help="root of default --out")
     compare.add_argument("--no-figures", action="store_true", help="write tables only")

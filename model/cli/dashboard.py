@@ -1,8 +1,8 @@
 """``balloon dashboard [SCENARIO] [--port P] [--host H]``: serve the live dashboard.
 
 It checks the scenario first (a bad file is a one-line error, exit 2), then runs
-``solara run model.app`` bound to 127.0.0.1 unless ``--host`` says otherwise, with Solara's
-telemetry off. The page itself is :mod:`model.app`.
+``solara run model.dashboard.app`` bound to 127.0.0.1 unless ``--host`` says otherwise, with Solara's
+telemetry off. The page itself is :mod:`model.dashboard.app`.
 """
 
 from __future__ import annotations

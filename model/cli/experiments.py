@@ -1,8 +1,4 @@
-"""``balloon sweep`` and ``balloon sensitivity``, and the executor options every command shares.
-
-Other commands get ``--executor``/``--scheduler``/``--workers`` with :func:`add_executor_options`
-and turn them into what ``model.runner`` takes with :func:`executor_from_args`.
-"""
+"""``balloon sweep`` and ``balloon sensitivity``: designs of runs over parameter ranges."""
 
 from __future__ import annotations
 
@@ -13,6 +9,7 @@ import sys
 from pathlib import Path
 
 from model.cli.options import (
+    BadInput,
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
@@ -24,17 +21,10 @@ from model.scenario.loading import ScenarioError, load_scenario
 DEFAULT_METRICS = ["final_ha_total", "regional_shift_ratio"]
 
 
-# ----------------------------------------------------------------------------- executor options
-
-
-# ----------------------------------------------------------------------------- commands
-
-
 def _bad_input_as_such(command):
     """Report a ``SweepError`` (bad sweep input, a folder holding another sweep) as bad input."""
 
     def guarded(args: argparse.Namespace) -> int:
-        from model.cli.options import BadInput
         from model.experiments.sweep import SweepError
 
         try:
@@ -50,7 +40,7 @@ def _bad_input_as_such(command):
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a design of parameter values, write the table and the figure."""
     from model.experiments.sweep import design_points, scenario_parameters, sweep_scenario
-    from model.figures.experiments import plot_sweep
+    from model.figures.sweeps import plot_sweep
 
     scenario = load_scenario(args.scenario, args.overrides)
     parameters = scenario_parameters(scenario, args.param)
@@ -70,12 +60,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if result is None:
         return 130
-    figure = plot_sweep(
+    png = plot_sweep(
         result.table, [p.path for p in parameters], metrics, Path(out) / "sweep.png",
         f"Sweep of {scenario.name}: {len(result.table)} runs, {args.design} design",
     )  # fmt: skip
     print(f"{result.computed} run(s) computed, {result.reused} reused; "
-          f"table {Path(out) / 'sweep.parquet'} (and .csv), figure {figure}")  # fmt: skip
+          f"table {Path(out) / 'sweep.parquet'} (and .csv), figure {png} (and .svg)")  # fmt: skip
     return 0
 
 
@@ -84,7 +74,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of outcome metrics; table and bar figure."""
     from model.experiments.sensitivity import sample, scenario_sensitivity
     from model.experiments.sweep import scenario_parameters
-    from model.figures.experiments import plot_indices
+    from model.figures.sweeps import plot_indices
 
     scenario = load_scenario(args.scenario, args.overrides)
     parameters = scenario_parameters(scenario, args.param)
@@ -103,13 +93,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if result is None:
         return 130
-    figure = plot_indices(
+    png = plot_indices(
         result.indices, args.method, Path(out) / "indices.png",
         f"{args.method.title()} sensitivity of {scenario.name} ({runs} runs)",
     )  # fmt: skip
     print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     print(f"{result.sweep.computed} run(s) computed, {result.sweep.reused} reused; "
-          f"table {Path(out) / 'indices.csv'}, figure {figure}")  # fmt: skip
+          f"table {Path(out) / 'indices.csv'}, figure {png} (and .svg)")  # fmt: skip
     return 0
 
 
@@ -182,7 +172,7 @@ def add_parser(subparsers) -> None:
         "sweep",
         help="run a design of parameter values; table of parameters against outcome metrics",
         description="Vary scenario parameters over a design and record outcome metrics per run "
-        "(sweep.parquet, sweep.csv, sweep.png in the output folder).",
+        "(sweep.parquet, sweep.csv, sweep.png and .svg in the output folder).",
     )
     _common_arguments(sweep, "metric plotted under the country areas (repeatable; default "
                              "final_ha_total and regional_shift_ratio)")  # fmt: skip
@@ -197,7 +187,7 @@ def add_parser(subparsers) -> None:
         "sensitivity",
         help="Sobol or Morris sensitivity indices of outcome metrics (SALib)",
         description="Global sensitivity analysis: Sobol first-order and total indices with "
-        "confidence intervals, or Morris mu* and sigma (indices.csv, indices.png).",
+        "confidence intervals, or Morris mu* and sigma (indices.csv, indices.png and .svg).",
     )
     _common_arguments(sensitivity, "outcome metric to analyse (repeatable; default final_ha_total)")
     sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")

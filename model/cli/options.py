@@ -90,7 +90,7 @@ def add_executor_options(parser: argparse.ArgumentParser, workers: bool = True) 
 
 
 def executor_from_args(args: argparse.Namespace) -> str:
-    """The executor ``model.runner`` takes: a scheduler address, or a name.
+    """The executor ``model.experiments.runner`` takes: a scheduler address, or a name.
 
     ``--workers 1`` with the default process executor runs in this process.
     """

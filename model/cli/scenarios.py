@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ from model.cli.options import (
     positive_int,
     say,
 )
+from model.files import write_text_atomic
+from model.scenario import schema_docs
 from model.scenario.loading import (
     ScenarioError,
     find_scenario,
@@ -24,6 +27,7 @@ from model.scenario.loading import (
     shipped_scenarios,
     to_yaml,
 )
+from model.scenario.schema import Scenario
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -136,17 +140,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Print every scenario key with its type, default, allowed range and meaning."""
-    from model.scenario import schema_docs
-
+    """Print (or write to ``--out``) every scenario key with its type, default, range and meaning."""
     if args.format == "json":
-        import json
-
-        from model.scenario.schema import Scenario
-
-        print(json.dumps(Scenario.model_json_schema(), indent=2))
+        text = json.dumps(Scenario.model_json_schema(), indent=2)
     else:
-        print(schema_docs.markdown() if args.format == "markdown" else schema_docs.text())
+        text = schema_docs.markdown() if args.format == "markdown" else schema_docs.text()
+    if args.out:
+        written = write_text_atomic(args.out, text + "\n")
+        print(f"wrote {written}", file=sys.stderr)
+    else:
+        print(text)
     return 0
 
 
@@ -189,4 +192,7 @@ def add_parser(subparsers) -> None:
     style = schema.add_mutually_exclusive_group()
     style.add_argument("--markdown", dest="format", action="store_const", const="markdown")
     style.add_argument("--json", dest="format", action="store_const", const="json")
+    schema.add_argument(
+        "--out", metavar="FILE", help="write to FILE (replaced whole, never half-written)"
+    )
     schema.set_defaults(handler=cmd_schema, format="text")

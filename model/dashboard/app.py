@@ -1,10 +1,11 @@
 """The live dashboard: Mesa's ``SolaraViz`` page over the balloon model.
 
-Start it with ``balloon dashboard [SCENARIO]`` (or ``solara run model/app.py``); in a notebook
-cell, ``from model.app import page`` followed by ``page`` on the cell's last line shows the same
-page. Pick a scenario, move the sliders, press Reset to rebuild the model with them, then Step or
-play. Mesa's SolaraViz re-creates the model from the controls on Reset, so the model class here,
-:class:`DashboardModel`, takes the controls as keyword arguments and turns them into a Scenario.
+Start it with ``balloon dashboard [SCENARIO]`` (or ``solara run model/dashboard/app.py``); in a
+notebook cell, ``from model.dashboard.app import page`` followed by ``page`` on the cell's last
+line shows the same page. Pick a scenario, move the sliders, press Reset to rebuild the model with
+them, then Step or play. Mesa's SolaraViz re-creates the model from the controls on Reset, so the
+model class here, :class:`DashboardModel`, takes the controls as keyword arguments and turns them
+into a Scenario.
 
 A control left where it started keeps the chosen scenario's own value; a moved one overrides it.
 Extra eradication is added to the scenario's own policies from ``policy_start_months`` on (the
@@ -27,7 +28,8 @@ import traitlets
 from mesa.visualization import SolaraViz
 
 from model.dashboard.assets import ensure_offline_assets
-from model.dashboard.charts import HECTARES, MAP, PRICES, LiveChart
+from model.figures.dashboard_charts import HECTARES, MAP, PRICES, LiveChart
+from model.figures.style import country_label
 from model.scenario.loading import find_scenario, load_scenario, shipped_scenarios
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
@@ -185,7 +187,7 @@ def build_scenario(base: Scenario, controls: dict, defaults: dict) -> tuple[Scen
                 }
             )
             notes.append(
-                f"Extra {method} eradication, {country.title()}: {hectares:,.0f} ha/yr "
+                f"Extra {method} eradication, {country_label(country)}: {hectares:,.0f} ha/yr "
                 f"from {start:%Y-%m}"
             )
     return Scenario.model_validate(data), notes
@@ -261,7 +263,7 @@ class DashboardModel(BalloonModel):
 
 
 class VegaChart(v.VuetifyTemplate):
-    """A Vega-Lite chart in the browser; Vega loads once per page (see dashboard_vega.vue)."""
+    """A Vega-Lite chart in the browser; Vega loads once per page (see vega.vue)."""
 
     template_file = str(Path(__file__).with_name("vega.vue"))
     spec = traitlets.Dict().tag(sync=True)
@@ -325,7 +327,7 @@ def model_params() -> dict:
         for method, (high, step) in METHODS.items():
             params[f"{method}_{country}"] = {
                 "type": "SliderInt", "value": 0, "min": 0, "max": high, "step": step,
-                "label": f"Extra {method} eradication, {country.title()} (ha/yr)",
+                "label": f"Extra {method} eradication, {country_label(country)} (ha/yr)",
             }  # fmt: skip
     for name, s in SETTINGS.items():
         params[name] = {"type": "SliderFloat", "value": DEFAULTS[name], "min": s.low,

@@ -2,29 +2,30 @@
 
 Each policy scenario and the counterfactual run on the same replication seeds (the counterfactual's
 ``seed`` and ``replications``), or are read from result folders whose seeds match; replication *k*
-of a policy is then compared with replication *k* of the counterfactual by :mod:`model.metrics`.
+of a policy is then compared with replication *k* of the counterfactual by :mod:`model.experiments.metrics`.
 :func:`write_comparison` writes ``metrics.csv``, ``metrics.json``, ``metrics_by_replication.csv``,
-``summary.md``, the figures of :mod:`model.plots` and the runs themselves into one folder.
+``summary.md``, the figures of :mod:`model.figures.folders` and the runs themselves into one folder.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from model.experiments import metrics
-from model.experiments.metrics import Target, Window
+from model.experiments.metrics import balloon_metrics, summarise_metrics
+from model.experiments.pressure import Target, Window, policy_pressure
+from model.experiments.results import INCOMPLETE_PREFIX, MANIFEST, load_results, write_results
 from model.experiments.runner import Results, run_replications
-from model.figures import plots
-from model.files import write_text_atomic
+from model.figures.folders import comparison_figures
+from model.figures.style import format_number
+from model.figures.tables import summary_markdown
+from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
+from model.scenario.loading import load_scenario
 from model.scenario.schema import Scenario
 
 #: Metrics printed on the console by ``balloon compare`` (all are in metrics.csv).
@@ -73,9 +74,6 @@ class Comparison:
 
 def load_input(source: str | Path, overrides: Sequence[str] = ()) -> Scenario | Results:
     """A result folder (with ``manifest.json``) as Results, anything else as a scenario file."""
-    from model.experiments.results import MANIFEST, load_results
-    from model.scenario.loading import load_scenario
-
     path = Path(source)
     if path.is_dir() and (path / MANIFEST).is_file():
         return load_results(path)
@@ -156,11 +154,11 @@ def default_window(policy: Scenario, counterfactual: Scenario) -> tuple[Window, 
     """The months of extra removal pressure, and the last of them.
 
     Removal pressure is extra eradication or alternative development (what removes coca from the
-    target; see :func:`model.metrics.pressure_months`); a scenario without it but with other
-    extra instruments (interdiction) uses those; one without any (it changes parameters or events)
-    uses the whole run.
+    target; see :func:`model.experiments.pressure.pressure_months`); a scenario without it but with
+    other extra instruments (interdiction) uses those; one without any (it changes parameters or
+    events) uses the whole run.
     """
-    months = metrics.policy_pressure(policy, counterfactual)
+    months = policy_pressure(policy, counterfactual)
     if months.empty:
         window = Window(pd.Timestamp(policy.start), pd.Timestamp(policy.end))
         return window, window.end
@@ -201,7 +199,7 @@ def compare(
         replications: replications to run (default: the counterfactual's).
         targets: targets to report; default: per scenario, the country that lost most coca.
         window: months to measure over; default: per scenario, its months of extra pressure.
-        executor: where to run replications (see :func:`model.runner.run_replications`).
+        executor: where to run replications (see :func:`model.experiments.runner.run_replications`).
         workers: worker processes.
         progress: show progress bars.
 
@@ -215,7 +213,7 @@ def compare(
         windows[name] = (own_window, pressure_end)
         for target in targets or [default_target(result, base, own_window)]:
             try:
-                table = metrics.balloon_metrics(result, base, target, own_window, pressure_end)
+                table = balloon_metrics(result, base, target, own_window, pressure_end)
             except ValueError as error:
                 raise ComparisonError(f"{name} against {base.scenario.name}: {error}") from None
             keys = {
@@ -226,7 +224,7 @@ def compare(
                 "window_end": f"{own_window.end:%Y-%m}",
             }
             rows.append(table.reset_index().assign(**keys))
-            summaries.append(metrics.summarise_metrics(table).assign(**keys))
+            summaries.append(summarise_metrics(table).assign(**keys))
     key_columns = ["scenario", "counterfactual", "target", "window_start", "window_end"]
     per_replication = pd.concat(rows, ignore_index=True)
     per_replication = per_replication[
@@ -279,35 +277,29 @@ def write_comparison(
         ComparisonError: if ``out`` already exists (comparisons are never overwritten).
 
     """
-    from model.experiments.results import INCOMPLETE_PREFIX, write_results
-
     out = Path(out)
+    taken = ComparisonError(f"{out}: already exists: comparisons are never overwritten")
     if out.exists():
-        raise ComparisonError(f"{out}: already exists: comparisons are never overwritten")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE_PREFIX}{out.name}-", dir=out.parent))
-    try:
-        write_text_atomic(staging / "metrics.csv", comparison.summary.to_csv(index=False))
-        write_text_atomic(
-            staging / "metrics_by_replication.csv", comparison.per_replication.to_csv(index=False)
-        )
+        raise taken
+    with staged_folder(out, prefix=f"{INCOMPLETE_PREFIX}{out.name}-") as staging:
+        write_table_atomic(comparison.summary, staging / "metrics.csv")
+        write_table_atomic(comparison.per_replication, staging / "metrics_by_replication.csv")
         write_text_atomic(
             staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
         )
-        write_text_atomic(staging / "summary.md", plots.summary_markdown(comparison.summary))
+        write_text_atomic(staging / "summary.md", summary_markdown(comparison.summary))
         if figures:
-            plots.comparison_figures(comparison, staging / "figures")
+            comparison_figures(comparison, staging / "figures")
         if runs:
             for name, result in {
                 comparison.counterfactual.scenario.name: comparison.counterfactual,
                 **comparison.policies,
             }.items():
                 write_results(result, out=staging / "runs" / name)
-        os.chmod(staging, 0o755)
-        os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        try:
+            publish_folder(staging, out)
+        except FileExistsError:
+            raise taken from None
     return out
 
 
@@ -315,7 +307,7 @@ def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str
     """Headline metrics as plain text: one row per metric, one column per scenario and target."""
     rows = summary[summary.metric.isin(names)].copy()
     rows["value"] = [
-        f"{plots.format_number(m)} ({plots.format_number(lo)} to {plots.format_number(hi)})"
+        f"{format_number(m)} ({format_number(lo)} to {format_number(hi)})"
         for m, lo, hi in zip(rows["median"], rows["low"], rows["high"], strict=True)
     ]
     rows["column"] = rows.scenario + " -> " + rows.target
@@ -328,8 +320,6 @@ def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str
 
 def load_comparison(folder: str | Path) -> Comparison:
     """Reopen a folder written by :func:`write_comparison` (with its runs)."""
-    from model.experiments.results import load_results
-
     folder = Path(folder)
     if not (folder / "metrics.csv").is_file() or not (folder / "runs").is_dir():
         raise ComparisonError(f"{folder}: not a comparison folder (no metrics.csv and runs/)")

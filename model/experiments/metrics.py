@@ -21,73 +21,14 @@ Conventions shared by all metrics:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from model.columns import ACTIVE_THRESHOLD_HA, BALLOON_METRICS, SPENDING_INSTRUMENTS
-from model.scenario.fields import parse_month
+from model.experiments.pressure import Target, Window
 
 INTERVAL = (0.05, 0.95)  # a 90% interval over replications
 INSTRUMENT_SPENDING = {name: f"{name}_spending_usd" for name in SPENDING_INSTRUMENTS}
-
-
-@dataclass(frozen=True)
-class Window:
-    """Calendar months ``start`` to ``end``, both included."""
-
-    start: pd.Timestamp
-    end: pd.Timestamp
-
-    def __post_init__(self):
-        """Normalise both ends to the first day of their month and check their order."""
-        object.__setattr__(self, "start", pd.Timestamp(parse_month(pd.Timestamp(self.start))))
-        object.__setattr__(self, "end", pd.Timestamp(parse_month(pd.Timestamp(self.end))))
-        if self.end < self.start:
-            raise ValueError(f"window end {self.end:%Y-%m} is before its start {self.start:%Y-%m}")
-
-    @classmethod
-    def parse(cls, text: str) -> Window:
-        """Parse ``START:END`` written as ``YYYY-MM:YYYY-MM``."""
-        start, sep, end = text.partition(":")
-        if not sep:
-            raise ValueError(f"window {text!r} is not START:END, e.g. 1997-01:2001-12")
-        return cls(pd.Timestamp(parse_month(start)), pd.Timestamp(parse_month(end)))
-
-    @property
-    def months(self) -> int:
-        """Number of months in the window."""
-        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
-
-    def mask(self, dates: pd.Series) -> pd.Series:
-        """True for dates inside the window."""
-        return (dates >= self.start) & (dates <= self.end)
-
-    def __str__(self) -> str:
-        """``YYYY-MM:YYYY-MM``."""
-        return f"{self.start:%Y-%m}:{self.end:%Y-%m}"
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the policy pushes: a country, optionally narrowed to some of its regions."""
-
-    country: str
-    regions: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, text: str) -> Target:
-        """Parse ``country`` or ``country:region,region``."""
-        country, _, regions = text.partition(":")
-        names = tuple(r.strip() for r in regions.split(",") if r.strip())
-        if not country.strip():
-            raise ValueError(f"target {text!r} names no country: write COUNTRY[:REGION,REGION]")
-        return cls(country.strip(), names)
-
-    def __str__(self) -> str:
-        """``country`` or ``country:region,region``."""
-        return self.country + (":" + ",".join(self.regions) if self.regions else "")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -190,32 +131,22 @@ def displacement_components(
     )
 
 
-def displacement_ratio(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
-) -> pd.Series:
-    """Extra coca elsewhere / coca removed in the target (see module docstring for both).
+def displacement_ratios(parts: pd.DataFrame) -> pd.DataFrame:
+    """The three displacement ratios of :func:`displacement_components`' hectares.
 
-    0 means no displacement, 1 full displacement (no net reduction), above 1 overshoot; NaN where
-    nothing was removed. Displacement is signed: a fall elsewhere lowers the ratio below 0.
+    ``displacement_ratio``: extra coca elsewhere / coca removed in the target; 0 means no
+    displacement, 1 full displacement (no net reduction), above 1 overshoot; NaN where nothing was
+    removed. Displacement is signed: a fall elsewhere lowers the ratio below 0.
+    ``displacement_ratio_within`` and ``displacement_ratio_across`` split it into the target
+    country's other regions and all other countries.
     """
-    parts = displacement_components(policy, counterfactual, target, window)
-    return _ratio(parts.within_ha + parts.across_ha, parts.removed_ha).rename("displacement_ratio")
-
-
-def displacement_ratio_within(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
-) -> pd.Series:
-    """Extra coca in the target country's other regions / coca removed in the target."""
-    parts = displacement_components(policy, counterfactual, target, window)
-    return _ratio(parts.within_ha, parts.removed_ha).rename("displacement_ratio_within")
-
-
-def displacement_ratio_across(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, target: Target, window: Window
-) -> pd.Series:
-    """Extra coca in all other countries / coca removed in the target."""
-    parts = displacement_components(policy, counterfactual, target, window)
-    return _ratio(parts.across_ha, parts.removed_ha).rename("displacement_ratio_across")
+    return pd.DataFrame(
+        {
+            "displacement_ratio": _ratio(parts.within_ha + parts.across_ha, parts.removed_ha),
+            "displacement_ratio_within": _ratio(parts.within_ha, parts.removed_ha),
+            "displacement_ratio_across": _ratio(parts.across_ha, parts.removed_ha),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- net effects
@@ -401,9 +332,7 @@ def balloon_metrics(
     parts = displacement_components(pr, cr, target, window)
     costs = cost_per_kg_removed(policy.countries, counterfactual.countries, ps, cs, window)
     columns = {
-        "displacement_ratio": _ratio(parts.within_ha + parts.across_ha, parts.removed_ha),
-        "displacement_ratio_within": _ratio(parts.within_ha, parts.removed_ha),
-        "displacement_ratio_across": _ratio(parts.across_ha, parts.removed_ha),
+        **dict(displacement_ratios(parts).items()),
         "removed_ha": parts.removed_ha,
         "net_reduction_ha": net_reduction_ha(pr, cr, window),
         "net_reduction_per_ha_eradicated": net_reduction_per_ha_eradicated(pr, cr, window),
@@ -428,79 +357,3 @@ def summarise_metrics(per_replication: pd.DataFrame) -> pd.DataFrame:
         rows.append({"metric": name, "unit": unit, **summarise(per_replication[name]),
                      "meaning": meaning})  # fmt: skip
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- policy pressure
-
-
-def _schedules(scenario) -> dict[tuple, np.ndarray]:
-    """Monthly value of every instrument, per (instrument, country, region), summed."""
-    from model.sim.policies import schedule_values
-
-    out: dict[tuple, np.ndarray] = {}
-    for policy in scenario.policies:
-        key = (policy.instrument, policy.country, policy.region)
-        values = schedule_values(policy.schedule, scenario)
-        out[key] = out.get(key, 0.0) + values
-    return out
-
-
-REMOVAL_INSTRUMENTS = ("aerial_eradication", "manual_eradication", "alternative_development")
-
-
-def pressure_months(policy, counterfactual=None, instruments=None) -> pd.DatetimeIndex:
-    """Months in which the policy scenario adds pressure to the counterfactual's.
-
-    The model starts in equilibrium with each scenario's first month, so a difference in schedules
-    that is already there in the first month is part of the starting state; pressure is where the
-    difference departs from that first-month difference.
-
-    Args:
-        policy: the policy :class:`~model.scenario.Scenario`.
-        counterfactual: the counterfactual scenario (default: one without any policy).
-        instruments: instruments to look at (default: all).
-
-    Returns:
-        The months, on the policy scenario's calendar, where any instrument's scheduled value (per
-        country or region) differs from the counterfactual's by another amount than in month one.
-
-    """
-    dates = pd.date_range(pd.Timestamp(policy.start), periods=policy.months, freq="MS")
-    mine = _schedules(policy)
-    theirs = {}
-    if counterfactual is not None:
-        shift = policy.month_index(counterfactual.start)
-        for key, values in _schedules(counterfactual).items():
-            aligned = np.zeros(policy.months)
-            lo, hi = max(shift, 0), min(shift + len(values), policy.months)
-            if hi > lo:
-                aligned[lo:hi] = values[lo - shift : hi - shift]
-            theirs[key] = aligned
-    differs = np.zeros(policy.months, bool)
-    for key in mine.keys() | theirs.keys():
-        if instruments is not None and key[0] not in instruments:
-            continue
-        gap = np.asarray(mine.get(key, 0.0) - theirs.get(key, np.zeros(policy.months)))
-        differs |= ~np.isclose(gap, gap[0])
-    return dates[differs]
-
-
-def policy_pressure(policy, counterfactual=None) -> pd.DatetimeIndex:
-    """Months of extra removal pressure (eradication, substitution), else of any extra pressure.
-
-    Removal instruments are what remove coca from a target; a scenario that only adds other
-    instruments (interdiction) is measured over the months those differ.
-    """
-    months = pressure_months(policy, counterfactual, REMOVAL_INSTRUMENTS)
-    return months if not months.empty else pressure_months(policy, counterfactual)
-
-
-def pressure_spans(months: pd.DatetimeIndex) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """Contiguous runs of months as (first month, last month) pairs."""
-    spans: list[tuple[pd.Timestamp, pd.Timestamp]] = []
-    for month in sorted(months):
-        if spans and month == spans[-1][1] + pd.DateOffset(months=1):
-            spans[-1] = (spans[-1][0], month)
-        else:
-            spans.append((month, month))
-    return spans

@@ -16,18 +16,17 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
-import os
 import platform
 import re
 import shutil
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from model.experiments.runner import TABLES, Results, Run
+from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
 from model.scenario.loading import ScenarioError, read_yaml, to_yaml, validate
 from model.scenario.schema import Scenario
 
@@ -107,12 +106,10 @@ def write_results(
             raise ResultsExistError(f"{final} already exists: runs are never overwritten")
     else:
         final = Path(root) / results.scenario.name / new_run_id(started)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{INCOMPLETE_PREFIX}{final.name}-", dir=final.parent))
-    try:
+    with staged_folder(final, prefix=f"{INCOMPLETE_PREFIX}{final.name}-") as staging:
         files = _write_tables(results, staging, fmt)
-        (staging / "scenario.yaml").write_text(to_yaml(results.scenario), encoding="utf-8")
-        (staging / "summary.md").write_text(summary(results), encoding="utf-8")
+        write_text_atomic(staging / "scenario.yaml", to_yaml(results.scenario))
+        write_text_atomic(staging / "summary.md", summary(results))
         manifest = {
             "scenario": results.scenario.name,
             "description": results.scenario.description,
@@ -129,27 +126,21 @@ def write_results(
             **(extra or {}),
         }
         # The manifest is written last: a folder with one is complete.
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        return _rename_into_place(staging, final, pick_new_name=out is None)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        write_text_atomic(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        return _publish(staging, final, pick_new_name=out is None)
 
 
-def _rename_into_place(staging: Path, final: Path, pick_new_name: bool) -> Path:
+def _publish(staging: Path, final: Path, pick_new_name: bool) -> Path:
     """Rename the finished folder to ``final`` (or ``final-2``, ``-3``... if that is taken)."""
     candidate, n = final, 1
     while True:
-        if not candidate.exists():
-            try:
-                os.rename(staging, candidate)
-                return candidate
-            except OSError:
-                if not candidate.exists():
-                    raise
-        if not pick_new_name:
-            raise ResultsExistError(f"{final} already exists: runs are never overwritten")
+        try:
+            return publish_folder(staging, candidate)
+        except FileExistsError:
+            if not pick_new_name:
+                raise ResultsExistError(
+                    f"{final} already exists: runs are never overwritten"
+                ) from None
         n += 1
         candidate = final.with_name(f"{final.name}-{n}")
 
@@ -158,17 +149,13 @@ def _write_tables(results: Results, folder: Path, fmt: str) -> dict[str, dict]:
     files = {}
     for name in TABLES:
         table = results.tables[name]
-        file = folder / f"{name}.{fmt}"
-        if fmt == "parquet":
-            table.to_parquet(file, index=False)
-        else:
-            table.to_csv(file, index=False)
+        file = write_table_atomic(table, folder / f"{name}.{fmt}")
         files[name] = {"file": file.name, "rows": len(table), "columns": list(table.columns)}
     return files
 
 
 def load_results(folder: str | Path) -> Results:
-    """Reopen a run folder as :class:`model.runner.Results`.
+    """Reopen a run folder as :class:`model.experiments.runner.Results`.
 
     Raises:
         ScenarioError: if the folder is not a complete run (no manifest) or its scenario is bad.
@@ -212,17 +199,11 @@ class ReplicationStore:
 
     def save(self, run: Run) -> None:
         """Save one finished replication (replacing an earlier copy of it)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"rep-{run.replication:06d}-{run.seed}"
-        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", suffix=".tmp", dir=self.folder))
-        try:
+        with staged_folder(final) as staging:
             for name in TABLES:
-                run.tables[name].to_parquet(staging / f"{name}.parquet", index=False)
-            shutil.rmtree(final, ignore_errors=True)
-            os.rename(staging, final)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+                write_table_atomic(run.tables[name], staging / f"{name}.parquet")
+            publish_folder(staging, final, replace=True)
 
     def saved(self, seeds: list[int]) -> dict[int, Path]:
         """Folders of saved replications that belong to a run with these ``seeds``, by index."""
@@ -326,7 +307,7 @@ Compare with `baseline` (which stays at its 1990 state) to read the effect of th
 
 - `regions`, `countries`, `system`, `traffickers`: monthly tables, one row per replication, date and
   entity (read with `pandas.read_parquet` or `pandas.read_csv`; or
-  `model.results.load_results(folder)`).
+  `model.experiments.results.load_results(folder)`).
 - `scenario.yaml`: the fully resolved scenario; `balloon run scenario.yaml` repeats the run.
 - `manifest.json`: versions, git commit, seeds, start time and wall time.
 """

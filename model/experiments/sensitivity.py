@@ -1,9 +1,9 @@
 """Global sensitivity analysis with SALib: Sobol indices or Morris elementary effects.
 
-The runs go through ``model.sweep.run_sweep`` (any executor, resumable); SALib samples the design
-and analyses the outcome of each point (the mean over its replications). The same path analyses any
-``Evaluator``: :class:`Ishigami` is the classic test function whose indices are known exactly, so
-the tests check this code on it.
+The runs go through :func:`model.experiments.sweep.run_sweep` (any executor, resumable); SALib
+samples the design and analyses the outcome of each point (the mean over its replications). The
+same path analyses any ``Evaluator``: :class:`Ishigami` is the classic test function whose indices
+are known exactly, so the tests check this code on it.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from model.experiments.sweep import (
     SweepResult,
     run_sweep,
     scale_points,
-    write_parquet,
 )
-from model.files import write_text_atomic
+from model.files import write_table_atomic
 
 METHODS = ("sobol", "morris")
 MORRIS_LEVELS = 4
@@ -191,8 +190,8 @@ def run_sensitivity(
     means = sweep.table.groupby("point")[list(metrics)].mean().sort_index()
     indices = analyse(parameters, method, points, means, seed)
     folder = Path(out)
-    write_parquet(indices, folder / INDICES_FILE)
-    write_text_atomic(folder / "indices.csv", indices.to_csv(index=False))
+    write_table_atomic(indices, folder / INDICES_FILE)
+    write_table_atomic(indices, folder / "indices.csv")
     return SensitivityResult(method, indices, sweep)
 
 

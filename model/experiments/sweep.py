@@ -2,22 +2,22 @@
 
 A sweep varies dotted scenario paths (``households.profit_sensitivity``) between bounds, over a
 Latin hypercube, a full grid or a scrambled Sobol sequence, and records one row per run: the
-parameter values, the run's seed and its outcome metrics (``model.outcomes``).
+parameter values, the run's seed and its outcome metrics (:mod:`model.experiments.outcomes`).
 
 Every design point runs the same replication seeds (common random numbers: replication ``r`` of
 every point uses seed ``replication_seeds(seed, R)[r]``), so differences between points come from
 the parameters, not from luck.
 
 Resume: finished runs are written, at most a second after they finish, to parquet parts in
-``runs/`` (a temporary name, then ``os.replace``), keyed by run index and seed, so a run is either
-saved whole or not at all; runs already saved are never computed again, so none counts twice. ``resume=True`` reads what is there and computes only what is
-missing; an interrupted sweep resumes to exactly the table an uninterrupted one writes.
+``runs/`` (atomically, by :mod:`model.files`), keyed by run index and seed, so a run is either
+saved whole or not at all; runs already saved are never computed again, so none counts twice.
+``resume=True`` reads what is there and computes only what is missing; an interrupted sweep
+resumes to exactly the table an uninterrupted one writes.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 import warnings
 from concurrent.futures import Executor
@@ -31,7 +31,7 @@ from scipy.stats import qmc
 
 from model.experiments.outcomes import outcome_metrics
 from model.experiments.runner import map_jobs, replication_seeds
-from model.files import write_text_atomic
+from model.files import TEMPORARY_SUFFIX, write_table_atomic, write_text_atomic
 from model.scenario.loading import ScenarioError, with_parameters
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
@@ -248,11 +248,12 @@ def run_sweep(
         evaluator: what runs at a point (``ModelEvaluator(scenario)`` for the model).
         parameters: the varied parameters, in the column order of ``points``.
         points: parameter values, one row per design point.
-        out: output folder; holds ``sweep.json`` (what the sweep is), ``runs/`` (finished runs) and ``sweep.parquet`` and ``sweep.csv`` (the table, once complete).
+        out: output folder; holds ``sweep.json`` (what the sweep is), ``runs/`` (finished runs),
+            and ``sweep.parquet`` and ``sweep.csv`` (the table, once complete).
         replications: runs per point, on common seeds derived from ``seed``.
         seed: root seed of the replication seeds.
         executor: ``process``, ``thread``, ``inline``, ``dask``, a scheduler address or an
-            ``Executor`` (see ``model.runner.make_executor``).
+            ``Executor`` (see ``model.experiments.runner.make_executor``).
         workers: worker processes.
         resume: continue a sweep already in ``out``; without it an existing sweep is an error.
         progress: show a progress bar with the time left.
@@ -304,8 +305,8 @@ def run_sweep(
     table = read_runs(folder)
     if len(table) != total:  # cannot happen unless files were removed while running
         raise SweepError(f"{folder}: {len(table)} of {total} runs found after the sweep")
-    write_parquet(table, folder / TABLE_FILE)
-    write_text_atomic(folder / "sweep.csv", table.to_csv(index=False))
+    write_table_atomic(table, folder / TABLE_FILE)
+    write_table_atomic(table, folder / "sweep.csv")
     return SweepResult(table, parameters, folder, computed=len(jobs), reused=len(done))
 
 
@@ -338,7 +339,7 @@ def _prepare_folder(folder: Path, spec: dict, resume: bool) -> None:
     else:
         write_text_atomic(spec_file, json.dumps(spec, indent=1))
     (folder / RUNS_DIR).mkdir(parents=True, exist_ok=True)
-    for leftover in (folder / RUNS_DIR).glob(".*.tmp"):  # from a process killed mid-write
+    for leftover in (folder / RUNS_DIR).glob(f".*{TEMPORARY_SUFFIX}"):  # a process killed mid-write
         leftover.unlink(missing_ok=True)
 
 
@@ -366,7 +367,7 @@ class RunLog:
         if self.rows:
             first = min(row["run"] for row in self.rows)
             name = f"part-{first:07d}-{time.time_ns():x}.parquet"
-            write_parquet(pd.DataFrame(self.rows), self.folder / name)
+            write_table_atomic(pd.DataFrame(self.rows), self.folder / name)
             self.rows = []
         self.last_flush = time.monotonic()
 
@@ -393,14 +394,6 @@ def read_runs(folder: str | Path, columns: list[str] | None = None) -> pd.DataFr
         return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
     table = pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
     return table.sort_values("run", ignore_index=True)
-
-
-def write_parquet(table: pd.DataFrame, path: Path) -> None:
-    """Write a table atomically: a hidden temporary file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    table.to_parquet(temporary, index=False)
-    os.replace(temporary, path)
 
 
 def sweep_scenario(

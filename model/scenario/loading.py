@@ -370,15 +370,18 @@ def shipped_scenarios() -> list[Path]:
 def to_yaml(scenario: Scenario) -> str:
     """The fully resolved scenario as YAML (dates as ``YYYY-MM``); it loads back to an equal one."""
     data = scenario.model_dump(mode="json")
-    return yaml.safe_dump(_months(data), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(shorten_month_dates(data), sort_keys=False, allow_unicode=True, width=100)
 
 
-def _months(value: Any) -> Any:
-    """Shorten ISO dates that are first days of a month to ``YYYY-MM``."""
+def shorten_month_dates(value: Any) -> Any:
+    """A copy of dumped scenario data whose first-of-month ISO dates read ``YYYY-MM``.
+
+    Scenario files write months as ``YYYY-MM``; ``model_dump`` gives ``YYYY-MM-01``.
+    """
     if isinstance(value, dict):
-        return {k: _months(v) for k, v in value.items()}
+        return {k: shorten_month_dates(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_months(v) for v in value]
+        return [shorten_month_dates(v) for v in value]
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-01", value):
         return value[:7]
     return value

@@ -1,8 +1,8 @@
 """Render the scenario schema (``model.scenario.Scenario``) as text or Markdown.
 
 ``balloon schema`` prints it and ``docs/scenario-schema.md`` is generated from it
-(``balloon schema --markdown > docs/scenario-schema.md``), so every parameter's unit, meaning and
-default are written once, in the pydantic model.
+(``balloon schema --markdown --out docs/scenario-schema.md``), so every parameter's unit, meaning
+and default are written once, in the pydantic model.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def _default(field) -> str:
     if isinstance(value, BaseModel):
         return "see section"
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):
-        return f"{len(value)} defaults (model/world_defaults.py)"
+        return f"{len(value)} defaults (model/scenario/defaults.py)"
     if isinstance(value, date):
         return f"{value:%Y-%m}"
     return json.dumps(value)
@@ -155,7 +155,7 @@ def markdown() -> str:
     out = [
         "# Scenario files: every key, its unit, meaning and default",
         "",
-        "<!-- Generated from model/scenario.py by `balloon schema --markdown > "
+        "<!-- Generated from model/scenario/schema.py by `balloon schema --markdown --out "
         "docs/scenario-schema.md`; do not edit by hand. -->",
         "",
         "A scenario is a YAML file under `scenarios/`. Unknown keys are errors. Dates are `YYYY-MM`.",

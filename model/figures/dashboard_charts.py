@@ -4,9 +4,9 @@ A chart is a spec template, built once per model with Altair, whose data are nam
 month only the datasets (plain lists of rows, read from the recorder's preallocated arrays) and the
 title change. Nothing here rebuilds the model's tidy tables or goes through pandas.
 
-The model must be a :class:`model.model.BalloonModel` that also keeps ``wholesale_price``,
+The model must be a :class:`model.sim.model.BalloonModel` that also keeps ``wholesale_price``,
 ``source_price`` (arrays per month), ``month_labels`` and ``current_month``, as
-:class:`model.app.DashboardModel` does.
+:class:`model.dashboard.app.DashboardModel` does.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 
-from model.figures.plots import country_colour
+from model.figures.style import country_colour, country_label
 
 # Sized for the cells of Mesa's page grid (about 480 x 390 pixels each, legends included).
 CHART_WIDTH = 300
@@ -72,7 +72,7 @@ def waiting_spec(title: str) -> dict:
 def _colour(model, title: str = "country") -> alt.Color:
     countries = model.world.countries
     scale = alt.Scale(
-        domain=[c.title() for c in countries], range=[country_colour(c) for c in countries]
+        domain=[country_label(c) for c in countries], range=[country_colour(c) for c in countries]
     )
     return alt.Color("country:N", scale=scale, title=title)
 
@@ -85,7 +85,7 @@ def _by_country(model, values: np.ndarray) -> np.ndarray:
 
 def _rows(model, values: np.ndarray, column: str) -> list[dict]:
     """A months x countries array as rows: date, country, ``column`` (missing values dropped)."""
-    names = [c.title() for c in model.world.countries]
+    names = [country_label(c) for c in model.world.countries]
     dates = model.month_labels[: len(values)].tolist()
     return [
         {"date": date, "country": name, column: value}
@@ -98,19 +98,27 @@ def _rows(model, values: np.ndarray, column: str) -> list[dict]:
 # ----------------------------------------------------------------------------- coca area
 
 
-def _hectares_template(model) -> dict:
-    chart = (
-        alt.Chart(alt.NamedData("hectares"), title=alt.TitleParams("Coca area by country"))
+def _country_lines(model, data: str, title, field: str, axis: str, number: str, height: int):
+    """A line per country of the named dataset's ``field`` over time."""
+    return (
+        alt.Chart(alt.NamedData(data), title=title)
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("date:T", title=None),
-            y=alt.Y("thousand_ha:Q", title="coca, thousand hectares"),
+            y=alt.Y(f"{field}:Q", title=axis),
             color=_colour(model),
-            tooltip=["date:T", "country:N", alt.Tooltip("thousand_ha:Q", format=",.1f")],
+            tooltip=["date:T", "country:N", alt.Tooltip(f"{field}:Q", format=number)],
         )
-        .properties(width=CHART_WIDTH, height=270)
+        .properties(width=CHART_WIDTH, height=height)
     )
-    return vega_spec(chart)
+
+
+def _hectares_template(model) -> dict:
+    title = alt.TitleParams("Coca area by country")
+    return vega_spec(
+        _country_lines(model, "hectares", title, "thousand_ha", "coca, thousand hectares",
+                       ",.1f", 270)
+    )  # fmt: skip
 
 
 def _hectares_data(model) -> dict[str, list[dict]]:
@@ -136,17 +144,8 @@ def farmgate_prices(model) -> np.ndarray:
 
 
 def _prices_template(model) -> dict:
-    leaf = (
-        alt.Chart(alt.NamedData("leaf"), title="Farm-gate price of coca leaf")
-        .mark_line(strokeWidth=2)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("usd_kg:Q", title="US$ per kg of dry leaf"),
-            color=_colour(model),
-            tooltip=["date:T", "country:N", alt.Tooltip("usd_kg:Q", format=",.2f")],
-        )
-        .properties(width=CHART_WIDTH, height=115)
-    )
+    leaf = _country_lines(model, "leaf", "Farm-gate price of coca leaf", "usd_kg",
+                          "US$ per kg of dry leaf", ",.2f", 115)  # fmt: skip
     cocaine = (
         alt.Chart(
             alt.NamedData("cocaine"),
@@ -202,7 +201,7 @@ def region_rows(model) -> list[dict]:
         traffickers, price = model.buyers(), model.farmgate_prices()
     columns = {
         "region": world.labels,
-        "country": [world.countries[c].title() for c in world.country_of],
+        "country": [country_label(world.countries[c]) for c in world.country_of],
         "lon": world.lon.tolist(),
         "lat": world.lat.tolist(),
         "hectares": np.round(model.households.region_hectares()).tolist(),

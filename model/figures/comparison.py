@@ -1,0 +1,151 @@
+"""A policy against its counterfactual: each country's path, and the balloon metrics per scenario.
+
+Each function returns a matplotlib ``Figure``; :func:`model.figures.saving.save_figure` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from model.figures.layout import (
+    legend_right,
+    median_band,
+    pressure_handle,
+    shade_pressure,
+    title_left,
+    year_axis,
+)
+from model.figures.style import (
+    COUNTERFACTUAL_COLOUR,
+    countries_in,
+    country_colour,
+    country_label,
+    thousands,
+    words,
+)
+
+
+def policy_vs_counterfactual(
+    policies: Mapping[str, pd.DataFrame],
+    counterfactual: pd.DataFrame,
+    spans: Mapping[str, Sequence[tuple]] | None = None,
+    column: str = "hectares",
+    unit: str = "hectares",
+    counterfactual_name: str = "counterfactual",
+) -> Figure:
+    """(b) Each policy against the counterfactual, one panel per scenario (row) and country.
+
+    Args:
+        policies: countries tables by scenario name.
+        counterfactual: the counterfactual's countries table.
+        spans: pressure spans to shade, by scenario name.
+        column: the countries column to draw.
+        unit: its unit, for the axis label.
+        counterfactual_name: name of the counterfactual in the legend.
+
+    """
+    order = countries_in(counterfactual)
+    rows, cols = len(policies), len(order)
+    fig = Figure(figsize=(3.2 * cols + 2.2, 2.6 * rows + 0.8), layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
+    base = median_band(counterfactual, column, ["country"])
+    for i, (name, table) in enumerate(policies.items()):
+        band = median_band(table, column, ["country"])
+        for j, country in enumerate(order):
+            ax = axes[i, j]
+            shade_pressure(ax, (spans or {}).get(name, ()))
+            cf = base.xs(country, level="country")
+            ax.fill_between(cf.index, cf.low, cf.high, color=COUNTERFACTUAL_COLOUR, alpha=0.15)
+            ax.plot(cf.index, cf["median"], color=COUNTERFACTUAL_COLOUR, ls="--", lw=1.2)
+            own = band.xs(country, level="country")
+            colour = country_colour(country)
+            ax.fill_between(own.index, own.low, own.high, color=colour, alpha=0.25)
+            ax.plot(own.index, own["median"], color=colour, lw=1.8)
+            ax.yaxis.set_major_formatter(thousands)
+            year_axis(ax, own.index, ticks=4)
+            if i == 0:
+                ax.set_title(country_label(country), color=colour, fontweight="bold")
+            if j == 0:
+                what = "coca" if column == "hectares" else column.replace("_", " ")
+                ax.set_ylabel(f"{words(name)}\n{what}, {unit}")
+    title_left(fig, f"Policy scenarios against the {words(counterfactual_name)} (same seeds)")
+    handles = [
+        Line2D(
+            [],
+            [],
+            color="black",
+            lw=1.8,
+            label="with the policy\n(median, line in\ncountry colour)",
+        ),
+        Patch(color="black", alpha=0.25, label="90% of runs"),
+        Line2D([], [], color=COUNTERFACTUAL_COLOUR, ls="--", label=words(counterfactual_name)),
+    ]
+    if spans:
+        handles.append(pressure_handle())
+    legend_right(fig, handles)
+    return fig
+
+
+def effect_intervals(summary: pd.DataFrame) -> Figure:
+    """(d) Displacement ratios and net reduction per scenario, medians with 90% intervals.
+
+    Args:
+        summary: the comparison summary (``Comparison.summary`` of
+            :mod:`model.experiments.compare`, or metrics.csv).
+
+    """
+    keys = summary[["scenario", "target"]].drop_duplicates().to_records(index=False).tolist()
+    fig = Figure(figsize=(11, 1.0 * len(keys) + 2.2), layout="constrained")
+    left, right = fig.subplots(1, 2, sharey=True, width_ratios=[1.4, 1])
+    by = summary.set_index(["scenario", "target", "metric"])
+    ratios = [
+        ("displacement_ratio", "all elsewhere", "o", 0.0),
+        ("displacement_ratio_within", "other regions of\nthe target country", "^", -0.22),
+        ("displacement_ratio_across", "other countries", "s", 0.22),
+    ]
+    for row, (scenario, target) in enumerate(keys):
+        colour = country_colour(target.split(":")[0])
+        for metric, _, marker, offset in ratios:
+            if (scenario, target, metric) not in by.index:
+                continue
+            m = by.loc[(scenario, target, metric)]
+            size = 9 if metric == "displacement_ratio" else 6
+            left.errorbar(m["median"], row + offset, xerr=[[m["median"] - m["low"]],
+                          [m["high"] - m["median"]]], fmt=marker, color=colour, ms=size,
+                          capsize=3, mfc=colour if metric == "displacement_ratio" else "white")  # fmt: skip
+        m = by.loc[(scenario, target, "net_reduction_ha")]
+        right.errorbar(m["median"], row, xerr=[[m["median"] - m["low"]], [m["high"] - m["median"]]],
+                       fmt="o", color=colour, ms=9, capsize=3)  # fmt: skip
+    low, high = left.get_xlim()
+    left.set_xlim(min(low, -0.1), max(high, 1.3))  # keep both reference lines inside
+    for x, text in ((0, "no displacement"), (1, "full displacement")):
+        left.axvline(x, color="black", lw=0.8, ls=":")
+        left.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                      textcoords="offset points", va="top", fontsize=8)  # fmt: skip
+    right.axvline(0, color="black", lw=0.8, ls=":")
+    right.annotate("no net change", (0, 1.0), xycoords=("data", "axes fraction"),
+                   xytext=(3, -2), textcoords="offset points", va="top", fontsize=8)  # fmt: skip
+    left.set_yticks(range(len(keys)), [f"{words(s)}\ntarget: {country_label(t)}" for s, t in keys])
+    left.set_ylim(len(keys) - 0.5, -0.7)
+    left.set_xlabel("extra coca elsewhere per hectare removed\nfrom the target (ratio)")
+    left.set_title("Displacement (balloon) ratio")
+    right.set_xlabel("coca fewer in all regions, hectares\n(mean over the window)")
+    right.xaxis.set_major_formatter(thousands)
+    right.set_title("Net reduction")
+    title_left(fig, "Balloon effect per scenario: median and 90% interval over paired runs")
+    handles = [
+        Line2D([], [], marker=marker, ls="none", color="black",
+               mfc="black" if metric == "displacement_ratio" else "white", label=label)
+        for metric, label, marker, _ in ratios
+    ]  # fmt: skip
+    handles += [
+        Patch(color=country_colour(c), label=f"target {country_label(c)}")
+        for c in dict.fromkeys(t.split(":")[0] for _, t in keys)
+    ]
+    legend_right(fig, handles, title="displacement to")
+    return fig

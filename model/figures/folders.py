@@ -1,0 +1,78 @@
+"""Every figure of a run folder or a comparison folder, drawn and saved (``balloon plot``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from model.experiments.pressure import policy_pressure, pressure_spans
+from model.figures.comparison import effect_intervals, policy_vs_counterfactual
+from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
+from model.figures.regions import region_coordinates, region_heatmap, shift_map
+from model.figures.saving import save_figure
+from model.figures.style import words
+
+
+def comparison_figures(comparison, folder: str | Path) -> list[Path]:
+    """Every figure of a :class:`model.experiments.compare.Comparison`, saved into ``folder``."""
+    base = comparison.counterfactual
+    name = base.scenario.name
+    spans = {
+        k: pressure_spans(policy_pressure(r.scenario, base.scenario))
+        for k, r in comparison.policies.items()
+    }
+    paths = save_figure(effect_intervals(comparison.summary), folder, "displacement")
+    paths += save_figure(
+        policy_vs_counterfactual(
+            {k: r.countries for k, r in comparison.policies.items()},
+            base.countries,
+            spans,
+            counterfactual_name=name,
+        ),
+        folder,
+        "policy_vs_counterfactual",
+    )
+    coordinates = region_coordinates(base.scenario)
+    labels = dict(zip(coordinates.region, coordinates.label, strict=True))
+    for key, result in comparison.policies.items():
+        window, _ = comparison.windows[key]
+        shaded = spans[key]
+        figures = {
+            "hectares": hectares_by_country(
+                result.countries, shaded, title=f"Coca by country: {words(key)}"
+            ),
+            "regions_change": region_heatmap(
+                result.regions, base.regions, labels,
+                title=f"{words(key)}: coca against the {words(name)}, by region",
+            ),
+            "prices": prices(result.countries, result.system, base.system, shaded,
+                             title=f"Prices: {words(key)}"),
+            "sourcing": trafficker_sourcing(result.traffickers, shaded),
+            "map": shift_map(result.regions, coordinates, (window.start, window.end),
+                             title=f"{words(key)}: coca where pressure starts ({window.start:%Y-%m}, "
+                                   f"dashed)\nand where it ends ({window.end:%Y-%m}, filled)"),
+        }  # fmt: skip
+        for stem, fig in figures.items():
+            paths += save_figure(fig, folder, f"{stem}_{key}")
+    return paths
+
+
+def results_figures(results, folder: str | Path) -> list[Path]:
+    """The figures of one run (no counterfactual), saved into ``folder``."""
+    scenario = results.scenario
+    spans = pressure_spans(policy_pressure(scenario))
+    coordinates = region_coordinates(scenario)
+    labels = dict(zip(coordinates.region, coordinates.label, strict=True))
+    dates = results.regions.date
+    figures = {
+        "hectares": hectares_by_country(
+            results.countries, spans, title=f"Coca by country: {words(scenario.name)}"
+        ),
+        "regions": region_heatmap(results.regions, labels=labels),
+        "prices": prices(results.countries, results.system, spans=spans),
+        "sourcing": trafficker_sourcing(results.traffickers, spans),
+        "map": shift_map(results.regions, coordinates, (dates.min(), dates.max())),
+    }
+    paths: list[Path] = []
+    for stem, fig in figures.items():
+        paths += save_figure(fig, folder, stem)
+    return paths

@@ -1,0 +1,31 @@
+"""Tables for reports: the comparison's balloon metrics as Markdown."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.figures.style import format_number
+
+
+def summary_markdown(summary: pd.DataFrame) -> str:
+    """The comparison summary as Markdown: one table per scenario and target."""
+    parts = ["# Balloon metrics\n"]
+    parts.append(
+        "Median and 90% interval (5th-95th percentile) over paired replications; `n` counts the "
+        "replications where the metric is defined (e.g. a ratio needs coca removed from the "
+        "target).\n"
+    )
+    for (scenario, target), rows in summary.groupby(["scenario", "target"], sort=False):
+        first = rows.iloc[0]
+        parts.append(
+            f"\n## {scenario} against {first.counterfactual}, target {target}, "
+            f"{first.window_start} to {first.window_end}\n"
+        )
+        parts.append("| metric | median | 90% interval | unit | n |")
+        parts.append("| --- | ---: | ---: | --- | ---: |")
+        for row in rows.itertuples():
+            interval = f"{format_number(row.low)} to {format_number(row.high)}"
+            parts.append(
+                f"| {row.metric} | {format_number(row.median)} | {interval} | {row.unit} | {row.n} |"
+            )
+    return "\n".join(parts) + "\n"

@@ -1,0 +1,275 @@
+"""Figures inspected as matplotlib objects: titles, axis labels, series and colours per country."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import eradication, small_scenario
+from matplotlib.colors import to_hex
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+from PIL import Image
+
+from model.experiments.compare import compare
+from model.experiments.pressure import policy_pressure, pressure_spans
+from model.figures.comparison import effect_intervals, policy_vs_counterfactual
+from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
+from model.figures.fit import fit_to_data
+from model.figures.regions import region_coordinates, region_heatmap, shift_map
+from model.figures.saving import save_figure
+from model.figures.style import COUNTRY_COLOURS, country_colour, format_number
+from model.figures.sweeps import plot_sweep, sensitivity_indices, sweep_outcomes
+from model.figures.tables import summary_markdown
+
+PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare([PUSH], small_scenario(name="baseline"), replications=2, executor="inline")
+
+
+def legend_texts(fig):
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def test_every_country_has_one_distinct_colour():
+    colours = [country_colour(c) for c in ("peru", "colombia", "bolivia", "ecuador")]
+    assert len(set(colours)) == 4
+    assert country_colour("atlantis") == country_colour("atlantis")
+
+
+def test_stacked_hectares_have_one_layer_per_country_in_its_colour(comparison):
+    run = comparison.policies["push"]
+    spans = pressure_spans(policy_pressure(run.scenario))
+    fig = hectares_by_country(run.countries, spans)
+    ax = fig.axes[0]
+    layers = ax.collections
+    stacked = [c for c in layers if c.get_label() in ("Peru", "Colombia", "Bolivia")]
+    assert [c.get_label() for c in stacked] == ["Peru", "Colombia", "Bolivia"]
+    for layer, country in zip(stacked, ("peru", "colombia", "bolivia"), strict=True):
+        assert to_hex(layer.get_facecolor()[0]) == COUNTRY_COLOURS[country].lower()
+    assert ax.get_title() == "Coca cultivation by country"
+    assert "hectares" in ax.get_ylabel()
+    assert any("policy pressure" in t for t in legend_texts(fig))
+    # The top of the stack is the total coca area.
+    top = stacked[-1].get_paths()[0].vertices[:, 1].max()
+    total = run.countries.groupby(["date", "replication"]).hectares.sum().max()
+    assert top == pytest.approx(total, rel=0.05)
+
+
+def test_policy_against_counterfactual_has_a_panel_per_country_and_both_lines(comparison):
+    fig = policy_vs_counterfactual(
+        {k: r.countries for k, r in comparison.policies.items()},
+        comparison.counterfactual.countries,
+        counterfactual_name="baseline",
+    )
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["Peru", "Colombia", "Bolivia"]
+    for ax, country in zip(axes, ("peru", "colombia", "bolivia"), strict=True):
+        colours = [to_hex(line.get_color()) for line in ax.get_lines()]
+        assert COUNTRY_COLOURS[country].lower() in colours
+        assert any(line.get_linestyle() == "--" for line in ax.get_lines())  # counterfactual
+        assert len(ax.collections) == 2  # two 90% bands
+    assert "hectares" in axes[0].get_ylabel()
+    assert "baseline" in legend_texts(fig)
+    # Colombia's policy line ends below the counterfactual's.
+    colombia = axes[1].get_lines()
+    assert colombia[1].get_ydata()[-1] < colombia[0].get_ydata()[-1]
+
+
+def test_heatmap_of_change_is_centred_on_zero_with_labelled_regions(comparison):
+    run, base = comparison.policies["push"], comparison.counterfactual
+    fig = region_heatmap(run.regions, base.regions)
+    ax = fig.axes[0]
+    image = ax.get_images()[0]
+    values = image.get_array()
+    assert values.shape == (16, 10)  # regions x years
+    assert image.norm.vcenter == 0
+    assert -image.norm.vmin == image.norm.vmax
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 16 and "putumayo caqueta" in labels
+    tick_colours = {to_hex(t.get_color()) for t in ax.get_yticklabels()}
+    assert tick_colours == {
+        c.lower() for c in (COUNTRY_COLOURS[k] for k in ("peru", "colombia", "bolivia"))
+    }
+    assert "counterfactual" in fig.axes[1].get_ylabel()
+
+
+def test_effect_intervals_show_ratios_and_net_reduction_per_scenario(comparison):
+    fig = effect_intervals(comparison.summary)
+    left, right = fig.axes[:2]
+    assert left.get_title() == "Displacement (balloon) ratio"
+    assert right.get_title() == "Net reduction"
+    assert "ratio" in left.get_xlabel() and "hectares" in right.get_xlabel()
+    assert [t.get_text().split("\n")[0] for t in left.get_yticklabels()] == ["push"]
+    assert len(left.containers) == 3 and len(right.containers) == 1  # errorbars
+    median = comparison.summary.set_index("metric").loc["displacement_ratio", "median"]
+    x = left.containers[0].lines[0].get_xdata()[0]
+    assert x == pytest.approx(median)
+
+
+def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
+    run, base = comparison.policies["push"], comparison.counterfactual
+    fig = prices(run.countries, run.system, base.system)
+    top, bottom = fig.axes[:2]
+    assert "US$ per kg cocaine" in top.get_ylabel()
+    assert "US$ per kg dry coca leaf" in bottom.get_ylabel()
+    assert len(bottom.get_lines()) == 3
+    assert len(top.get_lines()) == 2
+    assert "farm gate, Colombia" in legend_texts(fig)
+
+
+def test_trafficker_sourcing_shares_add_to_one(comparison):
+    run = comparison.policies["push"]
+    fig = trafficker_sourcing(run.traffickers)
+    names = run.traffickers.trafficker.unique()
+    assert len(fig.axes) == len(names)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith(names[0].replace("_", " "))
+    assert ax.get_ylim() == (0, 1)
+    top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()
+    assert top == pytest.approx(1.0)
+
+
+def test_shift_map_draws_two_circles_per_region_and_an_arrow_per_moving_country(comparison):
+    run = comparison.policies["push"]
+    coordinates = region_coordinates(run.scenario)
+    fig = shift_map(run.regions, coordinates, ("1997-01", "2001-11"))
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "longitude, degrees" and ax.get_ylabel() == "latitude, degrees"
+    circles = ax.collections
+    assert len(circles) == 2 * 3  # an outline and a disc per country
+    assert sum(len(c.get_offsets()) for c in circles) == 2 * 16
+    outlines = circles[0::2]
+    assert {to_hex(c.get_edgecolor()[0]) for c in outlines} == {
+        COUNTRY_COLOURS[k].lower() for k in ("peru", "colombia", "bolivia")
+    }
+    texts = [t.get_text() for t in ax.texts]
+    assert any(t.startswith("Putumayo-Caqueta") for t in texts)
+    with pytest.raises(ValueError, match="1980-01"):
+        shift_map(run.regions, coordinates, ("1980-01", "2001-11"))
+
+
+def test_summary_markdown_has_a_table_per_scenario(comparison):
+    text = summary_markdown(comparison.summary)
+    assert "## push against baseline, target colombia" in text
+    assert "| displacement_ratio |" in text
+    assert text.count("| metric | median |") == 1
+
+
+def png_size(path) -> tuple[int, int]:
+    with Image.open(path) as image:
+        return image.size
+
+
+def test_figures_are_saved_as_png_and_svg_at_the_asked_resolution(tmp_path):
+    fig = Figure(figsize=(4, 3))
+    fig.add_subplot().plot([0, 1])
+    paths = save_figure(fig, tmp_path, "line")
+    assert [p.name for p in paths] == ["line.png", "line.svg"]
+    assert "<svg" in paths[1].read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["line.png", "line.svg"]
+    assert png_size(paths[0]) == (400, 300)
+    save_figure(fig, tmp_path, "fine", dpi=120)
+    assert png_size(tmp_path / "fine.png") == (480, 360)
+
+
+def test_saving_a_pyplot_figure_closes_it(tmp_path):
+    from matplotlib import pyplot
+
+    fig, ax = pyplot.subplots()
+    ax.plot([0, 1])
+    save_figure(fig, tmp_path, "line")
+    assert fig.number not in pyplot.get_fignums()
+
+
+# --------------------------------------------------------------------------- experiments
+
+
+def sweep_table(runs: int = 40) -> pd.DataFrame:
+    """Runs of a sweep in which Peru's coca grows with ``a`` and Bolivia's does not move."""
+    a = np.linspace(0, 1, runs)
+    b = np.tile([0.0, 1.0], runs // 2)
+    return pd.DataFrame(
+        {
+            "a": a,
+            "b": b,
+            "final_ha_peru": 10_000 + 40_000 * a,
+            "final_ha_bolivia": 20_000.0,
+            "final_ha_total": 30_000 + 40_000 * a,
+        }
+    )
+
+
+def test_sweep_outcomes_have_a_panel_per_parameter_and_row_and_a_line_per_country():
+    fig = sweep_outcomes(sweep_table(), ["a", "b"], ["final_ha_total"], "A sweep")
+    assert len(fig.axes) == 2 * 2  # (countries, final_ha_total) x (a, b)
+    countries, total = fig.axes[0], fig.axes[2]
+    lines = {line.get_label(): line for line in countries.get_lines()}
+    assert set(lines) == {"Peru", "Bolivia"}
+    assert to_hex(lines["Peru"].get_color()) == COUNTRY_COLOURS["peru"].lower()
+    peru = lines["Peru"].get_ydata()
+    assert peru[0] < 20 < 45 < peru[-1]  # thousand ha, rising with a
+    assert np.allclose(lines["Bolivia"].get_ydata(), 20)
+    assert "thousand hectares" in countries.get_ylabel()
+    assert "hectares" in total.get_ylabel() and total.get_xlabel() == "a"
+    assert len(fig.axes[1].get_lines()[0].get_xdata()) == 2  # b takes two values: one mean each
+    assert fig.get_suptitle().startswith("A sweep")
+
+
+def test_plot_sweep_saves_the_figure_finer_than_the_others_as_png_and_svg(tmp_path):
+    png = plot_sweep(sweep_table(), ["a"], [], tmp_path / "sweep.png", "A sweep")
+    assert png == tmp_path / "sweep.png"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.png", "sweep.svg"]
+    figure = sweep_outcomes(sweep_table(), ["a"], [], "A sweep")
+    width, height = figure.get_size_inches()
+    assert png_size(png) == (round(width * 120), round(height * 120))
+
+
+def test_sensitivity_indices_draw_each_index_with_its_interval():
+    indices = pd.DataFrame(
+        {
+            "metric": "final_ha_total",
+            "parameter": ["a", "b"],
+            "S1": [0.7, 0.1],
+            "S1_conf": [0.05, 0.02],
+            "ST": [0.8, 0.15],
+            "ST_conf": [0.06, 0.03],
+        }
+    )
+    fig = sensitivity_indices(indices, "sobol", "Sobol")
+    (ax,) = fig.axes
+    first_order, total = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert [bar.get_width() for bar in first_order.patches] == [0.7, 0.1]
+    assert [bar.get_width() for bar in total.patches] == [0.8, 0.15]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    assert ax.get_xlabel() == "share of output variance"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["first order (S1)", "total (ST)"]
+
+
+def test_fit_shows_model_and_data_per_country_and_shades_the_forecast():
+    years = pd.date_range("1990-12-01", "2016-12-01", freq="12MS")
+    rows = [
+        {"replication": r, "date": d, "country": c, "hectares": 1000.0 * (k + 1) + r}
+        for r in (0, 1) for d in years for k, c in enumerate(("peru", "colombia", "bolivia"))
+    ]  # fmt: skip
+    data = pd.DataFrame({"peru": 1500.0, "colombia": 2500.0, "bolivia": 3500.0},
+                        index=pd.Index(range(1990, 2013), name="year"))  # fmt: skip
+    fig = fit_to_data(pd.DataFrame(rows), data, (1990, 2012), "Fit")
+    (ax,) = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["Peru: model", "Peru: UNODC"]
+    assert labels[-1] == "range over 2 replications"
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert to_hex(lines["Colombia: model"].get_color()) == COUNTRY_COLOURS["colombia"].lower()
+    assert lines["Colombia: model"].get_ydata()[0] == pytest.approx(2.0005)  # mean, thousand ha
+    forecast = ax.patches[0].get_x()
+    assert forecast == pytest.approx(2012.5)
+    assert "thousand hectares" in ax.get_ylabel()
+
+
+def test_format_number():
+    assert format_number(12345.6) == "12,346"
+    assert format_number(1.234) == "1.23"
+    assert format_number(0.1234) == "0.123"
+    assert format_number(np.nan) == "n/a"
