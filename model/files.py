@@ -112,14 +112,22 @@ def publish_folder(staging: Path, final: str | Path, replace: bool = False) -> P
     """
     final = Path(final)
     os.chmod(staging, 0o755)
-    if replace:
-        shutil.rmtree(final, ignore_errors=True)
+    old = None
+    if replace and final.exists():
+        # Out of the way in one rename, so that a crash never leaves a half-deleted ``final``.
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}-old-", dir=final.parent))
+        os.replace(final, old / final.name)
     elif final.exists():
         raise FileExistsError(f"{final} already exists")
     try:
         os.rename(staging, final)
     except OSError as error:
-        if final.exists():  # another process took the name between the check and the rename
+        if old is not None:  # put the earlier copy back
+            os.replace(old / final.name, final)
+        if final.exists() and old is None:  # another process took the name meanwhile
             raise FileExistsError(f"{final} already exists") from error
         raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return final

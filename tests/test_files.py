@@ -76,3 +76,22 @@ def test_publishing_onto_an_existing_folder_is_refused_unless_replacing(tmp_path
         write_text_atomic(staging / "new.txt", "new")
         publish_folder(staging, final, replace=True)
     assert names(final) == ["new.txt"] and names(tmp_path) == ["run"]
+
+
+def test_replacing_a_folder_never_leaves_it_half_deleted(tmp_path, monkeypatch):
+    final = tmp_path / "rep"
+    final.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (final / name).write_text("old")
+    with staged_folder(final) as staging:
+        (staging / "a.txt").write_text("new")
+
+        def broken_rename(source, target):
+            raise OSError("disk gone")
+
+        monkeypatch.setattr("model.files.os.rename", broken_rename)
+        with pytest.raises(OSError, match="disk gone"):
+            publish_folder(staging, final, replace=True)
+    assert sorted(p.name for p in final.iterdir()) == ["a.txt", "b.txt"]
+    assert (final / "a.txt").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["rep"]  # nothing hidden left behind

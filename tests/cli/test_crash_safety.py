@@ -32,7 +32,7 @@ from model.experiments.runner import TABLES, Run, replication_seeds, run_one
 from model.experiments.sweep import read_runs, scenario_parameters, sweep_scenario
 from model.scenario.loading import load_scenario
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 # Several seconds of work in a subprocess: long enough to be killed in the middle of.
 RUN = {
     "name": "crash",

@@ -17,7 +17,7 @@ from model.experiments.runner import TABLES, replication_seeds, run_replications
 from model.scenario import schema_docs
 from model.scenario.loading import load_scenario, shipped_scenarios
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUICK = "name: quick\nstart: 1995-01\nend: 1996-06\nseed: 5\nreplications: 1\nhouseholds: {scale: 0.005}\n"
 PERU = (
     "policies:\n  - instrument: manual_eradication\n    country: peru\n"

@@ -27,7 +27,7 @@ from model.experiments.sweep import (
 )
 from model.scenario.loading import ScenarioError, load_scenario
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def quick_scenario(**changes):

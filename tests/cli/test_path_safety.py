@@ -12,7 +12,7 @@ from model.cli import main
 from model.experiments.results import load_results
 from model.scenario.loading import ScenarioError, load_scenario
 
-MODEL = Path(__file__).resolve().parent.parent / "model"
+MODEL = Path(__file__).resolve().parents[2] / "model"
 QUICK = {"start": "1995-01", "end": "1995-04", "replications": 1, "households": {"scale": 0.002}}
 EVIL = ["../../x", "..", ".", "/etc", "a/b", "a\\b", ".hidden", "~root", "x/../../y", "perú",
         "C:", "a b", "a\nb", "", "x" * 81]  # fmt: skip

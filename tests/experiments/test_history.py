@@ -22,7 +22,7 @@ from model.experiments.observed import eradication as observed_eradication
 from model.experiments.runner import replication_seeds
 from model.scenario.loading import load_scenario, with_parameters
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DATA_TURNING_POINTS = {
     "colombia_overtakes_peru": 1997,
     "bolivia_fall": 1999,
