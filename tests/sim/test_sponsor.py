@@ -50,3 +50,17 @@ def test_the_model_hands_each_government_its_share_of_the_scheduled_budget():
     assert model.sponsor.budget_usd_yr[2] == 80e6 and model.sponsor.budget_usd_yr[1] == 0
     model.run_for(3)
     assert [g.aid_usd_yr for g in model.governments] == pytest.approx([60e6, 20e6])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IndexError,
+    reason="bug: follow_production with lag_months 0 (the schema allows it) reads the month not "
+    "yet recorded and fails with IndexError in the second month",
+)
+def test_following_production_without_a_lag_runs_and_follows_the_latest_production():
+    budget = {"instrument": "aid_budget", "schedule": [{"start": "2000-01", "value": 100e6}]}
+    model = tiny_model(policies=[budget], sponsor={"rule": "follow_production", "lag_months": 0})
+    model.run_for(3)
+    north, south = (g.aid_usd_yr for g in model.governments)
+    assert north + south == pytest.approx(100e6) and north > south  # north grows more coca
