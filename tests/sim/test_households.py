@@ -1,0 +1,270 @@
+"""Households' own rules: target area, eradication, beliefs, planting, migration and entry."""
+
+import numpy as np
+import pytest
+from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
+
+from model.sim.households.rules import target_area
+
+KILL_AERIAL, KILL_MANUAL = 0.55, 0.95
+NONE = np.zeros(3)
+
+
+def households(**changes):
+    model = tiny_model(**changes)
+    return model, model.households
+
+
+def net_revenue(model):
+    """Expected coca revenue per hectare at the start (no armed-group tax in the tiny world)."""
+    return model.households.expected_price * model.world.yield_kg_ha
+
+
+def in_region(hh, r):
+    """Slots of the households living in region ``r``."""
+    return hh.region_of_slots() == r
+
+
+def eradicate(hh, aerial=NONE, manual=NONE, voluntary=NONE, legal=NONE, u=None, seed=0):
+    u = np.random.default_rng(seed).random(hh.capacity) if u is None else u
+    revenue_ha = np.full(3, 2_000.0)
+    return hh.eradicate(np.asarray(aerial, float), np.asarray(manual, float),
+                        np.asarray(voluntary, float), KILL_AERIAL, KILL_MANUAL,
+                        np.asarray(legal, float), revenue_ha, u)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- target area
+
+
+def test_target_area_is_a_sigmoid_from_nothing_to_the_households_ceiling():
+    z = np.linspace(-50, 50, 201)
+    area = np.array([target_area(x, 1.5) for x in z])
+    assert target_area(0.0, 1.5) == 1.5  # half the ceiling at no advantage
+    assert (np.diff(area) > 0).all()
+    assert (area > 0).all() and (area < 3.0).all()
+    assert area[0] < 0.05 and area[-1] > 2.95
+    assert np.allclose(area + area[::-1], 3.0)  # symmetric about half the ceiling
+
+
+def test_households_start_with_each_regions_initial_coca():
+    model, hh = households()
+    assert hh.region_hectares() == pytest.approx(model.world.initial_coca_ha, rel=1e-6)
+    assert (hh.coca()[hh.occupied] <= 2 * hh.half_cap[hh.occupied] + 1e-12).all()
+    assert not hh.coca()[~hh.occupied].any()
+    excess = hh.region_attractiveness(net_revenue(model), model.world.licit_income_usd_ha)
+    assert excess == pytest.approx(hh.reference_attractiveness)  # nothing pulls anyone yet
+
+
+# --------------------------------------------------------------------------- eradication
+
+
+def test_eradication_never_removes_more_than_present_and_every_hit_household_loses_its_share():
+    _, hh = households()
+    present, before = hh.region_hectares(), hh.coca().copy()
+    everyone = np.zeros(hh.capacity)  # every draw below every cut-off
+    outcome = eradicate(hh, aerial=[1e9, 0, 0], manual=[0, 1e9, 0], u=everyone)
+    removed = outcome.forced_ha + outcome.voluntary_ha
+    assert (removed <= present + 1e-6).all()
+    assert removed[NORTH_A] == pytest.approx(KILL_AERIAL * present[NORTH_A])
+    assert removed[NORTH_B] == pytest.approx(KILL_MANUAL * present[NORTH_B])
+    assert removed[SOUTH_A] == 0 and outcome.aerial_ha[NORTH_B] == 0
+    assert (hh.mature >= 0).all() and (hh.immature >= 0).all()
+    south = in_region(hh, SOUTH_A)
+    assert (hh.coca()[south] == before[south]).all() and not outcome.hit[south].any()
+    assert outcome.hit[in_region(hh, NORTH_A)].all()
+
+
+def test_eradication_spares_the_legal_area():
+    _, hh = households()
+    present = hh.region_hectares()
+    legal = [present[NORTH_A], 0.5 * present[NORTH_B], 0.0]
+    outcome = eradicate(hh, manual=[1e9, 1e9, 0], legal=legal, u=np.zeros(hh.capacity))
+    assert outcome.manual_ha[NORTH_A] == 0 and not outcome.hit[in_region(hh, NORTH_A)].any()
+    assert outcome.manual_ha[NORTH_B] == pytest.approx(KILL_MANUAL * 0.5 * present[NORTH_B])
+
+
+def test_eradication_removes_the_planned_area_on_average_and_most_is_replanted():
+    removed, replanted = [], []
+    for seed in range(10):
+        _, hh = households(households={"replant_forced": 0.6})
+        mature, immature = hh.area_by_region()
+        outcome = eradicate(hh, aerial=[300, 0, 0], seed=seed)
+        removed.append(outcome.aerial_ha[NORTH_A])
+        replanted.append(hh.area_by_region()[1][NORTH_A] - immature[NORTH_A])
+        assert hh.area_by_region()[0][NORTH_A] == pytest.approx(mature[NORTH_A] - removed[-1])
+        assert outcome.lost_income_usd[NORTH_A] == pytest.approx(removed[-1] * 2_000.0)
+    assert np.mean(removed) == pytest.approx(300, rel=0.1)
+    assert np.allclose(replanted, 0.6 * np.array(removed))
+
+
+def test_voluntary_substitution_is_rarely_replanted_and_raises_licit_income():
+    _, hh = households(households={"replant_voluntary": 0.01})
+    immature = hh.area_by_region()[1]
+    north = in_region(hh, NORTH_A)
+    inv_licit = hh.inv_licit.copy()
+    outcome = eradicate(hh, voluntary=[1e9, 0, 0], u=np.zeros(hh.capacity))
+    assert outcome.voluntary_ha[NORTH_A] == pytest.approx(8_000, rel=1e-6)  # all of it
+    assert hh.area_by_region()[1][NORTH_A] - immature[NORTH_A] == pytest.approx(80, rel=1e-6)
+    assert hh.substituted[north].all() and not outcome.hit[north].any()  # not forced
+    assert (hh.inv_licit[north] < inv_licit[north]).all()
+
+
+def test_no_plan_no_visit():
+    _, hh = households()
+    before = hh.coca().copy()
+    outcome = eradicate(hh)
+    assert not outcome.any_hit and (hh.coca() == before).all()
+
+
+# --------------------------------------------------------------------------- beliefs
+
+
+def test_hit_households_risk_rises_toward_certainty_and_the_rest_decays():
+    _, hh = households(households={"risk_learning_own": 0.5, "risk_learning_region": 0.1})
+    hh.risk[hh.occupied] = 0.2
+    hit = np.zeros(hh.capacity, bool)
+    north = np.flatnonzero(in_region(hh, NORTH_A))
+    hit[north[:10]] = True
+    hh.update_beliefs(hit, NONE)
+    kept = 0.2 * 0.9
+    assert np.allclose(hh.risk[north[:10]], kept + 0.5 * (1 - kept))
+    assert np.allclose(hh.risk[north[10:]], kept)
+    assert np.allclose(hh.risk[in_region(hh, SOUTH_A)], kept)
+    assert not hh.risk[~hh.occupied].any()
+
+
+def test_a_regions_eradication_raises_its_households_risk_only():
+    _, hh = households(households={"risk_learning_region": 0.1})
+    share = np.array([0.0, 0.05, 0.0])
+    hh.update_beliefs(np.zeros(hh.capacity, bool), share)
+    assert np.allclose(hh.risk[in_region(hh, NORTH_B)], 0.1 * (1 - 0.95**12))
+    assert not hh.risk[in_region(hh, NORTH_A)].any() and not hh.risk[in_region(hh, SOUTH_A)].any()
+    assert not hh.risk[~hh.occupied].any()
+
+
+def test_expected_prices_move_toward_the_months_price_by_the_learning_rate():
+    _, hh = households(households={"price_learning_rate": 0.25})
+    start = hh.expected_price.copy()
+    hh.learn_prices(start * [2.0, 1.0, 0.0])
+    assert np.allclose(hh.expected_price, start * [1.25, 1.0, 0.75])
+
+
+# --------------------------------------------------------------------------- planting
+
+
+def test_at_the_start_prices_nobody_plants_or_abandons():
+    model, hh = households()
+    area = hh.region_hectares()
+    planted = hh.adjust_area(net_revenue(model), model.world.licit_income_usd_ha, np.full(3, 1e9))
+    assert np.allclose(planted, 0, atol=1e-6)
+    assert hh.region_hectares() == pytest.approx(area)
+
+
+def test_better_prices_plant_more_but_never_beyond_the_free_land():
+    free = np.array([1e9, 0.0, 5.0])
+    planted = []
+    for factor in (1.5, 3.0):
+        model, hh = households()
+        licit = model.world.licit_income_usd_ha
+        planted.append(hh.adjust_area(factor * net_revenue(model), licit, free))
+        assert hh.area_by_region()[1] == pytest.approx(planted[-1])  # planted fields are young
+    low, high = planted
+    assert 0 < low[NORTH_A] < 0.5 * high[NORTH_A]
+    assert low[NORTH_B] == high[NORTH_B] == 0
+    assert high[SOUTH_A] == pytest.approx(5.0)  # cut back to the free land
+    assert (high <= free + 1e-9).all()
+
+
+def test_worse_prices_abandon_coca_the_more_the_worse():
+    areas = []
+    for factor in (0.8, 0.0):
+        model, hh = households()
+        start = hh.region_hectares()
+        licit = model.world.licit_income_usd_ha
+        planted = hh.adjust_area(factor * net_revenue(model), licit, np.full(3, 1e9))
+        assert not planted.any()
+        areas.append(hh.region_hectares())
+    assert (areas[1] < areas[0]).all() and (areas[0] < start).all()
+
+
+# --------------------------------------------------------------------------- migration
+
+
+def test_migration_conserves_households_and_land_and_moves_toward_the_better_region():
+    _, hh = households(households={"migration_rate": 1.0})
+    count, land, occupied = hh.count.copy(), hh.land_r.copy(), hh.occupied.sum()
+    coca = hh.region_hectares()
+    excess = np.array([0.0, 0.5, 0.0])  # north_b got better
+    u = np.random.default_rng(3).random(hh.capacity)
+    leaving, arriving = hh.migrate(excess, np.full(3, 1e9), np.zeros(hh.capacity, bool), u)
+    assert leaving[NORTH_A] > 0 and leaving[SOUTH_A] > 0 and leaving[NORTH_B] == 0
+    assert arriving[NORTH_B] == pytest.approx(leaving.sum()) and arriving.sum() == leaving.sum()
+    # North_a's neighbour is cheaper to reach than south_a's (across a border): more leave.
+    assert leaving[NORTH_A] / count[NORTH_A] > leaving[SOUTH_A] / count[SOUTH_A]
+    assert hh.count.sum() == count.sum() and hh.occupied.sum() == occupied
+    assert np.allclose(hh.count * hh.weight - count * hh.weight, arriving - leaving)
+    assert hh.land_r.sum() == pytest.approx(land.sum()) and hh.land_r[NORTH_B] > land[NORTH_B]
+    assert np.allclose(hh.land_r, hh.sum(hh.land))
+    after = hh.region_hectares()  # movers leave their coca behind, and arrive with none
+    assert after[NORTH_A] < coca[NORTH_A] and after[NORTH_B] == pytest.approx(coca[NORTH_B])
+
+
+def test_nobody_moves_when_no_region_got_better_by_more_than_the_cost():
+    _, hh = households(households={"migration_rate": 1.0})
+    u = np.zeros(hh.capacity)
+    for excess in (NONE, np.array([0.0, 0.05, 0.0])):  # a gain below the cheapest move
+        leaving, arriving = hh.migrate(excess, np.full(3, 1e9), np.zeros(hh.capacity, bool), u)
+        assert not leaving.any() and not arriving.any()
+
+
+def test_households_hit_by_eradication_move_more_readily():
+    _, hh = households(households={"migration_rate": 0.1, "displaced_migration_boost": 4.0})
+    excess = np.array([0.0, 0.5, 0.0])
+    gain = 0.5 - 1_000 / (900 * 2.5 * 5)  # minus the cost over five years' licit income
+    u = np.full(hh.capacity, 2 * 0.1 * gain)  # above the usual chance, below the boosted one
+    hit = in_region(hh, NORTH_A)
+    households_there = hh.count[NORTH_A]
+    leaving, _ = hh.migrate(excess, np.full(3, 1e9), hit, u)
+    assert leaving[NORTH_A] == pytest.approx(households_there * hh.weight)  # every hit household
+    assert leaving[SOUTH_A] == 0
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def test_newcomers_need_buyers_and_a_region_that_pays_better_than_at_the_start():
+    _, hh = households(households={"entry_rate": 1.0})
+    free = np.full(3, 10_000.0)
+    rng, count = np.random.default_rng(0), hh.count.sum()
+    assert not hh.enter(np.full(3, 0.5), free, np.zeros(3, bool), rng).any()
+    assert not hh.enter(np.array([0.0, -0.3, 0.0]), free, np.ones(3, bool), rng).any()
+    assert hh.count.sum() == count
+
+
+def test_newcomers_settle_where_coca_pays_within_the_free_plots():
+    _, hh = households(households={"entry_rate": 1.0})
+    hh.risk[in_region(hh, NORTH_B)] = 0.3
+    count, n_active = hh.count.copy(), hh.n_active
+    plot = hh.params.mean_land_ha * hh.weight  # real hectares of one simulated farm
+    free = np.array([0.0, 3.5 * plot, 40 * plot])
+    excess = np.array([0.5, 1.0, 0.2])
+    entering = hh.enter(excess, free, np.array([True, True, True]), np.random.default_rng(1))
+    new = hh.count - count
+    assert entering[NORTH_A] == 0  # no free land
+    assert 0 < new[NORTH_B] <= 3 and new[SOUTH_A] > 0
+    assert np.allclose(entering, new * hh.weight) and hh.n_active == n_active + new.sum()
+    newcomers = np.flatnonzero(in_region(hh, NORTH_B))[-new[NORTH_B] :]
+    assert np.allclose(hh.risk[newcomers], hh.region_mean_risk()[NORTH_B], rtol=0.02)
+    assert not hh.coca()[newcomers].any() and (hh.land[newcomers] > 0).all()
+
+
+def test_entry_stops_when_the_room_for_newcomers_is_used_up():
+    _, hh = households(households={"entry_rate": 1.0, "spare_capacity": 0.01})
+    n_active = hh.n_active
+    room = int(np.ceil(n_active * 1.01)) - n_active
+    total = 0.0
+    for seed in range(30):
+        entering = hh.enter(np.ones(3), np.full(3, 1e6), np.ones(3, bool),
+                            np.random.default_rng(seed))  # fmt: skip
+        total += entering.sum() / hh.weight
+    assert total == pytest.approx(room) and hh.n_active == n_active + room
