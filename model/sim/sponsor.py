@@ -30,7 +30,9 @@ class ForeignSponsor(Agent):
             self.aid_usd_yr = np.zeros(len(countries))
             return self.aid_usd_yr
         if p.rule == "follow_production":
-            lagged = production_history[max(t - p.lag_months, 0)]
+            # The latest month recorded is last month: a lag of 0 follows it.
+            month = min(max(t - p.lag_months, 0), len(production_history) - 1)
+            lagged = production_history[month]
             shares = lagged if lagged.sum() > 0 else np.ones(len(countries))
         elif p.shares:
             shares = np.array([p.shares.get(c, 0.0) for c in countries])

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 from model import BalloonModel, Scenario
 from model.scenario.behaviour import ArmedGroupParams
 from model.sim.armed_groups import ArmedGroup, armed_group_rule
+from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 PARAMS = ArmedGroupParams(groups=[], revenue_growth=0.02, decay=0.005,
                           counterinsurgency_effect=0.04, protection=0.6)  # fmt: skip

@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
+
+from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 GROUPS = {"groups": [
     {"name": "rebels", "regions": ["north_b"], "strength": 0.8},

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 from model.sim.governments import allocate, plan_regions
+from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 MAX_REACH = 0.25
 

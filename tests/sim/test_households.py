@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 from model.sim.households.rules import target_area
+from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 
 KILL_AERIAL, KILL_MANUAL = 0.55, 0.95
 NONE = np.zeros(3)

@@ -5,9 +5,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-from tiny_world import tiny_model
 
 from model.sim.month import Month
+from sim.tiny_world import tiny_model
 
 ORDER = [
     "events.apply",  # 1. dated events

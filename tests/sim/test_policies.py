@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from tiny_world import tiny_model, tiny_scenario
 
 from model.scenario.policy_spec import ScheduleEntry
 from model.sim.policies import PolicyPlan, schedule_values
+from sim.tiny_world import tiny_model, tiny_scenario
 
 SCENARIO = tiny_scenario()  # 2000-01 to 2001-12: 24 months
 

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from tiny_world import tiny_model
 
 from model.sim.sponsor import ForeignSponsor
+from sim.tiny_world import tiny_model
 
 BUDGET = 100e6
 
@@ -52,12 +52,6 @@ def test_the_model_hands_each_government_its_share_of_the_scheduled_budget():
     assert [g.aid_usd_yr for g in model.governments] == pytest.approx([60e6, 20e6])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="bug: follow_production with lag_months 0 (the schema allows it) reads the month not "
-    "yet recorded and fails with IndexError in the second month",
-)
 def test_following_production_without_a_lag_runs_and_follows_the_latest_production():
     budget = {"instrument": "aid_budget", "schedule": [{"start": "2000-01", "value": 100e6}]}
     model = tiny_model(policies=[budget], sponsor={"rule": "follow_production", "lag_months": 0})

@@ -3,10 +3,10 @@ leaving losing regions and entering where entry pays."""
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_B, tiny_model
 
 from model.scenario.behaviour import TraffickerParams
 from model.sim.traffickers import TraffickerArrays
+from sim.tiny_world import NORTH_B, tiny_model
 
 COUNTRY_OF = np.array([0, 0, 1])  # regions 0 and 1 in country 0, region 2 in country 1
 PRICE = 1_200.0  # source price, US$/kg

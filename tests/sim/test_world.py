@@ -5,10 +5,10 @@ import random
 
 import numpy as np
 import pytest
-from tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_scenario
 
 from model import Scenario
 from model.sim.world import World, great_circle_km, migration_costs
+from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_scenario
 
 
 def world(**changes):
