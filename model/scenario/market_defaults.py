@@ -28,6 +28,10 @@ prices relative to 1990 (1.0); ``share`` is its share of world consumption in
   America 0.454, Europe 0.264, rest 0.282. Users are not kilograms: US users consume more each, so
   North America's share of consumption is probably higher. Scaled back by the indices, the
   implied 1990 shares are North America 0.58, Europe 0.20, rest 0.22.
+- Known weakness: North America is in tonnes, the others in users, and US consumption per user
+  fell, so later years give North America too little: 0.31 of world demand in 2009, where the
+  files give about 0.43 (US about 187 t, interpolated between RAND's 2006 and 2010 figures, of
+  440 t consumed worldwide).
 
 Yields (``world.yields``): per country, ``leaf_yield_index`` multiplies the regions' dry-leaf
 yield (``yield_kg_ha``, which describes the start; 1990 = 1.0 here) and
