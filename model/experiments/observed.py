@@ -2,14 +2,16 @@
 
 The CSV files live in ``model/data`` and are read with :mod:`importlib.resources`, so the loaders
 work from an installed package. Provenance, method breaks and which values are assumptions are
-documented in ``model/data/README.md``.
+documented in ``model/data/README.md``. Regional cultivation and its mapping onto the model's
+regions are in :mod:`model.experiments.observed_regions`; demand, yields, seizures and eradication
+effectiveness in :mod:`model.experiments.observed_market`.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 import pandas as pd
+
+from model.experiments.data_files import read_csv, yes_no
 
 CULTIVATION_FILE = "unodc_coca_cultivation_1990_2012.csv"
 ERADICATION_FILE = "eradication_1990_2023.csv"
@@ -18,21 +20,6 @@ PRODUCTION_FILE = "unodc_cocaine_production_1990_2003.csv"
 
 COUNTRIES = ("colombia", "peru", "bolivia")
 METHODS = ("aerial", "manual")
-
-
-def _read(name: str, **kwargs) -> pd.DataFrame:
-    """Read a CSV file shipped in ``model/data``.
-
-    Args:
-        name: File name inside ``model/data``.
-        **kwargs: Passed on to :func:`pandas.read_csv`.
-
-    Returns:
-        The parsed table.
-
-    """
-    with (files("model") / "data" / name).open("r", encoding="utf-8") as handle:
-        return pd.read_csv(handle, **kwargs)
 
 
 def cultivation() -> pd.DataFrame:
@@ -46,13 +33,10 @@ def cultivation() -> pd.DataFrame:
         ``approximate`` (bool) and ``source`` (str), sorted by year and country.
 
     """
-    df = _read(CULTIVATION_FILE, dtype={"country": str, "approximate": str, "source": str})
+    df = read_csv(CULTIVATION_FILE, dtype={"country": str, "approximate": str, "source": str})
     df["year"] = df["year"].astype(int)
     df["hectares"] = df["hectares"].astype(float)
-    df["approximate"] = df["approximate"].str.strip().str.lower().map({"yes": True, "no": False})
-    if df["approximate"].isna().any():
-        raise ValueError(f"{CULTIVATION_FILE}: 'approximate' must be yes or no")
-    df["approximate"] = df["approximate"].astype(bool)
+    df["approximate"] = yes_no(df["approximate"], CULTIVATION_FILE)
     return df.sort_values(["year", "country"], ignore_index=True)
 
 
@@ -68,7 +52,9 @@ def eradication() -> pd.DataFrame:
         (str) and ``assumption`` (bool, true for ``estimate`` rows).
 
     """
-    df = _read(ERADICATION_FILE, dtype={"country": str, "method": str, "status": str, "note": str})
+    df = read_csv(
+        ERADICATION_FILE, dtype={"country": str, "method": str, "status": str, "note": str}
+    )
     df["year"] = df["year"].astype(int)
     df["hectares"] = df["hectares"].astype(float)
     df["note"] = df["note"].fillna("")
@@ -89,7 +75,7 @@ def events() -> pd.DataFrame:
         sorted by date.
 
     """
-    df = _read(
+    df = read_csv(
         EVENTS_FILE,
         dtype={"country": str, "region": str, "kind": str, "description": str, "status": str},
         keep_default_na=False,
@@ -108,7 +94,7 @@ def cocaine_production() -> pd.DataFrame:
         ``source`` (str), sorted by year and country.
 
     """
-    df = _read(PRODUCTION_FILE, dtype={"country": str, "source": str})
+    df = read_csv(PRODUCTION_FILE, dtype={"country": str, "source": str})
     df["year"] = df["year"].astype(int)
     df["tonnes"] = df["tonnes"].astype(float)
     return df.sort_values(["year", "country"], ignore_index=True)

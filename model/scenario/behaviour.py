@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from model.scenario.dated_inputs import ConsumerMarket, Year
 from model.scenario.defaults import DEFAULT_ARMED_GROUPS, DEFAULT_TRAFFICKERS
 from model.scenario.fields import NonNeg, Share, Slug, Strict
+from model.scenario.market_defaults import CONSUMER_SHARE_YEAR, DEFAULT_CONSUMER_MARKETS
+
+# Consumer markets' shares must sum to 1 within this.
+SHARE_SUM_TOLERANCE = 1e-6
 
 
 class HouseholdParams(Strict):
@@ -185,6 +190,29 @@ class MarketParams(Strict):
     demand_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)] = Field(
         0.0, description="Trend growth of cocaine demand, share per year."
     )
+    consumer_markets: Annotated[list[ConsumerMarket], Field(min_length=1)] = Field(
+        default_factory=lambda: [ConsumerMarket(**m) for m in DEFAULT_CONSUMER_MARKETS],
+        description="Consumer markets, each with its share of world consumption and its dated "
+        "demand index (defaults from data: model/scenario/market_defaults.py).",
+    )
+    consumer_share_year: Year = Field(
+        CONSUMER_SHARE_YEAR,
+        description="Year the markets' shares refer to; a market's demand at the start is its "
+        "share scaled by its index from this year to the start.",
+    )
+
+    @model_validator(mode="after")
+    def _consumer_markets(self):
+        seen = set()
+        for market in self.consumer_markets:
+            if market.name in seen:
+                raise ValueError(f"consumer_markets: {market.name!r} is given twice")
+            seen.add(market.name)
+        total = sum(m.share for m in self.consumer_markets)
+        if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+            given = ", ".join(f"{m.name} {m.share:g}" for m in self.consumer_markets)
+            raise ValueError(f"shares of consumer_markets sum to {total:.6g}, not 1 ({given})")
+        return self
 
 
 class GovernmentParams(Strict):

@@ -81,7 +81,8 @@ def kind_of(annotation, field_metadata: list | None = None) -> str:
     elif origin is list:
         name = "list of " + kind_of(typing.get_args(inner)[0])
     elif origin is dict:
-        name = "mapping of name to " + kind_of(typing.get_args(inner)[1])
+        key = "year" if _strip(typing.get_args(inner)[0])[0] is int else "name"
+        name = f"mapping of {key} to " + kind_of(typing.get_args(inner)[1])
     elif _is_model(inner):
         name = f"`{inner.__name__}`"
     elif inner is date:
@@ -116,6 +117,8 @@ def _default(field) -> str:
         return "see section"
     if isinstance(value, list) and value and isinstance(value[0], BaseModel):
         return f"{len(value)} defaults (model/scenario/defaults.py)"
+    if isinstance(value, dict) and value and isinstance(next(iter(value.values())), BaseModel):
+        return "defaults for " + ", ".join(value)
     if isinstance(value, date):
         return f"{value:%Y-%m}"
     return json.dumps(value)
@@ -127,6 +130,7 @@ def sections(model: type[BaseModel] = Scenario, path: str = "") -> list[Section]
     for name, field in model.model_fields.items():
         inner, _, _ = _strip(field.annotation)
         item = typing.get_args(inner)[0] if typing.get_origin(inner) is list else None
+        entry = typing.get_args(inner)[1] if typing.get_origin(inner) is dict else None
         description = field.description or (inner.__doc__ or "").strip().split("\n")[0]
         rows.append(
             Row(
@@ -142,6 +146,8 @@ def sections(model: type[BaseModel] = Scenario, path: str = "") -> list[Section]
             children.extend(sections(inner, key))
         elif item is not None and _is_model(_strip(item)[0]):
             children.extend(sections(_strip(item)[0], key + "[]"))
+        elif entry is not None and _is_model(_strip(entry)[0]):
+            children.extend(sections(_strip(entry)[0], key + ".<name>"))
     doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
     return [Section(path or "(top level)", model.__name__, doc, rows), *children]
 

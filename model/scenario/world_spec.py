@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
+from model.scenario.dated_inputs import CountryYield
+from model.scenario.defaults import DEFAULT_REGIONS
 from model.scenario.fields import Hectares, NonNeg, Share, Slug, Strict
+from model.scenario.market_defaults import DEFAULT_YIELDS
 
 
 class RegionSpec(Strict):
@@ -61,3 +65,33 @@ class WorldSpec(Strict):
     cross_border_cost_factor: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
         2.0, description="Multiplier on the migration cost of edges that cross a border."
     )
+    yields: dict[Slug, CountryYield] = Field(
+        default_factory=lambda: {c: CountryYield(**y) for c, y in DEFAULT_YIELDS.items()},
+        description="Dated leaf yield and cocaine per tonne of leaf per country. Countries and "
+        "series not given keep their defaults (model/scenario/market_defaults.py); a series given "
+        "replaces the default whole; other countries have no yield trend.",
+    )
+
+    @field_validator("yields", mode="before")
+    @classmethod
+    def _yields_over_defaults(cls, value, info: ValidationInfo):
+        if not isinstance(value, Mapping):
+            return value
+        if "regions" in info.data:  # absent when the regions themselves are invalid
+            regions = info.data["regions"]
+            known = (
+                {r.country for r in regions} if regions else {r["country"] for r in DEFAULT_REGIONS}
+            )
+            known |= set(DEFAULT_YIELDS)  # so that a dumped scenario always loads back
+            unknown = sorted(set(value) - known)
+            if unknown:
+                raise ValueError(
+                    f"unknown country {unknown[0]!r} (known: {', '.join(sorted(known))})"
+                )
+        merged: dict = {country: dict(series) for country, series in DEFAULT_YIELDS.items()}
+        for country, given in value.items():
+            if isinstance(given, Mapping) and isinstance(merged.get(country), dict):
+                merged[country] = {**merged[country], **given}
+            else:
+                merged[country] = given
+        return merged
