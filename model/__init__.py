@@ -46,6 +46,14 @@ _ON_FIRST_USE = {
     "scenario_parameters": ("model.experiments.sweep", "scenario_parameters"),
     "run_sweep": ("model.experiments.sweep", "run_sweep"),
     "scenario_sensitivity": ("model.experiments.sensitivity", "scenario_sensitivity"),
+    # Exploratory modelling: scenario discovery and the EMA workbench (needs the explore extra)
+    "run_discovery": ("model.experiments.discover", "run_discovery"),
+    "Discovery": ("model.experiments.discover", "Discovery"),
+    "write_discovery": ("model.experiments.discover_report", "write_discovery"),
+    "discovery_summary": ("model.experiments.discover_report", "summary_markdown"),
+    "boxes_table": ("model.experiments.discover_report", "boxes_table"),
+    "find_boxes": ("model.experiments.prim_boxes", "find_boxes"),
+    "ema_model": ("model.experiments.ema", "ema_model"),
     # History and calibration
     "observed_hectares": ("model.experiments.calibration", "observed_hectares"),
     "observed_eradication": ("model.experiments.observed", "eradication"),
@@ -75,6 +83,8 @@ _ON_FIRST_USE = {
     "plot_indices": ("model.figures.sweeps", "plot_indices"),
     "plot_sweep": ("model.figures.sweeps", "plot_sweep"),
     "plot_fit": ("model.figures.fit", "plot_fit"),
+    "plot_prim_tradeoff": ("model.figures.discovery", "prim_tradeoff"),
+    "plot_prim_boxes": ("model.figures.discovery", "prim_boxes"),
     "region_coordinates": ("model.figures.regions", "region_coordinates"),
     "summary_markdown": ("model.figures.tables", "summary_markdown"),
     "save_figure": ("model.figures.saving", "save_figure"),

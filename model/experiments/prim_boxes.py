@@ -117,10 +117,14 @@ def find_boxes(
             trajectory = found.peeling_trajectory[TRAJECTORY_COLUMNS].astype(float)
             limits = _limits(found.box_lims[step], prim.box_init, found.p_values[step])
             row = trajectory.loc[step]
-            boxes.append(
-                Box(len(boxes) + 1, limits, float(row.coverage), float(row.density), float(row.mass),
-                    int(row.n), int(row.k), trajectory, step)
-            )  # fmt: skip
+            stats = (
+                float(row.coverage),
+                float(row.density),
+                float(row.mass),
+                int(row.n),
+                int(row.k),
+            )
+            boxes.append(Box(len(boxes) + 1, limits, *stats, trajectory, step))
     return boxes
 
 
