@@ -51,6 +51,7 @@ _ON_FIRST_USE = {
     "Discovery": ("model.experiments.discover", "Discovery"),
     "write_discovery": ("model.experiments.discover_report", "write_discovery"),
     "discovery_summary": ("model.experiments.discover_report", "summary_markdown"),
+    "box_sentence": ("model.experiments.discover_report", "box_sentence"),
     "boxes_table": ("model.experiments.discover_report", "boxes_table"),
     "find_boxes": ("model.experiments.prim_boxes", "find_boxes"),
     "ema_model": ("model.experiments.ema", "ema_model"),

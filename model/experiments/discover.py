@@ -16,7 +16,7 @@ the model again.
 from __future__ import annotations
 
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -74,6 +74,14 @@ class Discovery:
     replications: int
     min_density: float
     sweep: SweepResult | None = field(default=None, repr=False)
+
+    def ask(self, condition: str | Condition, max_boxes: int = 3) -> Discovery:
+        """The same points asked another question: a new discovery with its own boxes."""
+        if not isinstance(condition, Condition):
+            condition = balloon_condition(condition)
+        points, boxes = analyse(self.points, self.parameters, condition, self.min_density,
+                                max_boxes)  # fmt: skip
+        return replace(self, condition=condition, points=points, boxes=boxes)
 
     @property
     def holds(self) -> int:

@@ -41,7 +41,7 @@ def outcome_words(discovery: Discovery) -> str:
             f"{discovery.policy} increases total coca (net reduction below zero, against "
             f"{discovery.counterfactual})"
         )
-    return f"{discovery.condition.words()} holds"
+    return f"the condition ({discovery.condition.words()}) holds"
 
 
 def holds_label(discovery: Discovery) -> str:

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from model.figures.layout import legend_right, title_left
+from model.figures.layout import title_left
 from model.figures.style import wrapped
 from model.scenario.schema_docs import key_meaning
 
@@ -122,7 +122,7 @@ def prim_boxes(
             if limit.restricted:
                 ax.plot([limit.low, limit.high], [y, y], color=colour, lw=5, solid_capstyle="butt")
                 ax.axvspan(limit.low, limit.high, color=colour, alpha=0.07, lw=0)
-                ax.annotate(f"box {box.number}", (limit.high, y), xytext=(4, 0), va="center",
+                ax.annotate(f"box {box.number}", (limit.low, y), xytext=(2, 4), va="bottom",
                             textcoords="offset points", fontsize=8, color=colour)  # fmt: skip
             else:
                 ax.plot([limit.range_low, limit.range_high], [y, y], color=colour, lw=1,
@@ -148,6 +148,8 @@ def prim_boxes(
     if boxes:
         handles.append(Line2D([], [], color="#555555", lw=1, ls=(0, (2, 3)),
                               label="box leaves this\nparameter free"))  # fmt: skip
-    legend_right(fig, handles, title="each dot: one sampled\npoint (mean over its\nreplications)")
+    # Centred on the right: a short figure's title would run into a legend at the top.
+    fig.legend(handles=handles, loc="outside right center", frameon=False, alignment="left",
+               title="each dot: one sampled\npoint (mean over its\nreplications)")  # fmt: skip
     title_left(fig, title)
     return fig

@@ -104,7 +104,9 @@ def test_another_condition_on_the_same_points_gives_its_own_boxes():
     holds = discovery.points.condition_holds
     assert not holds[:3].any()  # undefined ratio: the condition is false there
     assert discovery.undefined == 3
-    assert "displacement_ratio above 1 holds in" in box_sentence(discovery.boxes[0], discovery)
+    assert "the condition (displacement_ratio above 1) holds in" in box_sentence(
+        discovery.boxes[0], discovery
+    )
     assert "At 3 point(s) a metric of the condition is undefined" in summary_markdown(discovery)
 
 
@@ -142,3 +144,12 @@ def test_written_files_hold_the_points_the_boxes_and_the_figures(tmp_path):
     write_discovery(discovery_of(synthetic_points(), "net_reduction_ha < -1e9"), tmp_path)
     assert not (tmp_path / "prim_tradeoff.png").exists()
     assert pd.read_csv(tmp_path / "boxes.csv").empty
+
+
+def test_asking_another_question_keeps_the_points_and_finds_new_boxes():
+    first = discovery_of(synthetic_points())
+    other = first.ask("displacement_ratio > 1")
+    assert other.condition.text == "displacement_ratio > 1"
+    assert other.points.condition_holds.sum() == (first.points.displacement_ratio > 1).sum()
+    assert first.condition.text == BACKFIRES  # the first discovery is unchanged
+    assert other.parameters == first.parameters and other.boxes

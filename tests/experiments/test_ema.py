@@ -37,7 +37,7 @@ def test_names_are_identifiers_and_the_model_gets_the_dotted_paths():
 def test_sequential_evaluator_runs_a_latin_hypercube_on_common_seeds():
     model = ema_model(BASE, RANGES, ["final_ha_total", "change_ha_colombia"])
     with ema.SequentialEvaluator(model) as evaluator:
-        experiments, outcomes = evaluator.perform_experiments(scenarios=4, log_progress=False)
+        experiments, outcomes = evaluator.perform_experiments(scenarios=4, log_progress=True)
     assert len(experiments) == 4
     # Latin hypercube: one point in each quarter of each range.
     quarters = np.floor((experiments.market__demand_elasticity + 1.0) / 0.7 * 4)
@@ -60,11 +60,11 @@ def test_multiprocessing_evaluator_gives_what_the_sequential_one_gives():
     same_sample = {"rng": 11}  # both evaluators get the same Latin hypercube
     with ema.SequentialEvaluator(model) as evaluator:
         first, sequential = evaluator.perform_experiments(
-            scenarios=3, uncertainty_sampling_kwargs=same_sample, log_progress=False
+            scenarios=3, uncertainty_sampling_kwargs=same_sample, log_progress=True
         )
     with ema.MultiprocessingEvaluator(model, n_processes=2) as evaluator:
         again, parallel = evaluator.perform_experiments(
-            scenarios=3, uncertainty_sampling_kwargs=same_sample, log_progress=False
+            scenarios=3, uncertainty_sampling_kwargs=same_sample, log_progress=True
         )
     np.testing.assert_allclose(again.market__demand_elasticity, first.market__demand_elasticity)
     np.testing.assert_allclose(parallel["net_reduction_ha"], sequential["net_reduction_ha"])
@@ -76,7 +76,7 @@ def test_replications_run_on_common_seeds_and_report_their_mean():
     model = ema_model(BASE, {"market.demand_elasticity": (-1.0, -0.3)}, ["final_ha_total"],
                       replications=2)  # fmt: skip
     assert isinstance(model, ema.ReplicatorModel)
-    experiments, outcomes = ema.perform_experiments(model, scenarios=2, log_progress=False)
+    experiments, outcomes = ema.perform_experiments(model, scenarios=2, log_progress=True)
     from model.experiments.runner import replication_seeds
 
     seeds = replication_seeds(BASE.seed, 2)
