@@ -40,7 +40,6 @@ from model.scenario.schema import Scenario
 
 #: The default question: where does the policy leave more coca in total than its counterfactual?
 BACKFIRES = "net_reduction_ha < 0"
-POINT_COLUMNS = ("point", "runs", "condition_holds")
 
 
 @dataclass
@@ -59,7 +58,7 @@ class Discovery:
         boxes: PRIM's boxes where the condition mostly holds.
         replications: runs per point (policy and counterfactual each).
         min_density: the smallest density a box was allowed.
-        sweep: the runs, one row per point and replication (``None`` for a discovery reread).
+        sweep: the runs, one row per point and replication (``None`` for a discovery built from points alone).
 
     """
 

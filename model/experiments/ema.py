@@ -128,11 +128,9 @@ def _parameters(
         source = f"parameter {parameter.path}={parameter.low}:{parameter.high}"
         if not parameter.low < parameter.high:
             raise ScenarioError(source, parameter.path, "low must be below high")
-        for scenario in scenarios:
-            checked_here = scenario_parameter(
-                scenario, parameter.path, parameter.low, parameter.high, source
-            )
-        checked.append(checked_here)
+        each = [scenario_parameter(s, parameter.path, parameter.low, parameter.high, source)
+                for s in scenarios]  # fmt: skip
+        checked.append(each[0])
     return checked
 
 
