@@ -58,7 +58,7 @@ def test_a_condition_knows_its_metrics_and_reads_in_words():
         ("net_reduction_ha in (1, 2)", "compare with"),
         ("net_reduction_ha is None", "compare with"),
         ("net_reduction_ha < abs(-1)", "neither a metric nor a number"),
-        ("__import__('os').system('touch /tmp/pwned') > 0", "is neither a metric"),
+        ("__import__('os').system('true') > 0", "is neither a metric"),
         ("net_reduction_ha < 'a'", "neither a metric nor a number"),
         ("net_reduction_ha + 1 > 0", "neither a metric nor a number"),
         ("net_reduction_ha < 1e999", "neither a metric nor a number"),  # infinite
