@@ -83,13 +83,14 @@ def printed(notebook: nbformat.NotebookNode) -> str:
     return "".join(output.text for output in outputs(notebook, "stream"))
 
 
-def test_the_five_notebooks_are_there():
+def test_the_six_notebooks_are_there():
     assert NAMES == [
         "01_quickstart",
         "02_tune_parameters",
         "03_compare_policies",
         "04_history",
         "05_sensitivity",
+        "06_discover",
     ]
 
 
@@ -281,3 +282,18 @@ def test_sensitivity_notebook_starts_a_new_folder_when_its_design_changes(tmp_pa
     folders = sorted((tmp_path / "05_sensitivity").glob("morris-*"))
     assert len(folders) == 2 and all((f / "indices.csv").is_file() for f in folders)
     assert "8 runs computed, 0 reused from" in printed(notebook)
+
+
+def test_discovery_notebook_reads_its_boxes_and_reuses_its_runs_when_run_again(out_dir):
+    first, second = executed_twice("06_discover", out_dir)
+    (folder,) = (out_dir / "06_discover").glob("discover-*")
+    # Twelve points, each a policy and a counterfactual run: computed once, then reused.
+    assert "12 paired runs computed, 0 reused from" in printed(first)
+    assert "0 paired runs computed, 12 reused from" in printed(second)
+    for name in ("summary.md", "boxes.csv", "points.parquet", "prim_boxes.png"):
+        assert (folder / name).is_file()
+    # Half the points reduce coca by more than the median point: PRIM finds where, in words.
+    text = printed(first)
+    assert "holds at 6 of 12 points" in text
+    assert re.search(r"Box 1: When .* is (below|above|between) .* holds in \d+% of cases", text)
+    assert (folder / "works_best" / "prim_tradeoff.png").is_file()

@@ -12,11 +12,11 @@ import argparse
 import sys
 import traceback
 
-from model.cli import calibrate, compare, dashboard, experiments, scenarios
+from model.cli import calibrate, compare, dashboard, discover, experiments, scenarios
 from model.cli.options import BadInput, OneLineParser
 from model.scenario.loading import ScenarioError, one_line
 
-COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, dashboard)
+COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, discover, dashboard)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 from model.cli.options import (
@@ -13,6 +12,7 @@ from model.cli.options import (
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
+    interruptible,
     positive_int,
     say,
 )
@@ -49,7 +49,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = args.out or _default_out(args, scenario, f"sweep-{args.design}")
     say(args, f"sweep {scenario.name}: {len(points)} points x {args.replications} replication(s) "
                f"= {len(points) * args.replications} runs -> {out}")  # fmt: skip
-    result = _interruptible(
+    result = interruptible(
         args,
         out,
         lambda: sweep_scenario(
@@ -82,7 +82,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     runs = len(sample(parameters, args.method, args.samples, scenario.seed)) * args.replications
     out = args.out or _default_out(args, scenario, f"sensitivity-{args.method}")
     say(args, f"{args.method} sensitivity of {scenario.name}: {runs} runs -> {out}")
-    result = _interruptible(
+    result = interruptible(
         args,
         out,
         lambda: scenario_sensitivity(
@@ -101,19 +101,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     print(f"{result.sweep.computed} run(s) computed, {result.sweep.reused} reused; "
           f"table {Path(out) / 'indices.csv'}, figure {png} (and .svg)")  # fmt: skip
     return 0
-
-
-def _interruptible(args, out, work):
-    """Run ``work``; on Ctrl-C say how many runs are saved and how to resume (returns None)."""
-    from model.experiments.sweep import read_runs
-
-    try:
-        return work()
-    except KeyboardInterrupt:
-        saved = len(read_runs(out, columns=["run"]))
-        print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
-              "command to compute only the rest", file=sys.stderr)  # fmt: skip
-        return None
 
 
 def _check_metrics(scenario, metrics: list[str]) -> list[str]:

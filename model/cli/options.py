@@ -105,3 +105,19 @@ def executor_from_args(args: argparse.Namespace) -> str:
     if executor == "process" and getattr(args, "workers", None) == 1:
         return "inline"
     return executor
+
+
+def interruptible(args: argparse.Namespace, out, work):
+    """Run ``work`` (a sweep into ``out``); on Ctrl-C say what is saved and how to resume.
+
+    Returns what ``work`` returns, or None if it was interrupted (the command then exits 130).
+    """
+    from model.experiments.sweep import read_runs
+
+    try:
+        return work()
+    except KeyboardInterrupt:
+        saved = len(read_runs(out, columns=["run"]))
+        print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
+              "command to compute only the rest", file=sys.stderr)  # fmt: skip
+        return None

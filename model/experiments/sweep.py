@@ -102,12 +102,25 @@ def scenario_parameters(scenario: Scenario, texts: list[str]) -> list[Parameter]
         path, low, high = parse_parameter(text)
         if path in [p.path for p in parameters]:
             raise ScenarioError(f"--param {text}", path, "is given twice")
-        current = _value_at(scenario.model_dump(mode="json"), path.split("."))
-        integer = isinstance(current, int) and not isinstance(current, bool)
-        for bound in (low, high):
-            with_parameters(scenario, {path: round(bound) if integer else bound}, f"--param {text}")
-        parameters.append(Parameter(path, low, high, integer))
+        parameters.append(scenario_parameter(scenario, path, low, high, f"--param {text}"))
     return parameters
+
+
+def scenario_parameter(
+    scenario: Scenario, path: str, low: float, high: float, source: str = "--param"
+) -> Parameter:
+    """A parameter of ``scenario`` between two bounds, whole-number if the scenario's value is.
+
+    Raises:
+        ScenarioError: naming ``source`` and the path, for a path the scenario does not have or a
+            bound its schema refuses.
+
+    """
+    current = _value_at(scenario.model_dump(mode="json"), path.split("."))
+    integer = isinstance(current, int) and not isinstance(current, bool)
+    for bound in (low, high):
+        with_parameters(scenario, {path: round(bound) if integer else bound}, source)
+    return Parameter(path, float(low), float(high), integer)
 
 
 def _value_at(data: Any, parts: list[str]) -> Any:

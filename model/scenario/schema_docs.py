@@ -152,6 +152,30 @@ def sections(model: type[BaseModel] = Scenario, path: str = "") -> list[Section]
     return [Section(path or "(top level)", model.__name__, doc, rows), *children]
 
 
+def key_meaning(path: str, model: type[BaseModel] = Scenario) -> str:
+    """The schema's description of the key at a dotted path (``market.demand_elasticity``).
+
+    Integer parts index lists (``policies.0.schedule.0.value``) and other parts of a mapping name
+    its entry (``countries.peru.aid_usd_yr``). Empty if the schema has no such key.
+    """
+    annotation: typing.Any = model
+    meaning = ""
+    for part in path.split("."):
+        inner, _, _ = _strip(annotation)
+        origin = typing.get_origin(inner)
+        if _is_model(inner) and part in inner.model_fields:
+            field = inner.model_fields[part]
+            meaning = field.description or ""
+            annotation = field.annotation
+        elif origin is list and part.lstrip("-").isdigit():
+            annotation = typing.get_args(inner)[0]
+        elif origin is dict:
+            annotation = typing.get_args(inner)[1]
+        else:
+            return ""
+    return meaning
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
