@@ -9,14 +9,14 @@ import numpy as np
 
 from model import compile_cache
 
-SOURCE = '''
+SOURCE = """
 from numba import njit
 
 
 @njit(cache=True)
 def double(values):
     return values * 2.0
-'''
+"""
 
 
 def test_a_compiled_function_is_cold_until_run_and_cold_again_after_its_file_changes(
