@@ -14,7 +14,7 @@ import traceback
 
 from model.cli import calibrate, compare, dashboard, experiments, scenarios
 from model.cli.options import BadInput, OneLineParser
-from model.scenario.loading import ScenarioError, one_line
+from model.scenario.loading import ScenarioError, problem_lines
 
 COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, dashboard)
 
@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ScenarioError, BadInput) as error:
-        print(f"balloon: error: {one_line(error)}", file=sys.stderr)
+        for line in problem_lines(error):
+            print(f"balloon: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("balloon: interrupted", file=sys.stderr)

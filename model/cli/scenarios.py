@@ -24,6 +24,7 @@ from model.scenario.loading import (
     ScenarioError,
     find_scenario,
     load_scenario,
+    problem_lines,
     shipped_scenarios,
     to_yaml,
 )
@@ -107,7 +108,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             scenario = load_scenario(name, args.overrides)
         except ScenarioError as error:
-            print(error, file=sys.stderr)
+            for line in problem_lines(error):
+                print(line, file=sys.stderr)
             bad += 1
             continue
         if not args.quiet:
@@ -134,8 +136,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print the fully resolved scenario as YAML."""
-    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides)))
+    """Print the fully resolved scenario as YAML, the world's defaults written out."""
+    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides), expand_world=True))
     return 0
 
 
@@ -176,7 +178,9 @@ def add_parser(subparsers) -> None:
     run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
     run.set_defaults(handler=cmd_run)
 
-    validate = subparsers.add_parser("validate", help="check scenario files")
+    validate = subparsers.add_parser(
+        "validate", help="check scenario files: one line per problem, exit 2 if any"
+    )
     add_scenario_arguments(validate, many=True)
     validate.add_argument("--quiet", action="store_true", help="print only problems")
     validate.set_defaults(handler=cmd_validate)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import model.cli as cli
 import model.experiments.results as results_module
@@ -193,8 +194,15 @@ def test_show_prints_the_resolved_scenario(quick, tmp_path, capsys):
     assert code == 0
     resolved = tmp_path / "resolved.yaml"
     resolved.write_text(out)
-    assert load_scenario(resolved) == load_scenario(quick, ["seed=42"])
+    shown, original = load_scenario(resolved), load_scenario(quick, ["seed=42"])
+    assert shown.model_dump(exclude={"world"}) == original.model_dump(exclude={"world"})
     assert "organisations:" in out  # defaults are spelled out
+    # The world is written out in full: the same regions and edges, no null left for defaults.
+    world = yaml.safe_load(out)["world"]
+    assert None not in (world["countries"], world["regions"], world["edges"])
+    assert len(world["regions"]) == len(original.resolved_regions()) > 1
+    assert shown.resolved_regions() == original.resolved_regions()
+    assert shown.resolved_edges() == original.resolved_edges()
 
 
 def test_schema_lists_every_key_with_its_meaning(capsys):
