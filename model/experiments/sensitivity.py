@@ -19,13 +19,17 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from model.columns import SENSITIVITY, columns_csv, field_metadata
 from model.experiments.sweep import (
+    COLUMNS_FILE,
+    TABLE_FILE,
     ModelEvaluator,
     Parameter,
     SweepError,
     SweepResult,
     run_sweep,
     scale_points,
+    sweep_columns,
 )
 from model.files import write_table_atomic
 
@@ -190,8 +194,12 @@ def run_sensitivity(
     means = sweep.table.groupby("point")[list(metrics)].mean().sort_index()
     indices = analyse(parameters, method, points, means, seed)
     folder = Path(out)
-    write_table_atomic(indices, folder / INDICES_FILE)
+    columns = [SENSITIVITY[c] for c in indices.columns]
+    write_table_atomic(indices, folder / INDICES_FILE, field_metadata(columns))
     write_table_atomic(indices, folder / "indices.csv")
+    described = {**dict.fromkeys((TABLE_FILE, "sweep.csv"), sweep_columns(sweep.table, parameters)),
+                 **dict.fromkeys((INDICES_FILE, "indices.csv"), columns)}  # fmt: skip
+    write_table_atomic(columns_csv(described), folder / COLUMNS_FILE)
     return SensitivityResult(method, indices, sweep)
 
 

@@ -53,7 +53,8 @@ def test_run_writes_a_complete_readable_folder(quick, tmp_path, capsys):
     folder = runs[0]
     assert str(folder) in out
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{t}.parquet" for t in TABLES] + ["scenario.yaml", "manifest.json", "summary.md"]
+        [f"{t}.parquet" for t in TABLES]
+        + ["scenario.yaml", "manifest.json", "summary.md", "columns.csv"]
     )
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["seeds"] == replication_seeds(5, 2)

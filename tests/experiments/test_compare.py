@@ -84,7 +84,21 @@ def test_written_folder_reloads_and_holds_csv_json_markdown_figures(paired, tmp_
         metrics.set_index("metric").loc["displacement_ratio", "median"]
     )
     assert data["seeds"] == paired.counterfactual.seeds
-    assert "| displacement_ratio |" in (out / "summary.md").read_text()
+    summary_md = (out / "summary.md").read_text()
+    assert "| displacement_ratio |" in summary_md
+    # Every metric is defined in a sentence, and every column of both tables is described.
+    definitions = summary_md.split("## Definitions", 1)[1]
+    for metric in set(metrics.metric):
+        assert f"- **{metric}**" in definitions, metric
+    assert "Extra coca elsewhere / coca removed in the target" in definitions
+    described = pd.read_csv(out / "columns.csv", keep_default_na=False)
+    for file in ("metrics.csv", "metrics_by_replication.csv"):
+        table = pd.read_csv(out / file)
+        rows = described[described.file == file]
+        assert rows.column.tolist() == list(table.columns), file
+        assert (rows.meaning.str.len() > 3).all(), file
+    assert described.set_index("column").loc["removed_ha", "unit"].tolist()[-1] == "ha"
+    assert (out / "runs" / "push" / "columns.csv").is_file()
     again = load_comparison(out)
     pd.testing.assert_frame_equal(
         again.policies["push"].regions, paired.policies["push"].regions, check_dtype=False
