@@ -167,7 +167,10 @@ def add_parser(subparsers) -> None:
     run.add_argument("--seed", type=non_negative_int, help="root seed (default: scenario)")
     run.add_argument("--out", help="write the run to this folder (must not exist)")
     run.add_argument("--results-root", default="results", help="results root (default: results)")
-    run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    run.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet",
+        help="file format of the tables (default parquet; columns.csv describes them either way)",
+    )  # fmt: skip
     run.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
     add_executor_options(run, workers=False)  # --executor, --scheduler
     run.add_argument(
@@ -194,8 +197,10 @@ def add_parser(subparsers) -> None:
 
     schema = subparsers.add_parser("schema", help="document every scenario key")
     style = schema.add_mutually_exclusive_group()
-    style.add_argument("--markdown", dest="format", action="store_const", const="markdown")
-    style.add_argument("--json", dest="format", action="store_const", const="json")
+    style.add_argument("--markdown", dest="format", action="store_const", const="markdown",
+                       help="Markdown tables (what docs/scenario-schema.md holds)")  # fmt: skip
+    style.add_argument("--json", dest="format", action="store_const", const="json",
+                       help="the JSON Schema of a scenario file")  # fmt: skip
     schema.add_argument(
         "--out", metavar="FILE", help="write to FILE (replaced whole, never half-written)"
     )

@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from model.columns import describe
 from model.figures.saving import save_figure
-from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, wrapped
+from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, thousands, wrapped
 
 #: Resolution these figures are saved at: their panels are small, so they are drawn finer than the
 #: others.
@@ -107,7 +108,9 @@ def sweep_outcomes(
     return fig
 
 
-def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figure:
+def sensitivity_indices(
+    indices: pd.DataFrame, method: str, title: str, warnings: list[str] = ()
+) -> Figure:
     """Bar chart of sensitivity indices, one panel per metric, with confidence intervals.
 
     Sobol: first-order (S1) and total (ST) indices, 95% intervals. Morris: mu* with its 95%
@@ -117,6 +120,8 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figur
         indices: one row per metric and parameter (``model.experiments.sensitivity.analyse``).
         method: ``sobol`` or ``morris``.
         title: the figure title.
+        warnings: stability warnings (``model.experiments.sensitivity.stability_warnings``);
+            if any, the figure says the sample is too small.
 
     """
     metrics = list(dict.fromkeys(indices.metric))
@@ -130,24 +135,35 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figur
         for k, (column, conf, label, colour) in enumerate(INDEX_BARS[method]):
             error = rows[conf] if conf else None
             ax.barh(y + (k - 0.5) * height, rows[column], height, xerr=error, color=colour,
-                    label=label, capsize=3, error_kw={"linewidth": 1})  # fmt: skip
-        ax.set_yticks(y, rows.parameter, fontsize=8)
+                    label=label, capsize=4, ecolor="black",
+                    error_kw={"linewidth": 1.2, "zorder": 3})  # fmt: skip
+        ax.set_yticks(y, [wrapped(p, 28) for p in rows.parameter], fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(wrapped(describe(metric).label, 48), fontsize=9)
-        ax.set_xlabel(
-            "share of output variance"
-            if method == "sobol"
-            else f"change in {metric} over the parameter's range",
-            fontsize=8,
-        )
+        column = describe(metric)
+        ax.set_title(wrapped(column.label, 48), fontsize=9)
+        if method == "sobol":
+            ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
+            ax.set_xlabel("Sobol index: share of the metric's variance (0-1; dashed: all of it)",
+                          fontsize=8)  # fmt: skip
+        else:
+            ax.xaxis.set_major_formatter(thousands if rows.mu_star.abs().max() >= 100 else
+                                         FuncFormatter(lambda v, _: f"{v:,.3g}"))  # fmt: skip
+            ax.set_xlabel(wrapped(f"change over the parameter's range, {column.unit or 'metric units'}",
+                                  60), fontsize=8)  # fmt: skip
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
     note = (
-        "error bars: 95% confidence intervals" if method == "sobol" else "error bars: 95% CI of mu*"
+        "black bars: 95% confidence intervals"
+        if method == "sobol"
+        else "black bars: 95% confidence intervals of mu*"
     )
     fig.suptitle(f"{title}\n({note})", fontsize=10)
-    fig.tight_layout()
+    if warnings:
+        fig.text(0.5, 0.005, "Not stable: the sample is too small for these indices (see the "
+                 "command's warning); raise --samples.", ha="center", va="bottom", fontsize=9,
+                 color="#B00020", weight="bold")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.05 if warnings else 0, 1, 1))
     return fig
 
 
@@ -160,8 +176,10 @@ def plot_sweep(
     return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]
 
 
-def plot_indices(indices: pd.DataFrame, method: str, path: str | Path, title: str) -> Path:
+def plot_indices(
+    indices: pd.DataFrame, method: str, path: str | Path, title: str, warnings: list[str] = ()
+) -> Path:
     """Save :func:`sensitivity_indices` as ``path`` (a PNG, with an SVG beside it); return the PNG."""
     path = Path(path)
-    figure = sensitivity_indices(indices, method, title)
+    figure = sensitivity_indices(indices, method, title, warnings)
     return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]

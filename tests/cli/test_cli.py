@@ -258,3 +258,18 @@ def test_no_incomplete_folders_left_after_runs(quick, tmp_path, capsys):
     assert run_cli(capsys, "run", quick, "--results-root", root, "--quiet")[0] == 0
     leftovers = [p for p in os.scandir(root / "quick") if p.name.startswith(".incomplete-")]
     assert leftovers == []
+
+
+def test_every_option_of_every_command_has_help_text():
+    import argparse
+
+    parser = cli.build_parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = []
+    for command, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction) or not action.option_strings:
+                continue
+            if not (action.help or "").strip():
+                missing.append(f"{command} {action.option_strings[0]}")
+    assert missing == []
