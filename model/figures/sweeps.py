@@ -17,15 +17,16 @@ from matplotlib.ticker import FuncFormatter
 from model.columns import describe
 from model.figures.saving import save_figure
 from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, thousands, wrapped
+from model.scenario.parameters import parameter_column
 
 #: Resolution these figures are saved at: their panels are small, so they are drawn finer than the
 #: others.
 DPI = 120
 SHORT_LABELS = {
-    "final_ha_total": "coca area in the last month,\nall countries, hectares",
+    "final_ha_total": "coca area in the last month,\nall countries, ha",
     "regional_shift_ratio": "regional shift ratio: ha gained\nin growing regions per ha lost\n"
     "in shrinking ones",
-    "cocaine_t_last_year": "cocaine produced in the\nlast 12 months, tonnes",
+    "cocaine_t_last_year": "cocaine produced in the\nlast 12 months, t",
 }
 INDEX_BARS = {
     "sobol": [("S1", "S1_conf", "first order (S1)", "#1f77b4"),
@@ -36,8 +37,22 @@ INDEX_BARS = {
 
 
 def metric_label(metric: str) -> str:
-    """A metric's axis label: short where the registry's meaning is long."""
+    """A metric's axis label with its unit: short where the registry's meaning is long."""
     return SHORT_LABELS.get(metric) or wrapped(describe(metric).label)
+
+
+def parameter_label(path: str) -> str:
+    """A swept parameter's axis label: its key, then its meaning and unit from the schema."""
+    column = parameter_column(path)
+    if column.meaning == path:
+        return path
+    return f"{path}\n" + wrapped(column.label, 44)
+
+
+#: Tick labels in one style on every sweep axis: 1,500,000 or 0.25, never 1.5e+06.
+readable_ticks = FuncFormatter(
+    lambda value, _: f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+)
 
 
 def binned_mean(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,13 +104,15 @@ def sweep_outcomes(
                 ax.plot(bx, by, color=colour, linewidth=2, label=label)
             if j == 0:
                 ylabel = (
-                    "coca area in the last month,\nthousand hectares"
+                    "coca area in the last month,\nthousand ha"
                     if row == "countries"
                     else metric_label(row)
                 )
                 ax.set_ylabel(ylabel, fontsize=8)
             if i == len(rows) - 1:
-                ax.set_xlabel(parameter, fontsize=9)
+                ax.set_xlabel(parameter_label(parameter), fontsize=8)
+            ax.xaxis.set_major_formatter(readable_ticks)
+            ax.yaxis.set_major_formatter(readable_ticks)
             ax.grid(alpha=0.3)
             ax.tick_params(labelsize=8)
     if countries:
@@ -137,7 +154,8 @@ def sensitivity_indices(
             ax.barh(y + (k - 0.5) * height, rows[column], height, xerr=error, color=colour,
                     label=label, capsize=4, ecolor="black",
                     error_kw={"linewidth": 1.2, "zorder": 3})  # fmt: skip
-        ax.set_yticks(y, [wrapped(p, 28) for p in rows.parameter], fontsize=8)
+        ax.set_yticks(y, [p.replace(".", ".\n", 1) if len(p) > 24 else p for p in rows.parameter],
+                      fontsize=8)  # fmt: skip
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.8)
         column = describe(metric)
