@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from model.columns import describe
 from model.figures.saving import save_figure
@@ -111,6 +111,7 @@ def sweep_outcomes(
                 ax.set_ylabel(ylabel, fontsize=8)
             if i == len(rows) - 1:
                 ax.set_xlabel(parameter_label(parameter), fontsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # room for 1,500,000-wide labels
             ax.xaxis.set_major_formatter(readable_ticks)
             ax.yaxis.set_major_formatter(readable_ticks)
             ax.grid(alpha=0.3)
