@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def run_inputs(
     policies: Sequence[Scenario | Results],
     counterfactual: Scenario | Results,
     replications: int | None = None,
-    executor="process",
+    executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
 ) -> tuple[dict[str, Results], Results]:
@@ -194,7 +195,7 @@ def compare(
     replications: int | None = None,
     targets: Sequence[Target] = (),
     window: Window | None = None,
-    executor="process",
+    executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
 ) -> Comparison:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from model.columns import SENSITIVITY, columns_csv, field_metadata
 from model.experiments.sweep import (
     COLUMNS_FILE,
     TABLE_FILE,
+    Evaluator,
     ModelEvaluator,
     Parameter,
     SweepError,
@@ -213,7 +215,7 @@ class SensitivityResult:
 
 
 def run_sensitivity(
-    evaluator,
+    evaluator: Evaluator,
     parameters: list[Parameter],
     method: str,
     samples: int,
@@ -221,7 +223,7 @@ def run_sensitivity(
     out: str | Path,
     *,
     seed: int = 0,
-    **options,
+    **options: Any,
 ) -> SensitivityResult:
     """Sample, run every point through ``run_sweep`` and analyse the chosen metrics.
 

@@ -94,7 +94,7 @@ def policy_vs_counterfactual(
         if headlines and headlines.get(name):
             row_title += f"\n{headlines[name]}"
         rows_of[i].suptitle(row_title, x=0.01, ha="left", fontsize=9.5)
-    top = max(ax.get_ylim()[1] for ax in axes.flat)
+    top = max(ax.get_ylim()[1] for ax in axes.flat) * 1.08  # room for the change labels
     for ax in axes.flat:  # one scale for every panel, from zero
         ax.set_ylim(0, top)
     title_left(fig, f"Policy scenarios against the {words(counterfactual_name)} (same seeds; "
