@@ -13,7 +13,7 @@ import sys
 import traceback
 
 from model.cli import calibrate, compare, dashboard, experiments, scenarios
-from model.cli.options import BadInput, OneLineParser
+from model.cli.options import BadInput, OneLineParser, interruption
 from model.scenario.loading import ScenarioError, problem_lines
 
 COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, dashboard)
@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         print("balloon: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence, reported as exit 1
+        if interruption(error):
+            print("balloon: interrupted", file=sys.stderr)
+            return 130
         if args.traceback:
             traceback.print_exc()
         message = " ".join(str(error).split()) or type(error).__name__

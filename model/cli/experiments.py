@@ -13,6 +13,7 @@ from model.cli.options import (
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
+    interruption,
     positive_int,
     say,
 )
@@ -120,7 +121,9 @@ def _interruptible(args, out, work):
 
     try:
         return work()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interruption(error):
+            raise
         saved = len(read_runs(out, columns=["run"]))
         print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
               "command to compute only the rest", file=sys.stderr)  # fmt: skip

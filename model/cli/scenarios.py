@@ -14,6 +14,7 @@ from model.cli.options import (
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
+    interruption,
     non_negative_int,
     positive_int,
     say,
@@ -71,7 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             done=done,
             on_run=store.save,
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interruption(error):
+            raise
         kept = len(store.saved(seeds))
         print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
               "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip

@@ -273,3 +273,35 @@ def test_every_option_of_every_command_has_help_text():
             if not (action.help or "").strip():
                 missing.append(f"{command} {action.option_strings[0]}")
     assert missing == []
+
+
+def test_ctrl_c_inside_a_compiled_loop_counts_as_an_interruption():
+    from model.cli.options import interruption
+
+    # numba hands back a KeyboardInterrupt raised in a compiled loop as a SystemError caused by it.
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError("returned a result with an exception set") from cause
+    except SystemError as error:
+        wrapped = error
+    assert interruption(wrapped) and interruption(KeyboardInterrupt())
+    assert not interruption(SystemError("a real bug")) and not interruption(ValueError())
+
+
+def test_an_interruption_in_a_compiled_loop_exits_130_with_the_resume_hint(
+    quick, capsys, monkeypatch, tmp_path
+):
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError(
+                "CPUDispatcher(...) returned a result with an exception set"
+            ) from cause
+
+    monkeypatch.setattr("model.experiments.runner.run_replications", interrupted)
+    code = cli.main(["run", str(quick), "--results-root", str(tmp_path / "r"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 130 and err.startswith("interrupted: ") and "--resume" in err
