@@ -26,4 +26,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[$extra]"
-echo "setup.sh: ready. Try: .venv/bin/balloon run scenarios/plan_colombia.yaml"
+echo "setup.sh: ready. Put balloon on your PATH with: source .venv/bin/activate"
+echo "setup.sh: then try: balloon run scenarios/plan_colombia.yaml"

@@ -7,6 +7,7 @@ meanings from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -192,9 +193,68 @@ def describe(name: str, registry: dict[str, Column] | None = None) -> Column:
     return Column(name, "", name)
 
 
+#: Columns of a sweep's table (``sweep.parquet``) besides the parameters and outcomes.
+SWEEP_KEYS = _registry(
+    ("run", "index", "run number: point x replications + replication"),
+    ("point", "index", "design point (one set of parameter values)"),
+    ("replication", "index", "replication number; replication i of every point uses one seed"),
+    ("seed", "seed", "random seed of the run"),
+)
+
+#: Columns of a sensitivity analysis (``indices.parquet``).
+SENSITIVITY = _registry(
+    ("metric", "", "outcome metric analysed (see the outcomes in columns.csv)"),
+    ("parameter", "", "scenario parameter varied (dotted path)"),
+    ("S1", "share of variance",
+     "Sobol first-order index: share of the metric's variance due to the parameter alone (0-1)"),
+    ("S1_conf", "share of variance", "half-width of the 95% bootstrap interval of S1"),
+    ("ST", "share of variance",
+     "Sobol total index: share of variance due to the parameter with its interactions (0-1)"),
+    ("ST_conf", "share of variance", "half-width of the 95% bootstrap interval of ST"),
+    ("mu", "metric units", "Morris mean elementary effect over the parameter's range (signed)"),
+    ("mu_star", "metric units",
+     "Morris mean absolute elementary effect: the parameter's overall influence"),
+    ("mu_star_conf", "metric units", "half-width of the 95% bootstrap interval of mu_star"),
+    ("sigma", "metric units",
+     "Morris standard deviation of elementary effects: interactions and non-linearity"),
+)  # fmt: skip
+
+#: Columns of a comparison's ``metrics.csv`` and ``metrics_by_replication.csv``.
+COMPARISON = _registry(
+    ("scenario", "", "policy scenario"),
+    ("counterfactual", "", "scenario the policy is compared with, on the same seeds"),
+    ("target", "", "country or region whose coca the policy aims to remove"),
+    ("window_start", "month", "first month of the window the metrics are measured over"),
+    ("window_end", "month", "last month of that window"),
+    ("replication", "index", "replication number (same seed in the policy and counterfactual)"),
+    ("metric", "", "balloon metric (defined in this file's rows for each metric name)"),
+    ("median", "metric's unit", "median over replications"),
+    ("low", "metric's unit", "5th percentile over replications (lower end of the 90% interval)"),
+    ("high", "metric's unit", "95th percentile over replications (upper end of the 90% interval)"),
+    ("n", "replications", "replications in which the metric is defined"),
+    ("unit", "", "unit of the metric"),
+    ("meaning", "", "what the metric measures"),
+)
+
+
+def table_columns(table: str) -> list[Column]:
+    """Every column of one output table of a run, keys first, in the tables' order."""
+    keys = ["replication", "date", *TABLE_KEYS[table]]
+    return [KEYS[k] for k in keys] + list(TABLES[table].values())
+
+
 def columns_table(table: str) -> pd.DataFrame:
     """Name, unit and meaning of every column of one output table, keys first."""
-    keys = ["replication", "date", *TABLE_KEYS[table]]
-    rows = [KEYS[k] for k in keys] + list(TABLES[table].values())
-    return pd.DataFrame([(c.name, c.unit, c.meaning) for c in rows],
+    return pd.DataFrame([(c.name, c.unit, c.meaning) for c in table_columns(table)],
                         columns=["column", "unit", "meaning"])  # fmt: skip
+
+
+def field_metadata(columns: Iterable[Column]) -> dict[str, dict[str, str]]:
+    """Unit and meaning by column name, as Parquet field metadata (``unit``, ``meaning``)."""
+    return {c.name: {"unit": c.unit, "meaning": c.meaning} for c in columns}
+
+
+def columns_csv(tables: Mapping[str, Iterable[Column]]) -> pd.DataFrame:
+    """The ``columns.csv`` of a results folder: file, column, unit and meaning, one row each."""
+    rows = [(file, c.name, c.unit, c.meaning) for file, columns in tables.items() for c in columns]
+    return pd.DataFrame(rows, columns=["file", "column", "unit", "meaning"])

@@ -15,11 +15,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 #: Suffix of every temporary file and folder: what a process killed mid-write leaves behind.
 TEMPORARY_SUFFIX = ".tmp"
@@ -54,8 +56,19 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     return Path(path)
 
 
-def write_table_atomic(table: pd.DataFrame, path: str | Path) -> Path:
+def write_table_atomic(
+    table: pd.DataFrame,
+    path: str | Path,
+    metadata: Mapping[str, Mapping[str, str]] | None = None,
+) -> Path:
     """Write a table without its index atomically, as Parquet or CSV by the file's suffix.
+
+    Args:
+        table: the table.
+        path: ``.parquet`` or ``.csv`` file.
+        metadata: key-value text per column name (e.g. ``{"hectares": {"unit": "ha"}}``),
+            stored as Parquet field metadata (``pyarrow.parquet.read_schema(path).field(name)``);
+            CSV has no place for it.
 
     Raises:
         ValueError: for a suffix other than ``.parquet`` or ``.csv``.
@@ -66,10 +79,25 @@ def write_table_atomic(table: pd.DataFrame, path: str | Path) -> Path:
         raise ValueError(f"{path}: write tables as .parquet or .csv, not {suffix or 'no suffix'}")
     with atomic_file(path) as temporary:
         if suffix == ".parquet":
-            table.to_parquet(temporary, index=False)
+            pq.write_table(_with_field_metadata(table, metadata or {}), temporary)
         else:
             table.to_csv(temporary, index=False)
     return Path(path)
+
+
+def _with_field_metadata(table: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]]):
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    fields = [
+        field.with_metadata({**(field.metadata or {}), **_encoded(metadata[field.name])})
+        if field.name in metadata
+        else field
+        for field in arrow.schema
+    ]
+    return arrow.cast(pa.schema(fields, metadata=arrow.schema.metadata))
+
+
+def _encoded(items: Mapping[str, str]) -> dict[bytes, bytes]:
+    return {str(k).encode(): str(v).encode() for k, v in items.items()}
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The package's public face (model/__init__.py): what notebooks and the README import from.
+"""The package's public face (model/__init__.py): what notebooks and the docs import from.
 
 ``import model`` loads the model and its scenario only; experiments, figures, tuning and the
 dashboard load on first use of one of their names.
@@ -93,9 +93,10 @@ def imported_modules(source: str) -> list[str]:
 
 def test_notebooks_and_readme_import_the_package_only_through_its_face():
     sources = {path.name: path.read_text(encoding="utf-8") for path in ROOT.glob("notebooks/*.py")}
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for index, block in enumerate(re.findall(r"```python\n(.*?)```", readme, re.S)):
-        sources[f"README.md python block {index + 1}"] = block
+    for page in [ROOT / "README.md", *ROOT.glob("docs/*.md")]:
+        text = page.read_text(encoding="utf-8")
+        for index, block in enumerate(re.findall(r"```python\n(.*?)```", text, re.S)):
+            sources[f"{page.name} python block {index + 1}"] = block
     assert len(sources) >= 6
     deep = {
         where: module

@@ -13,8 +13,8 @@ import sys
 import traceback
 
 from model.cli import calibrate, compare, dashboard, discover, experiments, scenarios
-from model.cli.options import BadInput, OneLineParser
-from model.scenario.loading import ScenarioError, one_line
+from model.cli.options import BadInput, OneLineParser, interruption
+from model.scenario.loading import ScenarioError, problem_lines
 
 COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, discover, dashboard)
 
@@ -44,12 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ScenarioError, BadInput) as error:
-        print(f"balloon: error: {one_line(error)}", file=sys.stderr)
+        for line in problem_lines(error):
+            print(f"balloon: error: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("balloon: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence, reported as exit 1
+        if interruption(error):
+            print("balloon: interrupted", file=sys.stderr)
+            return 130
         if args.traceback:
             traceback.print_exc()
         message = " ".join(str(error).split()) or type(error).__name__

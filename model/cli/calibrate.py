@@ -25,6 +25,7 @@ def parse_window(text: str) -> tuple[int, int]:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Calibrate, then write the calibrated scenario, the fit report and the figure."""
+    from model.compile_cache import announce_compiling
     from model.experiments import calibration, fit_report
     from model.scenario.loading import with_parameters
 
@@ -44,6 +45,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             f"{data_years.max()}"
         )
     out = Path(args.out or f"results/calibration/{scenario.name}")
+    announce_compiling()
     result = calibration.calibrate(
         scenario,
         window=args.window,

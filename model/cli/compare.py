@@ -77,28 +77,55 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    """Draw the figures of run folders and comparison folders into their ``figures/``."""
+    """Draw the figures of run and comparison folders into new folders; never overwrite any."""
     from model.experiments.compare import ComparisonError, load_comparison
     from model.experiments.results import MANIFEST, load_results
     from model.figures.folders import comparison_figures, results_figures
+    from model.files import publish_folder, staged_folder
     from model.scenario.loading import ScenarioError
 
-    for name in args.results:
-        folder = Path(name)
+    sources = [Path(name) for name in args.results]
+    outs = [_figures_out(folder, args.out, several=len(sources) > 1) for folder in sources]
+    for out in outs:
+        if out.exists():
+            raise BadInput(f"{out}: already exists: figures are never overwritten (choose --out)")
+    for folder, out in zip(sources, outs, strict=True):
         if (folder / "metrics.csv").is_file():
             try:
-                paths = comparison_figures(load_comparison(folder), folder / "figures")
+                loaded, draw = load_comparison(folder), comparison_figures
             except (ComparisonError, ScenarioError) as error:
                 raise BadInput(str(error)) from None
         elif (folder / MANIFEST).is_file():
-            paths = results_figures(load_results(folder), folder / "figures")
+            loaded, draw = load_results(folder), results_figures
         else:
             raise BadInput(
                 f"{folder}: not a run folder (no {MANIFEST}) nor a comparison folder "
                 "(no metrics.csv): give a folder written by balloon run or balloon compare"
             )
-        print(f"wrote {len(paths)} files to {folder / 'figures'}/")
+        with staged_folder(out) as staging:
+            paths = draw(loaded, staging)
+            try:
+                publish_folder(staging, out)
+            except FileExistsError:
+                raise BadInput(f"{out}: already exists: figures are never overwritten") from None
+        print(f"wrote {len(paths)} files to {out}/")
     return 0
+
+
+def _figures_out(folder: Path, out: str | None, several: bool) -> Path:
+    """Where ``balloon plot`` draws a folder's figures: a new folder, never the folder itself.
+
+    Default: ``FOLDER-figures-<time>`` beside it (``-2``, ``-3``... if taken); with ``--out DIR``,
+    ``DIR`` itself, or ``DIR/<folder name>`` when several folders are drawn.
+    """
+    if out is not None:
+        return Path(out) / folder.name if several else Path(out)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    candidate, n = folder.with_name(f"{folder.name}-figures-{stamp}"), 1
+    while candidate.exists():
+        n += 1
+        candidate = folder.with_name(f"{folder.name}-figures-{stamp}-{n}")
+    return candidate
 
 
 def add_parser(subparsers) -> None:
@@ -144,9 +171,14 @@ def add_parser(subparsers) -> None:
 
     plot = subparsers.add_parser(
         "plot",
-        help="draw figures (PNG and SVG) of run or comparison folders",
+        help="draw figures (PNG and SVG) of run or comparison folders into a new folder",
         description="Draw the figures of each folder written by balloon run or balloon compare "
-        "into its figures/ subfolder.",
+        "into a new folder (FOLDER-figures-<time> beside it, or --out). Result folders and "
+        "figures already drawn are never changed.",
     )
     plot.add_argument("results", nargs="+", metavar="RESULTS", help="run or comparison folders")
+    plot.add_argument(
+        "--out", metavar="DIR",
+        help="write the figures to DIR (must not exist; with several folders, DIR/<folder name>)",
+    )  # fmt: skip
     plot.set_defaults(handler=cmd_plot)

@@ -76,6 +76,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         raise BadInput(
             "the dashboard needs the dashboard extra: .venv/bin/pip install -e '.[dashboard]'"
         )
+    from model.compile_cache import announce_compiling
+
+    announce_compiling()
     print(f"dashboard on http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
     sys.stderr.flush()
     # Become the server, so signals (Ctrl-C, a kill of this process id) reach it directly.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 from model.cli.options import (
@@ -96,11 +97,22 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     png = plot_indices(
         result.indices, args.method, Path(out) / "indices.png",
         f"{args.method.title()} sensitivity of {scenario.name} ({runs} runs)",
+        warnings=result.warnings,
     )  # fmt: skip
-    print(result.indices.to_string(index=False, float_format=lambda v: f"{v:.3g}"))
+    print(indices_text(result.indices))
     print(f"{result.sweep.computed} run(s) computed, {result.sweep.reused} reused; "
           f"table {Path(out) / 'indices.csv'}, figure {png} (and .svg)")  # fmt: skip
+    for line in result.warnings:
+        print(line, file=sys.stderr)
     return 0
+
+
+def indices_text(indices) -> str:
+    """The indices as a plain table with readable numbers (6,060 ha, not 6.06e+03)."""
+    from model.figures.style import format_number
+
+    numbers = indices.select_dtypes("number").columns
+    return indices.to_string(index=False, formatters=dict.fromkeys(numbers, format_number))
 
 
 def _check_metrics(scenario, metrics: list[str]) -> list[str]:
@@ -167,7 +179,12 @@ def add_parser(subparsers) -> None:
         "--samples", type=positive_int, default=16,
         help="points (lhs, sobol) or levels per parameter (grid) (default 16)",
     )  # fmt: skip
-    sweep.add_argument("--design", choices=("lhs", "grid", "sobol"), default="lhs")
+    sweep.add_argument(
+        "--design", choices=("lhs", "grid", "sobol"), default="lhs",
+        help="how points fill the ranges: lhs (Latin hypercube: one point in each of --samples "
+        "slices of every range), grid (every combination of --samples levels per parameter), "
+        "sobol (a scrambled Sobol sequence) (default lhs)",
+    )  # fmt: skip
     sweep.set_defaults(handler=cmd_sweep)
 
     sensitivity = subparsers.add_parser(
@@ -177,7 +194,12 @@ def add_parser(subparsers) -> None:
         "confidence intervals, or Morris mu* and sigma (indices.csv, indices.png and .svg).",
     )
     _common_arguments(sensitivity, "outcome metric to analyse (repeatable; default final_ha_total)")
-    sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    sensitivity.add_argument(
+        "--method", choices=("sobol", "morris"), default="sobol",
+        help="sobol: first-order (S1) and total (ST) shares of the metric's variance, with 95%% "
+        "intervals (needs many runs); morris: mean absolute effect mu* and spread sigma of each "
+        "parameter over its range, a cheaper screening (default sobol)",
+    )  # fmt: skip
     sensitivity.add_argument(
         "--samples", type=positive_int, default=64,
         help="sobol: base samples, a power of two (runs = samples x (parameters + 2)); "

@@ -42,6 +42,17 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, many: bool = False) 
     )
 
 
+def interruption(error: BaseException) -> bool:
+    """Whether ``error`` is Ctrl-C, also when it arrived inside a compiled (numba) loop.
+
+    A KeyboardInterrupt raised while a compiled function runs comes back as a SystemError
+    ("returned a result with an exception set") whose cause is the KeyboardInterrupt.
+    """
+    return isinstance(error, KeyboardInterrupt) or (
+        isinstance(error, SystemError) and isinstance(error.__cause__, KeyboardInterrupt)
+    )
+
+
 def say(args: argparse.Namespace, message: str) -> None:
     """Print a progress message on stderr unless ``--quiet``."""
     if not getattr(args, "quiet", False):
@@ -116,7 +127,9 @@ def interruptible(args: argparse.Namespace, out, work):
 
     try:
         return work()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interruption(error):
+            raise
         saved = len(read_runs(out, columns=["run"]))
         print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
               "command to compute only the rest", file=sys.stderr)  # fmt: skip

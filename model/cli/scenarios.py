@@ -14,6 +14,7 @@ from model.cli.options import (
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
+    interruption,
     non_negative_int,
     positive_int,
     say,
@@ -24,6 +25,7 @@ from model.scenario.loading import (
     ScenarioError,
     find_scenario,
     load_scenario,
+    problem_lines,
     shipped_scenarios,
     to_yaml,
 )
@@ -70,7 +72,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             done=done,
             on_run=store.save,
         )
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interruption(error):
+            raise
         kept = len(store.saved(seeds))
         print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
               "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip
@@ -107,7 +111,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         try:
             scenario = load_scenario(name, args.overrides)
         except ScenarioError as error:
-            print(error, file=sys.stderr)
+            for line in problem_lines(error):
+                print(line, file=sys.stderr)
             bad += 1
             continue
         if not args.quiet:
@@ -134,8 +139,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print the fully resolved scenario as YAML."""
-    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides)))
+    """Print the fully resolved scenario as YAML, the world's defaults written out."""
+    sys.stdout.write(to_yaml(load_scenario(args.scenario, args.overrides), expand_world=True))
     return 0
 
 
@@ -165,7 +170,10 @@ def add_parser(subparsers) -> None:
     run.add_argument("--seed", type=non_negative_int, help="root seed (default: scenario)")
     run.add_argument("--out", help="write the run to this folder (must not exist)")
     run.add_argument("--results-root", default="results", help="results root (default: results)")
-    run.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    run.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet",
+        help="file format of the tables (default parquet; columns.csv describes them either way)",
+    )  # fmt: skip
     run.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
     add_executor_options(run, workers=False)  # --executor, --scheduler
     run.add_argument(
@@ -176,7 +184,9 @@ def add_parser(subparsers) -> None:
     run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
     run.set_defaults(handler=cmd_run)
 
-    validate = subparsers.add_parser("validate", help="check scenario files")
+    validate = subparsers.add_parser(
+        "validate", help="check scenario files: one line per problem, exit 2 if any"
+    )
     add_scenario_arguments(validate, many=True)
     validate.add_argument("--quiet", action="store_true", help="print only problems")
     validate.set_defaults(handler=cmd_validate)
@@ -190,8 +200,10 @@ def add_parser(subparsers) -> None:
 
     schema = subparsers.add_parser("schema", help="document every scenario key")
     style = schema.add_mutually_exclusive_group()
-    style.add_argument("--markdown", dest="format", action="store_const", const="markdown")
-    style.add_argument("--json", dest="format", action="store_const", const="json")
+    style.add_argument("--markdown", dest="format", action="store_const", const="markdown",
+                       help="Markdown tables (what docs/scenario-schema.md holds)")  # fmt: skip
+    style.add_argument("--json", dest="format", action="store_const", const="json",
+                       help="the JSON Schema of a scenario file")  # fmt: skip
     schema.add_argument(
         "--out", metavar="FILE", help="write to FILE (replaced whole, never half-written)"
     )

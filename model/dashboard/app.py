@@ -262,6 +262,10 @@ class DashboardModel(BalloonModel):
 # ----------------------------------------------------------------------------- page
 
 
+#: The page's name, in the browser tab and at the top of the page.
+PAGE_TITLE = "Balloon effect: coca, eradication and traffickers"
+
+
 class VegaChart(v.VuetifyTemplate):
     """A Vega-Lite chart in the browser; Vega loads once per page (see vega.vue)."""
 
@@ -290,7 +294,8 @@ def settings_in_effect(scenario: Scenario) -> str:
 
 
 def ScenarioPanel(model: DashboardModel) -> None:  # noqa: N802 (Solara's component naming)
-    """Which scenario runs, the month reached, and what is in effect."""
+    """Which scenario runs, the month reached, and what is in effect; names the browser tab."""
+    solara.Title(PAGE_TITLE)
     p = model.params
     lines = [
         f"<b>Scenario:</b> {escape(model.scenario_label)}",
@@ -352,7 +357,7 @@ def make_page(model: DashboardModel | None = None):
         model if model is not None else DashboardModel(),
         components=COMPONENTS,
         model_params=model_params(),
-        name="Balloon effect: coca, eradication and traffickers",
+        name=PAGE_TITLE,
         play_interval=150,
     )
 

@@ -12,14 +12,22 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from model.columns import COMPARISON, columns_csv, describe
 from model.experiments.metrics import balloon_metrics, summarise_metrics
 from model.experiments.pressure import Target, Window, policy_pressure
-from model.experiments.results import INCOMPLETE_PREFIX, MANIFEST, load_results, write_results
+from model.experiments.results import (
+    COLUMNS_FILE,
+    INCOMPLETE_PREFIX,
+    MANIFEST,
+    load_results,
+    write_results,
+)
 from model.experiments.runner import Results, run_replications
 from model.figures.folders import comparison_figures
 from model.figures.style import format_number
@@ -109,7 +117,7 @@ def run_inputs(
     policies: Sequence[Scenario | Results],
     counterfactual: Scenario | Results,
     replications: int | None = None,
-    executor="process",
+    executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
 ) -> tuple[dict[str, Results], Results]:
@@ -187,7 +195,7 @@ def compare(
     replications: int | None = None,
     targets: Sequence[Target] = (),
     window: Window | None = None,
-    executor="process",
+    executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
 ) -> Comparison:
@@ -284,6 +292,7 @@ def write_comparison(
     with staged_folder(out, prefix=f"{INCOMPLETE_PREFIX}{out.name}-") as staging:
         write_table_atomic(comparison.summary, staging / "metrics.csv")
         write_table_atomic(comparison.per_replication, staging / "metrics_by_replication.csv")
+        write_table_atomic(comparison_columns(comparison), staging / COLUMNS_FILE)
         write_text_atomic(
             staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
         )
@@ -301,6 +310,20 @@ def write_comparison(
         except FileExistsError:
             raise taken from None
     return out
+
+
+def comparison_columns(comparison: Comparison) -> pd.DataFrame:
+    """``columns.csv`` of a comparison folder: the columns of both metric tables and each metric."""
+    summary = [COMPARISON.get(c) or describe(c) for c in comparison.summary.columns]
+    per_replication = [COMPARISON.get(c) or describe(c) for c in comparison.per_replication.columns]
+    metrics = [describe(name) for name in dict.fromkeys(comparison.summary.metric)]
+    return columns_csv(
+        {
+            "metrics.csv": summary,
+            "metrics_by_replication.csv": per_replication,
+            "metrics.csv (metric rows)": metrics,
+        }
+    )
 
 
 def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str:

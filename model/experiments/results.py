@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from model.columns import KEYS, Column, columns_csv, describe, field_metadata
+from model.columns import TABLES as TABLE_COLUMNS
 from model.experiments.runner import TABLES, Results, Run
 from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
 from model.scenario.loading import ScenarioError, read_yaml, to_yaml, validate
@@ -32,6 +34,8 @@ from model.scenario.schema import Scenario
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
+#: Every results folder's description of its tables: file, column, unit and meaning.
+COLUMNS_FILE = "columns.csv"
 INCOMPLETE_PREFIX = ".incomplete-"
 PARTIAL_PREFIX = ".partial-"
 
@@ -146,12 +150,21 @@ def _publish(staging: Path, final: Path, pick_new_name: bool) -> Path:
 
 
 def _write_tables(results: Results, folder: Path, fmt: str) -> dict[str, dict]:
-    files = {}
+    """Each table with its columns' units and meanings (Parquet field metadata, columns.csv)."""
+    files, described = {}, {}
     for name in TABLES:
         table = results.tables[name]
-        file = write_table_atomic(table, folder / f"{name}.{fmt}")
+        columns = [describe_column(c, name) for c in table.columns]
+        file = write_table_atomic(table, folder / f"{name}.{fmt}", field_metadata(columns))
         files[name] = {"file": file.name, "rows": len(table), "columns": list(table.columns)}
+        described[file.name] = columns
+    write_table_atomic(columns_csv(described), folder / COLUMNS_FILE)
     return files
+
+
+def describe_column(name: str, table: str) -> Column:
+    """Unit and meaning of a column of one of a run's tables (keys, then the table's registry)."""
+    return KEYS.get(name) or describe(name, TABLE_COLUMNS[table])
 
 
 def load_results(folder: str | Path) -> Results:
@@ -296,12 +309,16 @@ def summary(results: Results) -> str:
 
 ## Cocaine market (mean over replications)
 
-| month | supply reaching consumers, t/month | source price, US$/kg | wholesale price, US$/kg |
+| month | supply_t (supply reaching consumers), t/month | source_price, US$/kg | wholesale_price, US$/kg |
 | --- | --- | --- | --- |
 | {first:%Y-%m} | {at.loc[first, "supply_t"]:,.1f} | {at.loc[first, "source_price"]:,.0f} | {at.loc[first, "wholesale_price"]:,.0f} |
 | {last:%Y-%m} | {at.loc[last, "supply_t"]:,.1f} | {at.loc[last, "source_price"]:,.0f} | {at.loc[last, "wholesale_price"]:,.0f} |
 
 Compare with `baseline` (which stays at its 1990 state) to read the effect of this scenario's policies.
+
+## Definitions
+
+{definitions(at)}
 
 ## Files
 
@@ -310,4 +327,23 @@ Compare with `baseline` (which stays at its 1990 state) to read the effect of th
   `model.experiments.results.load_results(folder)`).
 - `scenario.yaml`: the fully resolved scenario; `balloon run scenario.yaml` repeats the run.
 - `manifest.json`: versions, git commit, seeds, start time and wall time.
+- `columns.csv`: every column of every table with its unit and meaning (also in each Parquet
+  file's field metadata).
 """
+
+
+def definitions(market: pd.DataFrame) -> str:
+    """One sentence per quantity of the summary's tables, from the column registry."""
+    countries = TABLE_COLUMNS["countries"]
+    system = TABLE_COLUMNS["system"]
+    lines = [
+        f"- **YYYY-MM ha** (first and last month): area of {countries['hectares'].meaning}, "
+        "in the country in that month, ha; mean over replications.",
+        f"- **eradicated ha (total)**: {countries['eradicated_ha'].meaning.replace(' this month', '')}"
+        ", summed over every month of the run, hectares; mean over replications.",
+        "- **change ha**: hectares in the last month minus hectares in the first month.",
+    ]
+    for name in market.columns:
+        column = system[name]
+        lines.append(f"- **{name}**: {column.meaning}, {column.unit}; mean over replications.")
+    return "\n".join(lines)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from model.compile_cache import announce_compiling
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
@@ -186,6 +187,7 @@ def map_jobs(function, jobs: list, executor: str | Executor = "process", workers
     if progress:
         from tqdm.auto import tqdm
 
+        announce_compiling()
         bar = tqdm(total=len(jobs), desc=description, unit="run")
     try:
         if executor == "inline" or (executor == "process" and len(jobs) <= 1):

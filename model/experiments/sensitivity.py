@@ -9,8 +9,9 @@ are known exactly, so the tests check this code on it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,14 +20,20 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from model.columns import SENSITIVITY, columns_csv, field_metadata
 from model.experiments.sweep import (
+    COLUMNS_FILE,
+    TABLE_FILE,
+    Evaluator,
     ModelEvaluator,
     Parameter,
     SweepError,
     SweepResult,
     run_sweep,
     scale_points,
+    sweep_columns,
 )
+from model.figures.style import format_number
 from model.files import write_table_atomic
 
 METHODS = ("sobol", "morris")
@@ -147,17 +154,68 @@ def analyse(
     return pd.concat(frames, ignore_index=True)
 
 
+#: How far an estimate may stray from what indices can be (S1 <= ST, both in [0, 1]) before it is
+#: taken as a sign of too small a sample rather than of sampling noise.
+SOBOL_TOLERANCE = 0.05
+
+
+def stability_warnings(indices: pd.DataFrame, method: str, samples: int) -> list[str]:
+    """Signs that the sample is too small for stable indices, one line per metric.
+
+    Sobol: a first-order index above the total index or outside [0, 1] (impossible for true
+    indices), or a confidence interval wider than the largest index of the metric (the ranking
+    is then noise). Morris: an interval of mu* wider than the largest mu*.
+    """
+    lines = []
+    for metric, rows in indices.groupby("metric", sort=False):
+        problems = _sobol_problems(rows) if method == "sobol" else _morris_problems(rows)
+        if problems:
+            lines.append(
+                f"warning: {method} indices of {metric} are not stable: {'; '.join(problems)}: "
+                f"the sample is too small (--samples {samples}): raise --samples "
+                f"({'e.g. ' + str(max(256, samples * 4)) if method == 'sobol' else 'e.g. 20 or more'})"
+            )
+    return lines
+
+
+def _sobol_problems(rows: pd.DataFrame) -> list[str]:
+    problems, tol = [], SOBOL_TOLERANCE
+    for row in rows.itertuples():
+        if row.S1 > row.ST + tol:
+            problems.append(f"S1 of {row.parameter} ({row.S1:.2f}) is above its ST ({row.ST:.2f})")
+        for name in ("S1", "ST"):
+            value = getattr(row, name)
+            if not -tol <= value <= 1 + tol:
+                problems.append(f"{name} of {row.parameter} ({value:.2f}) is outside [0, 1]")
+    largest = max(rows.ST.max(), rows.S1.max())
+    widest = 2 * max(rows.S1_conf.max(), rows.ST_conf.max())
+    if widest > largest:
+        problems.append(
+            f"95% intervals up to {widest:.2f} wide, wider than the largest index ({largest:.2f})"
+        )
+    return problems
+
+
+def _morris_problems(rows: pd.DataFrame) -> list[str]:
+    largest, widest = rows.mu_star.max(), 2 * rows.mu_star_conf.max()
+    if widest > largest:
+        return [f"95% intervals of mu* up to {format_number(widest)} wide, wider than the "
+                f"largest mu* ({format_number(largest)})"]  # fmt: skip
+    return []
+
+
 @dataclass
 class SensitivityResult:
-    """Indices (one row per metric and parameter) and the sweep that produced them."""
+    """Indices (one row per metric and parameter), the sweep behind them, stability warnings."""
 
     method: str
     indices: pd.DataFrame
     sweep: SweepResult
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_sensitivity(
-    evaluator,
+    evaluator: Evaluator,
     parameters: list[Parameter],
     method: str,
     samples: int,
@@ -165,7 +223,7 @@ def run_sensitivity(
     out: str | Path,
     *,
     seed: int = 0,
-    **options,
+    **options: Any,
 ) -> SensitivityResult:
     """Sample, run every point through ``run_sweep`` and analyse the chosen metrics.
 
@@ -190,9 +248,13 @@ def run_sensitivity(
     means = sweep.table.groupby("point")[list(metrics)].mean().sort_index()
     indices = analyse(parameters, method, points, means, seed)
     folder = Path(out)
-    write_table_atomic(indices, folder / INDICES_FILE)
+    columns = [SENSITIVITY[c] for c in indices.columns]
+    write_table_atomic(indices, folder / INDICES_FILE, field_metadata(columns))
     write_table_atomic(indices, folder / "indices.csv")
-    return SensitivityResult(method, indices, sweep)
+    described = {**dict.fromkeys((TABLE_FILE, "sweep.csv"), sweep_columns(sweep.table, parameters)),
+                 **dict.fromkeys((INDICES_FILE, "indices.csv"), columns)}  # fmt: skip
+    write_table_atomic(columns_csv(described), folder / COLUMNS_FILE)
+    return SensitivityResult(method, indices, sweep, stability_warnings(indices, method, samples))
 
 
 def scenario_sensitivity(scenario, parameters, method, samples, metrics, out, **options):

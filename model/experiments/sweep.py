@@ -29,10 +29,13 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from model.columns import SWEEP_KEYS, Column, columns_csv, describe, field_metadata
+from model.compile_cache import announce_compiling
 from model.experiments.outcomes import outcome_metrics
 from model.experiments.runner import map_jobs, replication_seeds
 from model.files import TEMPORARY_SUFFIX, write_table_atomic, write_text_atomic
 from model.scenario.loading import ScenarioError, with_parameters
+from model.scenario.parameters import parameter_column
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
@@ -40,6 +43,7 @@ DESIGNS = ("lhs", "grid", "sobol")
 RUNS_DIR = "runs"
 SPEC_FILE = "sweep.json"
 TABLE_FILE = "sweep.parquet"
+COLUMNS_FILE = "columns.csv"
 KEY_COLUMNS = ("run", "point", "replication", "seed")
 
 
@@ -304,6 +308,8 @@ def run_sweep(
     if progress:
         from tqdm.auto import tqdm
 
+        if jobs and isinstance(evaluator, ModelEvaluator):
+            announce_compiling()
         bar = tqdm(total=total, initial=len(done), desc=description, unit="run", smoothing=0.1)
     log = RunLog(folder / RUNS_DIR)
     try:
@@ -318,9 +324,22 @@ def run_sweep(
     table = read_runs(folder)
     if len(table) != total:  # cannot happen unless files were removed while running
         raise SweepError(f"{folder}: {len(table)} of {total} runs found after the sweep")
-    write_table_atomic(table, folder / TABLE_FILE)
+    columns = sweep_columns(table, parameters)
+    write_table_atomic(table, folder / TABLE_FILE, field_metadata(columns))
     write_table_atomic(table, folder / "sweep.csv")
+    write_table_atomic(
+        columns_csv({TABLE_FILE: columns, "sweep.csv": columns}), folder / COLUMNS_FILE
+    )
     return SweepResult(table, parameters, folder, computed=len(jobs), reused=len(done))
+
+
+def sweep_columns(table: pd.DataFrame, parameters: list[Parameter]) -> list[Column]:
+    """Unit and meaning of every column of a sweep's table: keys, parameters, outcomes."""
+    varied = {p.path for p in parameters}
+    return [
+        SWEEP_KEYS.get(name) or (parameter_column(name) if name in varied else describe(name))
+        for name in table.columns
+    ]
 
 
 def _plain(value: float, parameter: Parameter) -> float | int:

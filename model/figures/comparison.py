@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from model.columns import COUNTRIES, describe
 from model.figures.layout import (
     legend_right,
     median_band,
@@ -25,6 +28,7 @@ from model.figures.style import (
     countries_in,
     country_colour,
     country_label,
+    format_number,
     thousands,
     words,
 )
@@ -35,24 +39,35 @@ def policy_vs_counterfactual(
     counterfactual: pd.DataFrame,
     spans: Mapping[str, Sequence[tuple]] | None = None,
     column: str = "hectares",
-    unit: str = "hectares",
+    unit: str | None = None,
     counterfactual_name: str = "counterfactual",
+    headlines: Mapping[str, str] | None = None,
 ) -> Figure:
     """(b) Each policy against the counterfactual, one panel per scenario (row) and country.
+
+    Every panel shares one y-axis starting at zero, so a country's change reads at its true size
+    next to the others' (Peru's +20% does not look as large as Colombia's -80%).
 
     Args:
         policies: countries tables by scenario name.
         counterfactual: the counterfactual's countries table.
         spans: pressure spans to shade, by scenario name.
         column: the countries column to draw.
-        unit: its unit, for the axis label.
+        unit: its unit, for the axis label (default: the column registry's).
         counterfactual_name: name of the counterfactual in the legend.
+        headlines: a line per scenario to print over its row (e.g. the displacement ratio with
+            its interval, :func:`headline`).
 
     """
     order = countries_in(counterfactual)
     rows, cols = len(policies), len(order)
-    fig = Figure(figsize=(3.2 * cols + 2.2, 2.6 * rows + 0.8), layout="constrained")
-    axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
+    fig = Figure(figsize=(3.2 * cols + 2.4, 3.1 * rows + 0.6), layout="constrained")
+    # A subfigure per scenario, so each row carries its own heading (and headline metric).
+    rows_of = fig.subfigures(rows, 1, squeeze=False)[:, 0]
+    axes = np.array([row.subplots(1, cols, sharex=True, sharey=True) for row in rows_of])
+    axes = axes.reshape(rows, cols)
+    described = describe(column, COUNTRIES)
+    what = "coca area" if column == "hectares" else described.meaning
     base = median_band(counterfactual, column, ["country"])
     for i, (name, table) in enumerate(policies.items()):
         band = median_band(table, column, ["country"])
@@ -67,13 +82,23 @@ def policy_vs_counterfactual(
             ax.fill_between(own.index, own.low, own.high, color=colour, alpha=0.25)
             ax.plot(own.index, own["median"], color=colour, lw=1.8)
             ax.yaxis.set_major_formatter(thousands)
+            ax.grid(axis="y", alpha=0.3)
             year_axis(ax, own.index, ticks=4)
-            if i == 0:
-                ax.set_title(country_label(country), color=colour, fontweight="bold")
+            ax.set_title(country_label(country) if i == 0 else "", color=colour, fontweight="bold")
+            _label_change(ax, own["median"], cf["median"], (spans or {}).get(name, ()))
             if j == 0:
-                what = "coca" if column == "hectares" else column.replace("_", " ")
-                ax.set_ylabel(f"{words(name)}\n{what}, {unit}")
-    title_left(fig, f"Policy scenarios against the {words(counterfactual_name)} (same seeds)")
+                ax.set_ylabel(f"{what}, {unit or described.unit}")
+            if i == rows - 1:
+                ax.set_xlabel("year")
+        row_title = f"{words(name)} (solid) against the {words(counterfactual_name)} (dashed)"
+        if headlines and headlines.get(name):
+            row_title += f"\n{headlines[name]}"
+        rows_of[i].suptitle(row_title, x=0.01, ha="left", fontsize=9.5)
+    top = max(ax.get_ylim()[1] for ax in axes.flat) * 1.08  # room for the change labels
+    for ax in axes.flat:  # one scale for every panel, from zero
+        ax.set_ylim(0, top)
+    title_left(fig, f"Policy scenarios against the {words(counterfactual_name)} (same seeds; "
+                    "every panel on one scale from zero)")  # fmt: skip
     handles = [
         Line2D(
             [],
@@ -84,11 +109,44 @@ def policy_vs_counterfactual(
         ),
         Patch(color="black", alpha=0.25, label="90% of runs"),
         Line2D([], [], color=COUNTERFACTUAL_COLOUR, ls="--", label=words(counterfactual_name)),
-    ]
+        Line2D([], [], ls="none", label=f"+x%: policy against the\n{words(counterfactual_name)} "
+               "when pressure\nends (or at the end)"),
+    ]  # fmt: skip
     if spans:
         handles.append(pressure_handle())
     legend_right(fig, handles)
     return fig
+
+
+def _label_change(ax, policy: pd.Series, counterfactual: pd.Series, spans) -> None:
+    """Write the change against the counterfactual at the end of the pressure (or of the run)."""
+    when = pd.Timestamp(spans[-1][1]) if spans else policy.index[-1]
+    when = policy.index[policy.index <= when][-1]
+    base = counterfactual.get(when, float("nan"))
+    if not base or pd.isna(base):
+        return
+    change = policy[when] / base - 1
+    ax.annotate(f"{change:+.0%}", (when, policy[when]), xytext=(4, 6), textcoords="offset points",
+                fontsize=9, fontweight="bold", ha="left",
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])  # fmt: skip
+
+
+def headline(summary: pd.DataFrame, scenario: str, metric: str = "displacement_ratio") -> str:
+    """The headline metric of a scenario, with its interval: one line for a figure.
+
+    Example: ``displacement ratio 0.84 (90% interval 0.70 to 0.96): extra coca elsewhere per
+    hectare removed in Colombia``.
+    """
+    rows = summary[(summary.scenario == scenario) & (summary.metric == metric)]
+    if rows.empty:
+        return ""
+    row = rows.iloc[0]
+    target = country_label(str(row.target).split(":")[0])
+    return (
+        f"{words(metric)} {format_number(row['median'])} (90% interval "
+        f"{format_number(row.low)} to {format_number(row.high)}, {int(row.n)} paired runs): "
+        f"extra coca elsewhere per hectare removed in {target}"
+    )
 
 
 def effect_intervals(summary: pd.DataFrame) -> Figure:

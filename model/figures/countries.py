@@ -14,7 +14,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from model.columns import COUNTRIES, SYSTEM
 from model.figures.layout import (
+    label_windows,
     legend_right,
     median_band,
     pressure_handle,
@@ -30,6 +32,9 @@ from model.figures.style import (
     thousands,
     words,
 )
+
+#: Stacked areas let the policy window's shading behind them show through as a tint.
+STACK_ALPHA = 0.72
 
 
 def hectares_by_country(
@@ -55,12 +60,15 @@ def hectares_by_country(
         *[wide[c].to_numpy() for c in order],
         colors=[country_colour(c) for c in order],
         labels=[country_label(c) for c in order],
-        alpha=0.9,
+        alpha=STACK_ALPHA,
+        zorder=2,
     )
     ax.set_title(title)
-    ax.set_ylabel("coca, hectares (stacked)")
-    ax.set_xlabel("date (monthly)")
+    ax.set_ylabel(f"coca area, {COUNTRIES['hectares'].unit} (countries stacked)")
+    ax.set_xlabel("year (monthly values)")
     ax.yaxis.set_major_formatter(thousands)
+    ax.set_ylim(0, wide.sum(axis=1).max() * 1.12)
+    label_windows(ax, spans)
     year_axis(ax, wide.index, ticks=10)
     handles = [Patch(color=country_colour(c), label=country_label(c)) for c in reversed(order)]
     if spans:
@@ -88,7 +96,7 @@ def prices(
 
     """
     fig = Figure(figsize=(9, 6), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True)
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.4])
     handles = []
     if counterfactual_system is not None:
         cf = median_band(counterfactual_system, "wholesale_price")
@@ -102,9 +110,17 @@ def prices(
     top.fill_between(dates, band.low, band.high, color="black", alpha=0.15)
     top.plot(dates, band["median"], color="black", lw=1.6)
     handles.insert(0, Line2D([], [], color="black", label="wholesale (consumer\nmarkets)"))
-    top.set_ylabel("wholesale price,\nUS$ per kg cocaine")
+    top.set_ylabel(f"wholesale price,\n{SYSTEM['wholesale_price'].unit} of cocaine")
     top.yaxis.set_major_formatter(thousands)
-    top.set_title("Wholesale price of cocaine in consumer markets")
+    # From zero, so that a 1% move looks like one; the largest move is written out instead.
+    top.set_ylim(0, band.high.max() * 1.15)
+    lowest, highest = band["median"].min(), band["median"].max()
+    first = band["median"].iloc[0]
+    top.set_title(
+        "Wholesale price of cocaine in consumer markets\n(axis from zero: the median stays within "
+        f"{lowest / first - 1:+.1%} and {highest / first - 1:+.1%} of its first month)",
+        fontsize=10,
+    )
     shade_pressure(bottom, spans, label=None)
     farmgate = median_band(countries, "farmgate_price", ["country"])
     for country in countries_in(countries):
@@ -113,8 +129,9 @@ def prices(
         bottom.fill_between(line.index, line.low, line.high, color=colour, alpha=0.2)
         bottom.plot(line.index, line["median"], color=colour, lw=1.6)
         handles.append(Line2D([], [], color=colour, label=f"farm gate, {country_label(country)}"))
-    bottom.set_ylabel("farm-gate price,\nUS$ per kg dry coca leaf")
-    bottom.set_xlabel("date (monthly)")
+    bottom.set_ylabel(f"farm-gate price,\n{COUNTRIES['farmgate_price'].unit} of dry coca leaf")
+    bottom.set_ylim(bottom=0)
+    bottom.set_xlabel("year (monthly values)")
     bottom.set_title("Price growers get for coca leaf (median and 90% of runs)")
     year_axis(bottom, line.index, ticks=10)
     if spans:
@@ -137,19 +154,20 @@ def trafficker_sourcing(traffickers: pd.DataFrame, spans: Sequence[tuple] = ()) 
     fig = Figure(figsize=(9, 1.9 * len(names) + 1.2), layout="constrained")
     axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
     volume = traffickers.groupby(["trafficker", "date", "country"])["volume_t"].mean()
+    label_windows(axes[0], spans)
     for ax, name in zip(axes, names, strict=True):
         wide = volume.xs(name, level="trafficker").unstack("country").reindex(columns=order)
         total = wide.sum(axis=1)
         shares = wide.div(total.where(total > 0), axis=0).fillna(0.0)
         shade_pressure(ax, spans, label=None, edges=True)
         ax.stackplot(shares.index, *[shares[c].to_numpy() for c in order],
-                     colors=[country_colour(c) for c in order], alpha=0.9)  # fmt: skip
+                     colors=[country_colour(c) for c in order], alpha=STACK_ALPHA, zorder=2)  # fmt: skip
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.set_ylabel("share of\nvolume")
+        ax.set_ylabel("share of its\ntonnes, %")
         ax.set_title(f"{words(name)} (mean {total.mean():,.1f} t per month)", loc="left")
         year_axis(ax, shares.index, ticks=10)
-    axes[-1].set_xlabel("date (monthly)")
+    axes[-1].set_xlabel("year (monthly values)")
     title_left(fig, "Where traffickers buy: share of tonnes by source country (blank: not buying)")
     handles = [Patch(color=country_colour(c), label=country_label(c)) for c in reversed(order)]
     if spans:

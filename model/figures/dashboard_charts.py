@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import altair as alt
 import numpy as np
 
+from model.experiments.observed_regions import country_outlines
+from model.figures.regions import outer_rings
 from model.figures.style import country_colour, country_label
 
 # Sized for the cells of Mesa's page grid (about 480 x 390 pixels each, legends included).
@@ -212,6 +214,17 @@ def region_rows(model) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
+def border_points() -> list[dict]:
+    """Country borders (``model/data``'s outlines) as points along each ring, for a line layer."""
+    points = []
+    for feature in country_outlines()["features"]:
+        name = feature["properties"]["name"]
+        for k, ring in enumerate(outer_rings(feature["geometry"])):
+            points += [{"ring": f"{name}-{k}", "order": i, "lon": float(lon), "lat": float(lat)}
+                       for i, (lon, lat) in enumerate(ring)]  # fmt: skip
+    return points
+
+
 def _round_steps(largest: float) -> list[float]:
     """Three round legend values up to ``largest``, e.g. 10,000, 30,000, 60,000."""
     top = float(f"{largest:.1g}")
@@ -236,6 +249,11 @@ def _map_template(model) -> dict:
     regions = alt.NamedData("regions")
     route_layer = (
         alt.Chart(routes).mark_rule(color="#cccccc").encode(x=x, y=y, x2="lon2:Q", y2="lat2:Q")
+    )
+    borders = (
+        alt.Chart(alt.Data(values=border_points()))
+        .mark_line(color="#9a9a9a", strokeWidth=0.8, clip=True)
+        .encode(x=x, y=y, detail="ring:N", order="order:Q")
     )
     coca = (
         alt.Chart(regions)
@@ -294,7 +312,7 @@ def _map_template(model) -> dict:
         ],
     )
     chart = (
-        alt.layer(route_layer, coca, armed, buyers, title=title)
+        alt.layer(borders, route_layer, coca, armed, buyers, title=title)
         .resolve_scale(color="independent")
         .properties(width=MAP_WIDTH, height=MAP_HEIGHT)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from model.experiments.pressure import policy_pressure, pressure_spans
-from model.figures.comparison import effect_intervals, policy_vs_counterfactual
+from model.figures.comparison import effect_intervals, headline, policy_vs_counterfactual
 from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
@@ -27,6 +27,7 @@ def comparison_figures(comparison, folder: str | Path) -> list[Path]:
             base.countries,
             spans,
             counterfactual_name=name,
+            headlines={k: headline(comparison.summary, k) for k in comparison.policies},
         ),
         folder,
         "policy_vs_counterfactual",

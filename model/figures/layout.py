@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.dates import DateFormatter, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.patheffects import withStroke
 
 from model.figures.style import PRESSURE_COLOUR
 
@@ -46,6 +47,16 @@ def shade_pressure(ax, spans, label: str | None = "policy pressure", edges: bool
         if edges:
             for x in (first, last):
                 ax.axvline(x, color="black", ls="--", lw=1.0, zorder=5)
+
+
+def label_windows(ax, spans, y: float = 0.985, va: str = "top") -> None:
+    """Name each pressure span at the top of the axes, so the shading never reads as data."""
+    for start, end in spans or ():
+        first, last = pd.Timestamp(start), pd.Timestamp(end) + pd.DateOffset(months=1)
+        middle = first + (last - first) / 2
+        ax.text(middle, y, "policy pressure", transform=ax.get_xaxis_transform(), ha="center",
+                va=va, fontsize=8, color="#3a3420", zorder=6,
+                path_effects=[withStroke(linewidth=2.5, foreground="white")])  # fmt: skip
 
 
 def pressure_handle(edges: bool = False) -> Patch:

@@ -10,13 +10,14 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Polygon
 
-from model.figures.layout import legend_right
+from model.experiments.observed_regions import country_outlines
 from model.figures.style import countries_in, country_colour, country_label, thousands, words
 
 
@@ -104,20 +105,56 @@ def region_coordinates(scenario) -> pd.DataFrame:
     )
 
 
-def _label_regions(ax, table: pd.DataFrame, line_deg: float = 0.75) -> None:
-    """Label each region right of its centre, pushing labels down where they would overlap."""
-    placed: list[tuple[float, float]] = []
-    for _, row in table.sort_values("lat", ascending=False).iterrows():
-        x, y = row.lon + 0.45, row.lat + 0.35
-        while any(abs(x - px) < 3.0 and abs(y - py) < 2 * line_deg for px, py in placed):
-            y -= line_deg / 2
-        placed.append((x, y))
+def _label_regions(ax, table: pd.DataFrame) -> None:
+    """Label each region beside its circle; adjustText moves labels until none overlap.
+
+    adjustText (a well-kept library for exactly this) pushes labels apart from each other and
+    from the circles and draws a leader line where a label had to move away from its region.
+    """
+    texts = []
+    for _, row in table.iterrows():
         change = row.after - row.before
-        text = f"{row.label}\n{row.after:,.0f} ha ({change:+,.0f})"
-        moved = abs(y - row.lat - 0.35) > 1e-9
-        ax.annotate(text, (row.lon, row.lat), xytext=(x, y), textcoords="data", fontsize=7,
-                    va="center", color="#222222", zorder=5,
-                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6} if moved else None)  # fmt: skip
+        texts.append(ax.text(row.lon, row.lat, f"{row.label}\n{row.after:,.0f} ha ({change:+,.0f})",
+                             fontsize=7, color="#222222", zorder=6,
+                             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")]))  # fmt: skip
+    adjust_text(
+        texts,
+        x=table.lon.to_numpy(),
+        y=table.lat.to_numpy(),
+        ax=ax,
+        expand=(1.15, 1.35),
+        force_text=(0.3, 0.5),
+        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6},
+    )
+
+
+def outer_rings(geometry: dict) -> list[np.ndarray]:
+    """The outer ring (lon, lat rows) of each polygon of a GeoJSON Polygon or MultiPolygon."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return [np.asarray(polygon[0], dtype=float) for polygon in polygons]
+
+
+def draw_country_borders(ax, countries: list[str]) -> None:
+    """Country borders (Natural Earth, ``model/data``) under the data, as plain patches.
+
+    The model's countries are tinted in their colour; their neighbours are outlined and named.
+    """
+    for feature in country_outlines()["features"]:
+        name = feature["properties"]["name"].lower()
+        ours = name in countries
+        rings = outer_rings(feature["geometry"])
+        for ring in rings:
+            ax.add_patch(Polygon(ring, closed=True, zorder=0.5, edgecolor="none",
+                                 facecolor=country_colour(name) if ours else "#f4f4f4",
+                                 alpha=0.10 if ours else 1.0))  # fmt: skip
+            ax.add_patch(Polygon(ring, closed=True, zorder=0.6, facecolor="none",
+                                 edgecolor="#8a8a8a", linewidth=0.8))  # fmt: skip
+        if not ours:
+            lon, lat = max(rings, key=len).mean(axis=0)
+            ax.text(lon, lat, country_label(name), fontsize=8, color="#9a9a9a", ha="center",
+                    va="center", zorder=0.7, clip_on=True)  # fmt: skip
 
 
 def shift_map(
@@ -129,8 +166,8 @@ def shift_map(
     """(g) Schematic map: coca per region at two dates, and each country's shift between them.
 
     Circle areas are proportional to hectares (mean over replications): an outline at the first
-    date, a filled disc at the second. An arrow per country runs from its hectare-weighted centre
-    of coca at the first date to the second. No borders are drawn: only region centres.
+    date, a filled disc at the second, over the countries' borders. An arrow per country runs from
+    its hectare-weighted centre of coca at the first date to the second. Labels never overlap.
 
     Args:
         regions: a regions table.
@@ -152,8 +189,9 @@ def shift_map(
     biggest = max(table[["before", "after"]].to_numpy().max(), 1.0)
     scale = 1400.0 / biggest  # marker area in points^2 per hectare
 
-    fig = Figure(figsize=(10, 9), layout="constrained")
+    fig = Figure(figsize=(7.5, 9), layout="constrained")
     ax = fig.add_subplot()
+    draw_country_borders(ax, list(table.country.unique()))
     for country, rows in table.groupby("country"):
         colour = country_colour(country)
         ax.scatter(rows.lon, rows.lat, s=rows.before * scale, facecolors="none",
@@ -173,19 +211,19 @@ def shift_map(
                                     "mutation_scale": 22, "path_effects": [
                                         patheffects.withStroke(linewidth=4.5, foreground="white")
                                     ]})  # fmt: skip
-    _label_regions(ax, table)
     lat = table.lat.mean()
     ax.set_aspect(1.0 / max(math.cos(math.radians(lat)), 0.2))
-    pad = 1.5
-    ax.set_xlim(table.lon.min() - pad, table.lon.max() + 3.5)
+    pad = 2.0
+    ax.set_xlim(table.lon.min() - pad - 1.0, table.lon.max() + pad + 1.0)
     ax.set_ylim(table.lat.min() - pad, table.lat.max() + pad)
     ax.set_xlabel("longitude, degrees")
     ax.set_ylabel("latitude, degrees")
     ax.grid(color="#eeeeee", zorder=0)
     ax.set_title(title or f"Where coca grows: {first:%Y-%m} (dashed outline) and {second:%Y-%m} (filled)",
                  wrap=True)  # fmt: skip
-    ax.text(0.01, 0.01, "schematic: circles at region centres, no borders drawn",
+    ax.text(0.01, 0.01, "circles at region centres; borders: Natural Earth 1:110m",
             transform=ax.transAxes, fontsize=7, color="#666666")  # fmt: skip
+    _label_regions(ax, table)  # last: adjustText moves labels around what is already drawn
     sizes = [s for s in (5_000, 20_000, 50_000) if s <= biggest * 1.2] or [round(biggest)]
     handles = [Patch(color=country_colour(c), label=country_label(c)) for c in countries_in(table)]
     handles.append(Line2D([], [], color="black", marker=r"$\rightarrow$", ms=14, ls="none",
@@ -197,5 +235,7 @@ def shift_map(
     ]  # fmt: skip
     handles.append(Line2D([], [], marker="o", ls="none", mfc="none", mec="grey", ms=12,
                           label=f"dashed outline: {first:%Y-%m}\nfilled: {second:%Y-%m}"))  # fmt: skip
-    legend_right(fig, handles, title="label: ha at second date\n(change since first)")
+    # Inside, top right: the corner the Andean regions leave empty, so the map fills the figure.
+    ax.legend(handles=handles, loc="upper right", title="label: ha at second date\n(change since first)",
+              fontsize=8, title_fontsize=8, framealpha=0.92, borderpad=0.8, labelspacing=0.9)  # fmt: skip
     return fig

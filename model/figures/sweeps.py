@@ -12,19 +12,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from model.columns import describe
 from model.figures.saving import save_figure
-from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, wrapped
+from model.figures.style import NEUTRAL_COLOUR, country_colour, country_label, thousands, wrapped
+from model.scenario.parameters import parameter_column
 
 #: Resolution these figures are saved at: their panels are small, so they are drawn finer than the
 #: others.
 DPI = 120
 SHORT_LABELS = {
-    "final_ha_total": "coca area in the last month,\nall countries, hectares",
+    "final_ha_total": "coca area in the last month,\nall countries, ha",
     "regional_shift_ratio": "regional shift ratio: ha gained\nin growing regions per ha lost\n"
     "in shrinking ones",
-    "cocaine_t_last_year": "cocaine produced in the\nlast 12 months, tonnes",
+    "cocaine_t_last_year": "cocaine produced in the\nlast 12 months, t",
 }
 INDEX_BARS = {
     "sobol": [("S1", "S1_conf", "first order (S1)", "#1f77b4"),
@@ -35,8 +37,22 @@ INDEX_BARS = {
 
 
 def metric_label(metric: str) -> str:
-    """A metric's axis label: short where the registry's meaning is long."""
+    """A metric's axis label with its unit: short where the registry's meaning is long."""
     return SHORT_LABELS.get(metric) or wrapped(describe(metric).label)
+
+
+def parameter_label(path: str) -> str:
+    """A swept parameter's axis label: its key, then its meaning and unit from the schema."""
+    column = parameter_column(path)
+    if column.meaning == path:
+        return path
+    return f"{path}\n" + wrapped(column.label, 44)
+
+
+#: Tick labels in one style on every sweep axis: 1,500,000 or 0.25, never 1.5e+06.
+readable_ticks = FuncFormatter(
+    lambda value, _: f"{value:,.0f}" if abs(value) >= 1000 else f"{value:g}"
+)
 
 
 def binned_mean(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -88,13 +104,16 @@ def sweep_outcomes(
                 ax.plot(bx, by, color=colour, linewidth=2, label=label)
             if j == 0:
                 ylabel = (
-                    "coca area in the last month,\nthousand hectares"
+                    "coca area in the last month,\nthousand ha"
                     if row == "countries"
                     else metric_label(row)
                 )
                 ax.set_ylabel(ylabel, fontsize=8)
             if i == len(rows) - 1:
-                ax.set_xlabel(parameter, fontsize=9)
+                ax.set_xlabel(parameter_label(parameter), fontsize=8)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # room for 1,500,000-wide labels
+            ax.xaxis.set_major_formatter(readable_ticks)
+            ax.yaxis.set_major_formatter(readable_ticks)
             ax.grid(alpha=0.3)
             ax.tick_params(labelsize=8)
     if countries:
@@ -107,7 +126,9 @@ def sweep_outcomes(
     return fig
 
 
-def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figure:
+def sensitivity_indices(
+    indices: pd.DataFrame, method: str, title: str, warnings: list[str] = ()
+) -> Figure:
     """Bar chart of sensitivity indices, one panel per metric, with confidence intervals.
 
     Sobol: first-order (S1) and total (ST) indices, 95% intervals. Morris: mu* with its 95%
@@ -117,6 +138,8 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figur
         indices: one row per metric and parameter (``model.experiments.sensitivity.analyse``).
         method: ``sobol`` or ``morris``.
         title: the figure title.
+        warnings: stability warnings (``model.experiments.sensitivity.stability_warnings``);
+            if any, the figure says the sample is too small.
 
     """
     metrics = list(dict.fromkeys(indices.metric))
@@ -130,24 +153,36 @@ def sensitivity_indices(indices: pd.DataFrame, method: str, title: str) -> Figur
         for k, (column, conf, label, colour) in enumerate(INDEX_BARS[method]):
             error = rows[conf] if conf else None
             ax.barh(y + (k - 0.5) * height, rows[column], height, xerr=error, color=colour,
-                    label=label, capsize=3, error_kw={"linewidth": 1})  # fmt: skip
-        ax.set_yticks(y, rows.parameter, fontsize=8)
+                    label=label, capsize=4, ecolor="black",
+                    error_kw={"linewidth": 1.2, "zorder": 3})  # fmt: skip
+        ax.set_yticks(y, [p.replace(".", ".\n", 1) if len(p) > 24 else p for p in rows.parameter],
+                      fontsize=8)  # fmt: skip
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_title(wrapped(describe(metric).label, 48), fontsize=9)
-        ax.set_xlabel(
-            "share of output variance"
-            if method == "sobol"
-            else f"change in {metric} over the parameter's range",
-            fontsize=8,
-        )
+        column = describe(metric)
+        ax.set_title(wrapped(column.label, 48), fontsize=9)
+        if method == "sobol":
+            ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
+            ax.set_xlabel("Sobol index: share of the metric's variance (0-1; dashed: all of it)",
+                          fontsize=8)  # fmt: skip
+        else:
+            ax.xaxis.set_major_formatter(thousands if rows.mu_star.abs().max() >= 100 else
+                                         FuncFormatter(lambda v, _: f"{v:,.3g}"))  # fmt: skip
+            ax.set_xlabel(wrapped(f"change over the parameter's range, {column.unit or 'metric units'}",
+                                  60), fontsize=8)  # fmt: skip
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize=8, loc="lower right")
     note = (
-        "error bars: 95% confidence intervals" if method == "sobol" else "error bars: 95% CI of mu*"
+        "black bars: 95% confidence intervals"
+        if method == "sobol"
+        else "black bars: 95% confidence intervals of mu*"
     )
     fig.suptitle(f"{title}\n({note})", fontsize=10)
-    fig.tight_layout()
+    if warnings:
+        fig.text(0.5, 0.005, "Not stable: the sample is too small for these indices (see the "
+                 "command's warning); raise --samples.", ha="center", va="bottom", fontsize=9,
+                 color="#B00020", weight="bold")  # fmt: skip
+    fig.tight_layout(rect=(0, 0.05 if warnings else 0, 1, 1))
     return fig
 
 
@@ -160,8 +195,10 @@ def plot_sweep(
     return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]
 
 
-def plot_indices(indices: pd.DataFrame, method: str, path: str | Path, title: str) -> Path:
+def plot_indices(
+    indices: pd.DataFrame, method: str, path: str | Path, title: str, warnings: list[str] = ()
+) -> Path:
     """Save :func:`sensitivity_indices` as ``path`` (a PNG, with an SVG beside it); return the PNG."""
     path = Path(path)
-    figure = sensitivity_indices(indices, method, title)
+    figure = sensitivity_indices(indices, method, title, warnings)
     return save_figure(figure, path.parent, path.stem, dpi=DPI)[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.columns import describe
 from model.figures.style import format_number
 
 
@@ -28,4 +29,18 @@ def summary_markdown(summary: pd.DataFrame) -> str:
             parts.append(
                 f"| {row.metric} | {format_number(row.median)} | {interval} | {row.unit} | {row.n} |"
             )
+    parts.append("\n## Definitions\n")
+    for name in dict.fromkeys(summary.metric):
+        column = describe(name)
+        unit = f" ({column.unit})" if column.unit else ""
+        parts.append(f"- **{name}**{unit}: {_sentence(column.meaning)}")
+    parts.append(
+        "\nEvery column of `metrics.csv` and `metrics_by_replication.csv` is described in "
+        "`columns.csv`."
+    )
     return "\n".join(parts) + "\n"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."

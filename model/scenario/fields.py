@@ -30,6 +30,27 @@ def parse_month(value: str | date) -> date:
     return date(year, month, 1)
 
 
+def parse_scenario_month(value: str | date) -> date:
+    """A month as a scenario writes it: ``YYYY-MM`` (or a date on the 1st), never another day.
+
+    ``YYYY-MM-01`` and dates on the 1st are the month itself (that is how months serialise, e.g.
+    in JSON), so nothing is lost; any other day would be silently dropped, so it is an error.
+    """
+    day = value.day if isinstance(value, date) else _day(value)
+    if day not in (None, 1):
+        month = parse_month(value)
+        raise ValueError(
+            f"{str(value).strip()!r} has a day: the model runs in months: write YYYY-MM, "
+            f"e.g. {month:%Y-%m}"
+        )
+    return parse_month(value)
+
+
+def _day(value: object) -> int | None:
+    match = re.match(r"^\d{4}-\d{2}-(\d{2})$", str(value).strip())
+    return int(match.group(1)) if match else None
+
+
 Month = Annotated[date, Field(json_schema_extra={"format": "YYYY-MM"})]
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -45,7 +66,7 @@ class MonthFields(Strict):
     @classmethod
     def _months(cls, value, info):
         if info.field_name in cls.month_fields and value is not None:
-            return parse_month(value)
+            return parse_scenario_month(value)
         return value
 
     month_fields: ClassVar[tuple[str, ...]] = ()

@@ -35,12 +35,30 @@ def one_line(text: object) -> str:
 
 
 class ScenarioError(ValueError):
-    """Bad user input in a scenario file or an override; the message is one line."""
+    """Bad user input in a scenario file or an override; the message is one line.
 
-    def __init__(self, source: str | Path, path: str, problem: str):
+    An error may carry more problems of the same input (``more``): :attr:`lines` has one line per
+    problem, which the command line prints; the message is the first, with how many follow.
+    """
+
+    def __init__(
+        self, source: str | Path, path: str, problem: str, more: Iterable[tuple[str, str]] = ()
+    ):
         self.source, self.path, self.problem = str(source), path, problem
-        where = f"{one_line(self.source)}: {one_line(path)}: " if path else f"{one_line(source)}: "
-        super().__init__(where + " ".join(problem.split()))
+        self.lines = [_problem_line(source, path, problem)]
+        self.lines += [_problem_line(source, where, what) for where, what in more]
+        extra = len(self.lines) - 1
+        super().__init__(self.lines[0] + (f" (and {extra} more problem(s))" if extra else ""))
+
+
+def _problem_line(source: str | Path, path: str, problem: str) -> str:
+    where = f"{one_line(source)}: {one_line(path)}: " if path else f"{one_line(source)}: "
+    return where + " ".join(problem.split())
+
+
+def problem_lines(error: Exception) -> list[str]:
+    """One line per problem of an error (a :class:`ScenarioError` may hold several)."""
+    return list(getattr(error, "lines", None) or [one_line(error)])
 
 
 # ----------------------------------------------------------------------------- YAML
@@ -70,7 +88,11 @@ def read_yaml(file: Path) -> dict:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(file, _line(error), f"malformed YAML: {problem}") from None
     if data is None:
-        return {}
+        raise ScenarioError(
+            file,
+            "",
+            "is empty: a scenario file needs at least one key (e.g. extends: baseline.yaml)",
+        )
     if not isinstance(data, dict):
         raise ScenarioError(file, "", "the top level must be a mapping of keys to values")
     return data
@@ -299,7 +321,7 @@ def with_parameters(
         ScenarioError: for a path the schema does not have or a value it refuses.
 
     """
-    data = scenario.model_dump(mode="json")
+    data = shorten_month_dates(scenario.model_dump(mode="json"))
     for path, value in values.items():
         value = value.item() if hasattr(value, "item") else value  # numpy scalars -> Python
         apply_override(data, path.split("."), value, source)
@@ -307,15 +329,22 @@ def with_parameters(
 
 
 def validate(data: Mapping, source: str | Path) -> Scenario:
-    """Validate a mapping as a Scenario, turning the first problem into a ScenarioError."""
+    """Validate a mapping as a Scenario; every problem found goes into one ScenarioError.
+
+    Raises:
+        ScenarioError: whose ``lines`` name every problem, one line each.
+
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        errors = error.errors(include_url=False)
-        path, problem = _describe(errors[0])
-        if len(errors) > 1:
-            problem += f" (and {len(errors) - 1} more problem(s))"
-        raise ScenarioError(source, path, problem) from None
+        problems = [
+            _describe({**item, "msg": message})
+            for item in error.errors(include_url=False)
+            for message in item["msg"].split("\n")  # cross-checks report several at once
+        ]
+        (path, problem), *more = problems
+        raise ScenarioError(source, path, problem, more) from None
 
 
 def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
@@ -327,12 +356,22 @@ def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
     file = Path(file)
     own = read_yaml(file)
     data = resolve_extends(file)
-    if "name" not in own and SLUG.match(file.stem):
-        data["name"] = file.stem
+    if "name" not in own and (name := name_from_file(file)):
+        data["name"] = name
     for text in overrides:
         parts, value = parse_override(text, file)
         apply_override(data, parts, value, f"{file}: --set {text}")
     return data
+
+
+def name_from_file(file: Path) -> str | None:
+    """A scenario name from a file name: ``_peru_2003_2015.yaml`` -> ``peru_2003_2015``.
+
+    Letters are lower-cased and characters a name cannot hold become ``_``; ``None`` if nothing
+    is left.
+    """
+    name = re.sub(r"[^a-z0-9_\-]", "_", file.stem.lower()).lstrip("_-")[:80]
+    return name if SLUG.match(name) else None
 
 
 def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
@@ -367,8 +406,18 @@ def shipped_scenarios() -> list[Path]:
     return sorted(f for f in SCENARIOS_DIR.glob("*.yaml") if not f.name.startswith("_"))
 
 
-def to_yaml(scenario: Scenario) -> str:
-    """The fully resolved scenario as YAML (dates as ``YYYY-MM``); it loads back to an equal one."""
+def to_yaml(scenario: Scenario, expand_world: bool = False) -> str:
+    """The fully resolved scenario as YAML (dates as ``YYYY-MM``); it loads back to an equal one.
+
+    Args:
+        scenario: the scenario.
+        expand_world: write the world's countries, regions and edges out in full (the defaults
+            and ``region_overrides`` applied) instead of leaving defaults unset; it then loads back
+            to a scenario that runs the same world.
+
+    """
+    if expand_world:
+        scenario = scenario.model_copy(update={"world": scenario.expanded_world()})
     data = scenario.model_dump(mode="json")
     return yaml.safe_dump(shorten_month_dates(data), sort_keys=False, allow_unicode=True, width=100)
 

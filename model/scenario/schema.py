@@ -62,41 +62,13 @@ class Scenario(MonthFields):
     )
 
     @model_validator(mode="after")
-    def _dates(self):
-        if self.end < self.start:
-            raise ValueError(f"end {self.end:%Y-%m} is before start {self.start:%Y-%m}")
-        return self
-
-    @model_validator(mode="after")
-    def _world(self):
-        named = [
-            ("world.regions", self.world.regions or []),
-            ("traffickers.organisations", self.traffickers.organisations),
-            ("armed_groups.groups", self.armed_groups.groups),
-        ]
-        for path, items in named:
-            seen = set()
-            for i, item in enumerate(items):
-                if item.name in seen:
-                    raise ValueError(f"{path}.{i}.name: {item.name!r} is given twice")
-                seen.add(item.name)
-        if self.world.regions == []:
-            raise ValueError("world.regions: is empty: give at least one region, or omit the key")
-        every = {
-            r.country for r in (self.world.regions or [RegionSpec(**r) for r in DEFAULT_REGIONS])
-        }
-        for country in self.world.countries or []:
-            if country not in every:
-                raise ValueError(f"world.countries: unknown country {country!r} ({_known(every)})")
-        if not self.resolved_regions():
-            raise ValueError("world.countries: keeps no region: name at least one country")
-        return self
-
-    @model_validator(mode="after")
-    def _references(self):
-        problems = list(_reference_problems(self))
+    def _cross_checks(self):
+        # Every problem at once, one per line (model.scenario.loading.validate splits them).
+        problems = list(_date_problems(self)) + list(_world_problems(self))
+        if not problems:
+            problems = list(_reference_problems(self))
         if problems:
-            raise ValueError(problems[0])
+            raise ValueError("\n".join(problems))
         return self
 
     def resolved_regions(self) -> list[RegionSpec]:
@@ -119,6 +91,18 @@ class Scenario(MonthFields):
                 RegionSpec.model_validate(by_name[name].model_dump())
         return list(by_name.values())
 
+    def expanded_world(self) -> WorldSpec:
+        """The world with its countries, regions and edges written out (defaults applied)."""
+        regions = self.resolved_regions()
+        return self.world.model_copy(
+            update={
+                "countries": sorted({r.country for r in regions}),
+                "regions": regions,
+                "edges": self.resolved_edges(),
+                "region_overrides": {},
+            }
+        )
+
     def resolved_edges(self) -> list[EdgeSpec]:
         """Migration edges between the scenario's regions."""
         names = {r.name for r in self.resolved_regions()}
@@ -136,6 +120,36 @@ class Scenario(MonthFields):
     def month_index(self, when: date) -> int:
         """Months from the start to ``when`` (negative before the start)."""
         return (when.year - self.start.year) * 12 + when.month - self.start.month
+
+
+def _date_problems(scenario: Scenario) -> Iterator[str]:
+    if scenario.end < scenario.start:
+        yield f"end: {scenario.end:%Y-%m} is before start {scenario.start:%Y-%m}"
+
+
+def _world_problems(scenario: Scenario) -> Iterator[str]:
+    """Names given twice, an empty world, unknown countries: what makes the world unusable."""
+    named = [
+        ("world.regions", scenario.world.regions or []),
+        ("traffickers.organisations", scenario.traffickers.organisations),
+        ("armed_groups.groups", scenario.armed_groups.groups),
+    ]
+    for path, items in named:
+        seen = set()
+        for i, item in enumerate(items):
+            if item.name in seen:
+                yield f"{path}.{i}.name: {item.name!r} is given twice"
+            seen.add(item.name)
+    if scenario.world.regions == []:
+        yield "world.regions: is empty: give at least one region, or omit the key"
+        return
+    regions = scenario.world.regions or [RegionSpec(**r) for r in DEFAULT_REGIONS]
+    every = {r.country for r in regions}
+    unknown = [c for c in scenario.world.countries or [] if c not in every]
+    for country in unknown:
+        yield f"world.countries: unknown country {country!r} ({_known(every)})"
+    if not unknown and not scenario.resolved_regions():
+        yield "world.countries: keeps no region: name at least one country"
 
 
 def _reference_problems(scenario: Scenario) -> Iterator[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import model.cli as cli
 import model.experiments.results as results_module
@@ -52,7 +53,8 @@ def test_run_writes_a_complete_readable_folder(quick, tmp_path, capsys):
     folder = runs[0]
     assert str(folder) in out
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [f"{t}.parquet" for t in TABLES] + ["scenario.yaml", "manifest.json", "summary.md"]
+        [f"{t}.parquet" for t in TABLES]
+        + ["scenario.yaml", "manifest.json", "summary.md", "columns.csv"]
     )
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["seeds"] == replication_seeds(5, 2)
@@ -193,8 +195,15 @@ def test_show_prints_the_resolved_scenario(quick, tmp_path, capsys):
     assert code == 0
     resolved = tmp_path / "resolved.yaml"
     resolved.write_text(out)
-    assert load_scenario(resolved) == load_scenario(quick, ["seed=42"])
+    shown, original = load_scenario(resolved), load_scenario(quick, ["seed=42"])
+    assert shown.model_dump(exclude={"world"}) == original.model_dump(exclude={"world"})
     assert "organisations:" in out  # defaults are spelled out
+    # The world is written out in full: the same regions and edges, no null left for defaults.
+    world = yaml.safe_load(out)["world"]
+    assert None not in (world["countries"], world["regions"], world["edges"])
+    assert len(world["regions"]) == len(original.resolved_regions()) > 1
+    assert shown.resolved_regions() == original.resolved_regions()
+    assert shown.resolved_edges() == original.resolved_edges()
 
 
 def test_schema_lists_every_key_with_its_meaning(capsys):
@@ -249,3 +258,50 @@ def test_no_incomplete_folders_left_after_runs(quick, tmp_path, capsys):
     assert run_cli(capsys, "run", quick, "--results-root", root, "--quiet")[0] == 0
     leftovers = [p for p in os.scandir(root / "quick") if p.name.startswith(".incomplete-")]
     assert leftovers == []
+
+
+def test_every_option_of_every_command_has_help_text():
+    import argparse
+
+    parser = cli.build_parser()
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    missing = []
+    for command, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if isinstance(action, argparse._HelpAction) or not action.option_strings:
+                continue
+            if not (action.help or "").strip():
+                missing.append(f"{command} {action.option_strings[0]}")
+    assert missing == []
+
+
+def test_ctrl_c_inside_a_compiled_loop_counts_as_an_interruption():
+    from model.cli.options import interruption
+
+    # numba hands back a KeyboardInterrupt raised in a compiled loop as a SystemError caused by it.
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError("returned a result with an exception set") from cause
+    except SystemError as error:
+        wrapped = error
+    assert interruption(wrapped) and interruption(KeyboardInterrupt())
+    assert not interruption(SystemError("a real bug")) and not interruption(ValueError())
+
+
+def test_an_interruption_in_a_compiled_loop_exits_130_with_the_resume_hint(
+    quick, capsys, monkeypatch, tmp_path
+):
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError(
+                "CPUDispatcher(...) returned a result with an exception set"
+            ) from cause
+
+    monkeypatch.setattr("model.experiments.runner.run_replications", interrupted)
+    code = cli.main(["run", str(quick), "--results-root", str(tmp_path / "r"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 130 and err.startswith("interrupted: ") and "--resume" in err

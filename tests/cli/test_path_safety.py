@@ -59,7 +59,7 @@ def test_names_that_could_become_paths_are_refused(tmp_path, capsys, name, where
 def test_a_file_named_oddly_does_not_name_the_results_folder(tmp_path):
     odd = tmp_path / "..study.yaml"
     odd.write_text(yaml.safe_dump(QUICK), encoding="utf-8")
-    assert load_scenario(odd).name == "baseline"  # the default, not "..study"
+    assert load_scenario(odd).name == "study"  # what the name can hold, never "..study"
 
 
 def test_run_writes_only_inside_out(tmp_path, capsys):

@@ -10,6 +10,7 @@ import urllib.request
 from datetime import date
 
 import ipyvuetify as v
+import numpy as np
 import pytest
 import solara
 
@@ -145,6 +146,19 @@ def test_price_and_map_data_follow_the_model(stepped):
     assert MAP.spec(model)["title"]["text"] == "Coca by region, March 1991"
 
 
+def test_the_map_draws_real_country_borders_under_the_regions(stepped):
+    model, _ = stepped
+    (borders,) = [layer for layer in MAP.spec(model)["layer"]
+                  if layer["mark"].get("type") == "line"]  # fmt: skip
+    points = borders["data"]["values"]
+    rings = {p["ring"] for p in points}
+    assert {"Colombia-0", "Peru-0", "Bolivia-0"} <= rings and len(points) > 100
+    peru = [(p["lon"], p["lat"]) for p in points if p["ring"] == "Peru-0"]
+    lon, lat = np.array(peru).T
+    assert -82 < lon.min() < lon.max() < -68 and -19 < lat.min() < lat.max() < 0.5
+    assert MAP.spec(model)["layer"].index(borders) == 0  # under everything else
+
+
 # ----------------------------------------------------------------------------- assets
 
 
@@ -199,6 +213,7 @@ def test_the_page_renders_and_steps_as_in_a_notebook_cell():
             return rc.find(app.VegaChart).widgets[0].spec["title"]["text"]
 
         assert "(0 of 408 simulated" in panel()
+        assert rc.find(solara.components.title.TitleWidget).widget.title == app.PAGE_TITLE
         assert map_title() == "Coca by region, January 1990"
         assert len(rc.find(app.VegaChart).widgets) == 3
         for _ in range(2):
@@ -262,6 +277,8 @@ def test_dashboard_in_headless_chromium(dashboard_url):
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.set_default_timeout(60_000)
             page.goto(dashboard_url)
+            page.get_by_text("(0 of 408 simulated").wait_for()
+            assert page.title() == app.PAGE_TITLE  # the project, not "Solara"
 
             hectares = page.locator(".vega-embed", has_text="Coca area by country")
             region_map = page.locator(".vega-embed", has_text="Coca by region")

@@ -84,7 +84,21 @@ def test_written_folder_reloads_and_holds_csv_json_markdown_figures(paired, tmp_
         metrics.set_index("metric").loc["displacement_ratio", "median"]
     )
     assert data["seeds"] == paired.counterfactual.seeds
-    assert "| displacement_ratio |" in (out / "summary.md").read_text()
+    summary_md = (out / "summary.md").read_text()
+    assert "| displacement_ratio |" in summary_md
+    # Every metric is defined in a sentence, and every column of both tables is described.
+    definitions = summary_md.split("## Definitions", 1)[1]
+    for metric in set(metrics.metric):
+        assert f"- **{metric}**" in definitions, metric
+    assert "Extra coca elsewhere / coca removed in the target" in definitions
+    described = pd.read_csv(out / "columns.csv", keep_default_na=False)
+    for file in ("metrics.csv", "metrics_by_replication.csv"):
+        table = pd.read_csv(out / file)
+        rows = described[described.file == file]
+        assert rows.column.tolist() == list(table.columns), file
+        assert (rows.meaning.str.len() > 3).all(), file
+    assert described.set_index("column").loc["removed_ha", "unit"].tolist()[-1] == "ha"
+    assert (out / "runs" / "push" / "columns.csv").is_file()
     again = load_comparison(out)
     pd.testing.assert_frame_equal(
         again.policies["push"].regions, paired.policies["push"].regions, check_dtype=False
@@ -106,10 +120,42 @@ def test_compare_and_plot_commands(tmp_path, capsys):
     figures = {p.name for p in (out / "figures").iterdir()}
     assert {"displacement.png", "displacement.svg", "policy_vs_counterfactual.png",
             "map_push.png", "regions_change_push.svg"} <= figures  # fmt: skip
-    # A run folder made by balloon run, compared as it is and plotted.
+    # A run folder made by balloon run, plotted into a new folder beside it.
     run_folder = write_results(run_replications(BASE, 1, executor="inline"), out=tmp_path / "run")
     assert main(["plot", str(run_folder)]) == 0
-    assert (run_folder / "figures" / "hectares.png").is_file()
+    (drawn,) = tmp_path.glob("run-figures-*")
+    assert f"to {drawn}/" in capsys.readouterr().out
+    assert (drawn / "hectares.png").is_file() and (drawn / "map.svg").is_file()
+    assert not (run_folder / "figures").exists()
+
+
+def snapshot(folder):
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_plot_never_writes_into_a_result_folder_nor_overwrites_figures(paired, tmp_path, capsys):
+    comparison = write_comparison(paired, tmp_path / "cmp")
+    before = snapshot(tmp_path)
+    # Twice in a row: two new folders, the comparison and its own figures untouched.
+    assert main(["plot", str(comparison)]) == 0
+    assert main(["plot", str(comparison)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    drawn = sorted(tmp_path.glob("cmp-figures-*"))
+    assert len(drawn) == 2
+    assert all(f"to {d}/" in line for d, line in zip(drawn, printed, strict=True))
+    assert {p.name for p in drawn[0].iterdir()} == {
+        p.name for p in (comparison / "figures").iterdir()
+    }
+    assert snapshot(comparison) == {p: v for p, v in before.items() if comparison in p.parents}
+    # --out: exactly there, and refused (exit 2, one line) once it exists.
+    out = tmp_path / "mine"
+    assert main(["plot", str(comparison), "--out", str(out)]) == 0
+    assert (out / "displacement.png").is_file()
+    again = snapshot(out)
+    assert main(["plot", str(comparison), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert "already exists" in error and len(error.strip().splitlines()) == 1
+    assert snapshot(out) == again
 
 
 @pytest.mark.parametrize(

@@ -90,3 +90,73 @@ def test_balloon_sensitivity_writes_indices_and_a_figure(tmp_path, capsys):
                  str(tmp_path / "other")]) == 2  # fmt: skip
     assert "power of two" in capsys.readouterr().err
     assert math.isfinite(indices.sigma.sum())
+
+
+# ----------------------------------------------------------------------------- too small a sample
+
+
+def test_a_tiny_sobol_sample_is_flagged_and_a_large_one_is_not(tmp_path):
+    function = Ishigami()
+    tiny = run_sensitivity(function, function.parameters(), "sobol", 8, ["y"], tmp_path / "tiny",
+                           seed=0, executor="inline")  # fmt: skip
+    assert len(tiny.warnings) == 1  # one line for the one metric
+    (line,) = tiny.warnings
+    assert line.startswith("warning: sobol indices of y are not stable")
+    assert "--samples 8" in line and "raise --samples" in line
+    indices = tiny.indices
+    impossible = (indices.S1 > indices.ST + 0.05) | (indices.S1 > 1.05) | (indices.ST > 1.05)
+    assert impossible.any()  # what the warning is about is really in the table
+    large = run_sensitivity(function, function.parameters(), "sobol", 1024, ["y"],
+                            tmp_path / "large", seed=11, executor="inline")  # fmt: skip
+    assert large.warnings == []
+
+
+def test_sobol_warning_names_each_kind_of_problem():
+    from model.experiments.sensitivity import stability_warnings
+
+    indices = pd.DataFrame({
+        "metric": ["m", "m", "n", "n"], "parameter": ["a", "b", "a", "b"],
+        "S1": [1.22, 0.10, 0.50, 0.01], "S1_conf": [0.3, 0.05, 0.02, 0.01],
+        "ST": [0.90, 0.12, 0.55, 0.02], "ST_conf": [0.4, 0.05, 0.03, 0.01],
+    })  # fmt: skip
+    (line,) = stability_warnings(indices, "sobol", 16)  # metric n is stable
+    assert "indices of m" in line
+    assert "S1 of a (1.22) is above its ST (0.90)" in line
+    assert "S1 of a (1.22) is outside [0, 1]" in line
+    assert "wider than the largest index" not in line  # 0.8 wide < 1.22
+
+
+def test_morris_intervals_wider_than_the_effects_are_flagged():
+    from model.experiments.sensitivity import stability_warnings
+
+    wide = pd.DataFrame({"metric": ["m"] * 2, "parameter": ["a", "b"], "mu": [5.0, 1.0],
+                         "mu_star": [6060.0, 900.0], "mu_star_conf": [4000.0, 10.0],
+                         "sigma": [1.0, 1.0]})  # fmt: skip
+    (line,) = stability_warnings(wide, "morris", 3)
+    assert "8,000" in line and "6,060" in line  # readable numbers
+    assert stability_warnings(wide.assign(mu_star_conf=[100.0, 10.0]), "morris", 3) == []
+
+
+def test_balloon_sensitivity_warns_on_stderr_and_prints_readable_numbers(tmp_path, capsys):
+    from model.cli.experiments import indices_text
+
+    table = pd.DataFrame({"metric": ["final_ha_total"], "parameter": ["a"], "mu": [6060.4],
+                          "mu_star": [6060.4], "mu_star_conf": [0.123], "sigma": [12.5]})  # fmt: skip
+    text = indices_text(table)
+    assert "6,060" in text and "0.123" in text and "12.50" in text and "e+" not in text
+
+    file = tmp_path / "quick.yaml"
+    file.write_text(yaml.safe_dump({
+        "name": "quick", "start": "1995-01", "end": "1995-06", "households": {"scale": 0.005},
+        "policies": [eradication("colombia", 40_000, "1995-02", "1995-05")],
+    }))  # fmt: skip
+    command = ["sensitivity", str(file), "--method", "sobol", "--samples", "2",
+               "--param", "households.profit_sensitivity=0.5:3",
+               "--param", "government.manual_kill_rate=0.2:0.9",
+               "--metric", "final_ha_colombia", "--executor", "inline", "--quiet",
+               "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(command) == 0
+    out, err = capsys.readouterr()
+    assert "e+0" not in out
+    warnings = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "raise --samples" in warnings[0]

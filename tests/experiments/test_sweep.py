@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 import yaml
 from conftest import eradication, small_scenario
@@ -180,6 +181,13 @@ def test_sweep_rows_hold_parameters_seeds_and_metrics(tmp_path):
     saved = pd.read_parquet(tmp_path / "s" / "sweep.parquet")
     pd.testing.assert_frame_equal(saved, table)
     assert (tmp_path / "s" / "sweep.csv").exists()
+    # Units and meanings: parameters from the schema, outcomes from the registry.
+    schema = pq.read_schema(tmp_path / "s" / "sweep.parquet")
+    assert schema.field("final_ha_total").metadata[b"unit"] == b"ha"
+    months = schema.field("traffickers.exit_after_months").metadata
+    assert months[b"unit"] == b"months" and months[b"meaning"].startswith(b"Months of losses")
+    described = pd.read_csv(tmp_path / "s" / "columns.csv", keep_default_na=False)
+    assert described[described.file == "sweep.csv"].column.tolist() == list(table.columns)
 
 
 def test_an_existing_or_different_sweep_in_the_folder_is_refused(tmp_path):

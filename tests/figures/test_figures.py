@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import eradication, small_scenario
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -49,8 +50,13 @@ def test_stacked_hectares_have_one_layer_per_country_in_its_colour(comparison):
     for layer, country in zip(stacked, ("peru", "colombia", "bolivia"), strict=True):
         assert to_hex(layer.get_facecolor()[0]) == COUNTRY_COLOURS[country].lower()
     assert ax.get_title() == "Coca cultivation by country"
-    assert "hectares" in ax.get_ylabel()
+    assert ax.get_ylabel().startswith("coca area, ha") and ax.get_xlabel().startswith("year")
     assert any("policy pressure" in t for t in legend_texts(fig))
+    # The window is shaded behind the stacks, which let it show through, and it is named.
+    (window,) = [p for p in ax.patches if p.get_zorder() == 0]
+    assert all(layer.get_zorder() > window.get_zorder() for layer in stacked)
+    assert all(layer.get_alpha() < 0.8 for layer in stacked)
+    assert [t.get_text() for t in ax.texts] == ["policy pressure"]
     # The top of the stack is the total coca area.
     top = stacked[-1].get_paths()[0].vertices[:, 1].max()
     total = run.countries.groupby(["date", "replication"]).hectares.sum().max()
@@ -65,13 +71,19 @@ def test_policy_against_counterfactual_has_a_panel_per_country_and_both_lines(co
     )
     axes = fig.axes
     assert [ax.get_title() for ax in axes] == ["Peru", "Colombia", "Bolivia"]
+    # One scale for every panel, from zero: magnitudes compare honestly across countries.
+    assert {ax.get_ylim() for ax in axes} == {axes[0].get_ylim()} and axes[0].get_ylim()[0] == 0
+    assert all(ax.get_xlabel() == "year" for ax in axes)
     for ax, country in zip(axes, ("peru", "colombia", "bolivia"), strict=True):
         colours = [to_hex(line.get_color()) for line in ax.get_lines()]
         assert COUNTRY_COLOURS[country].lower() in colours
         assert any(line.get_linestyle() == "--" for line in ax.get_lines())  # counterfactual
         assert len(ax.collections) == 2  # two 90% bands
-    assert "hectares" in axes[0].get_ylabel()
+    assert axes[0].get_ylabel() == "coca area, ha"
     assert "baseline" in legend_texts(fig)
+    # Colombia's panel says by how much the policy cut its coca against the baseline.
+    (change,) = [t.get_text() for t in axes[1].texts]
+    assert change.startswith("-") and change.endswith("%")
     # Colombia's policy line ends below the counterfactual's.
     colombia = axes[1].get_lines()
     assert colombia[1].get_ydata()[-1] < colombia[0].get_ydata()[-1]
@@ -112,8 +124,12 @@ def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
     run, base = comparison.policies["push"], comparison.counterfactual
     fig = prices(run.countries, run.system, base.system)
     top, bottom = fig.axes[:2]
-    assert "US$ per kg cocaine" in top.get_ylabel()
-    assert "US$ per kg dry coca leaf" in bottom.get_ylabel()
+    assert "US$/kg of cocaine" in top.get_ylabel()
+    assert "US$/kg of dry coca leaf" in bottom.get_ylabel()
+    # Both axes start at zero: a 1% move of the wholesale price looks like one.
+    assert top.get_ylim()[0] == 0 and bottom.get_ylim()[0] == 0
+    assert top.get_ylim()[1] > run.system.wholesale_price.max()
+    assert "%" in top.get_title() and "from zero" in top.get_title()
     assert len(bottom.get_lines()) == 3
     assert len(top.get_lines()) == 2
     assert "farm gate, Colombia" in legend_texts(fig)
@@ -211,8 +227,8 @@ def test_sweep_outcomes_have_a_panel_per_parameter_and_row_and_a_line_per_countr
     peru = lines["Peru"].get_ydata()
     assert peru[0] < 20 < 45 < peru[-1]  # thousand ha, rising with a
     assert np.allclose(lines["Bolivia"].get_ydata(), 20)
-    assert "thousand hectares" in countries.get_ylabel()
-    assert "hectares" in total.get_ylabel() and total.get_xlabel() == "a"
+    assert "thousand ha" in countries.get_ylabel()
+    assert total.get_ylabel().endswith(", ha") and total.get_xlabel() == "a"  # a: not in the schema
     assert len(fig.axes[1].get_lines()[0].get_xdata()) == 2  # b takes two values: one mean each
     assert fig.get_suptitle().startswith("A sweep")
 
@@ -243,7 +259,11 @@ def test_sensitivity_indices_draw_each_index_with_its_interval():
     assert [bar.get_width() for bar in first_order.patches] == [0.7, 0.1]
     assert [bar.get_width() for bar in total.patches] == [0.8, 0.15]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
-    assert ax.get_xlabel() == "share of output variance"
+    assert ax.get_xlabel().startswith("Sobol index: share of the metric's variance (0-1")
+    # The intervals are drawn, as error bars of the half-widths given.
+    bars = [c for c in ax.containers if not isinstance(c, BarContainer)]
+    assert len(bars) == 2
+    assert not any("too small" in t.get_text() for t in fig.texts)  # no warning given, none shown
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["first order (S1)", "total (ST)"]
 
 
@@ -273,3 +293,38 @@ def test_format_number():
     assert format_number(1.234) == "1.23"
     assert format_number(0.1234) == "0.123"
     assert format_number(np.nan) == "n/a"
+
+
+def test_sweep_axes_name_the_parameter_with_its_unit_and_readable_numbers():
+    table = sweep_table().rename(columns={"a": "traffickers.entry_cost_usd"})
+    table["traffickers.entry_cost_usd"] *= 100_000
+    fig = sweep_outcomes(table, ["traffickers.entry_cost_usd"], ["final_ha_total"], "A sweep")
+    bottom = fig.axes[-1]
+    label = bottom.get_xlabel()
+    assert label.startswith("traffickers.entry_cost_usd\n") and label.endswith("US$")
+    FigureCanvasAgg(fig).draw()
+    ticks = [t.get_text() for t in bottom.get_xticklabels() if t.get_text()]
+    assert ticks and not any("e+" in t for t in ticks) and any("," in t for t in ticks)
+
+
+def test_sensitivity_figure_says_when_the_sample_is_too_small():
+    indices = pd.DataFrame({"metric": "final_ha_total", "parameter": ["a"], "S1": [1.22],
+                            "S1_conf": [0.6], "ST": [0.97], "ST_conf": [0.6]})  # fmt: skip
+    fig = sensitivity_indices(indices, "sobol", "Sobol", warnings=["warning: ..."])
+    assert any("too small" in t.get_text() for t in fig.texts)
+
+
+def test_the_map_draws_country_borders_and_labels_that_do_not_overlap(comparison):
+    run = comparison.policies["push"]
+    fig = shift_map(run.regions, region_coordinates(run.scenario), ("1997-01", "2001-11"))
+    ax = fig.axes[0]
+    outlines = [p for p in ax.patches if p.get_facecolor()[3] == 0]  # borders: edge only
+    assert len(outlines) >= 5  # Colombia, Peru, Bolivia and the neighbours
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if "ha (" in t.get_text()]
+    assert len(boxes) == 16
+    overlaps = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+                if boxes[i].overlaps(boxes[j])]  # fmt: skip
+    assert overlaps == []

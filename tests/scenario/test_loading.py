@@ -335,3 +335,101 @@ def test_resolved_yaml_round_trips(tmp_path):
 def test_validate_names_its_source():
     with pytest.raises(ScenarioError, match=r"^somewhere: seed: "):
         validate({"seed": -3}, "somewhere")
+
+
+# ----------------------------------------------------------------------------- every problem listed
+
+
+def test_validate_lists_every_field_problem_one_line_each(tmp_path, capsys):
+    file = write(
+        tmp_path,
+        "many.yaml",
+        "households: {scale: abc, scalee: 1}\nseed: -1\nmarket: {demand_elasticity: x}\n",
+    )
+    assert main(["validate", str(file)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 4, lines
+    assert all(line.startswith(f"{file}: ") for line in lines)
+    paths = {line.split(": ")[1] for line in lines}
+    assert paths == {
+        "households.scale",
+        "households.scalee",
+        "seed",
+        "market.demand_elasticity",
+    }
+    assert not any("more problem" in line for line in lines)
+
+
+def test_validate_lists_every_cross_reference_problem(tmp_path, capsys):
+    text = (
+        POLICY.format(country="chile", value=10)
+        + "  - {instrument: manual_eradication, country: peru, region: narnia,"
+        + " schedule: [{start: 1995-01, value: 1}]}\n"
+        + "sponsor: {shares: {mars: 1}}\n"
+    )
+    file = write(tmp_path, "refs.yaml", text)
+    assert main(["validate", str(file)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "policies.0.country",
+        "policies.1.region",
+        "sponsor.shares.country",
+    ]
+    assert "'chile'" in lines[0] and "'narnia'" in lines[1] and "'mars'" in lines[2]
+
+
+def test_run_prints_every_problem_and_writes_nothing(tmp_path, capsys):
+    file = write(tmp_path, "two.yaml", "seed: -1\nreplications: 0\n")
+    code = main(["run", str(file), "--results-root", str(tmp_path / "results")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert [line.split(": ")[3] for line in lines] == ["seed", "replications"]
+    assert all(line.startswith(f"balloon: error: {file}: ") for line in lines)
+    assert not (tmp_path / "results").exists()
+
+
+def test_the_exception_keeps_one_line_and_counts_the_rest(tmp_path):
+    file = write(tmp_path, "two.yaml", "seed: -1\nreplications: 0\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(file)
+    assert len(caught.value.lines) == 2
+    assert "\n" not in str(caught.value) and "(and 1 more problem(s))" in str(caught.value)
+
+
+def test_an_empty_file_is_an_error(tmp_path, capsys):
+    empty = write(tmp_path, "empty.yaml", "")
+    comments = write(tmp_path, "comments.yaml", "# nothing yet\n")
+    bad_input(capsys, ["validate", str(empty)], f"{empty}: is empty")
+    bad_input(capsys, ["run", str(comments)], f"{comments}: is empty")
+
+
+@pytest.mark.parametrize("when", ["2000-01-15", "'2000-01-15'", "2000-02-28"])
+def test_a_date_with_a_day_is_an_error(tmp_path, capsys, when):
+    file = write(tmp_path, "day.yaml", f"start: {when}\n")
+    bad_input(capsys, ["validate", str(file)], f"{file}: start:", "has a day", "write YYYY-MM")
+
+
+def test_a_day_in_a_policy_schedule_is_an_error_too(tmp_path, capsys):
+    text = POLICY.format(country="peru", value=10).replace("1995-01", "1995-01-20")
+    file = write(tmp_path, "schedule.yaml", text)
+    bad_input(capsys, ["validate", str(file)], "policies.0.schedule.0.start", "has a day")
+
+
+def test_the_first_of_a_month_is_the_month_itself(tmp_path):
+    # How months serialise (JSON, Python dates): nothing is lost, so it is accepted.
+    file = write(tmp_path, "first.yaml", "start: 2000-03-01\nend: '2001-04-01'\n")
+    scenario = load_scenario(file)
+    assert (f"{scenario.start:%Y-%m}", f"{scenario.end:%Y-%m}") == ("2000-03", "2001-04")
+
+
+def test_validate_names_each_file_by_its_own_scenario_name(tmp_path, capsys):
+    base = write(tmp_path, "base.yaml", "name: base\nend: 1991-12\n")
+    write(tmp_path, "_block.yaml", "extends: base.yaml\nseed: 3\n")
+    child = write(tmp_path, "child_study.yaml", "extends: _block.yaml\n")
+    assert main(["validate", str(base), str(tmp_path / "_block.yaml"), str(child)]) == 0
+    names = [line.split(": ")[1].split(",")[0] for line in capsys.readouterr().out.splitlines()]
+    assert names == ["base", "block", "child_study"]
+
+
+def test_shipped_building_block_is_named_after_its_file():
+    assert load_scenario("scenarios/_peru_2003_2015.yaml").name == "peru_2003_2015"

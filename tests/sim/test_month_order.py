@@ -1,4 +1,4 @@
-"""BalloonModel.step runs one call per mechanism, in the order the README documents, and each
+"""BalloonModel.step runs one call per mechanism, in the order docs/mechanisms.md documents, and each
 mechanism finds on the month what the earlier ones wrote (and nothing of the later ones)."""
 
 import dataclasses
