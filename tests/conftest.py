@@ -5,12 +5,17 @@ from model import BalloonModel, Scenario
 
 
 def small_scenario(**changes) -> Scenario:
-    """A quick scenario: 1 simulated household per 100, 1995-2004."""
+    """A quick scenario: 1 simulated household per 100, 1995-2004, in a world held still.
+
+    Demand and yields stay at their first month's values (``hold_dated_inputs``), so every change
+    in a test comes from its own policies and events.
+    """
     base = {
         "name": "test",
         "start": "1995-01",
         "end": "2004-12",
         "households": {"scale": 0.01},
+        "hold_dated_inputs": True,
     }
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):

@@ -127,6 +127,7 @@ def write_results(
             "versions": versions(),
             "git": git_commit(),
             "platform": platform.platform(),
+            **({"posterior": results.posterior} if results.posterior else {}),
             **(extra or {}),
         }
         # The manifest is written last: a folder with one is complete.
@@ -243,13 +244,17 @@ class ReplicationStore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def partial_folder(scenario: Scenario, root: str | Path = "results", out=None) -> Path:
+def partial_folder(
+    scenario: Scenario, root: str | Path = "results", out=None, tag: str | None = None
+) -> Path:
     """Where a run of ``scenario`` keeps its finished replications until its folder is written.
 
     Next to the run's folder: ``root/<scenario>/.partial-<hash>`` (or ``.partial-<out>-<hash>``
-    beside ``out``), keyed by a hash of the resolved scenario, so the same command finds it again.
+    beside ``out``), keyed by a hash of the resolved scenario (and ``tag``, e.g. ``posterior``
+    for runs that draw from it), so the same command finds it again.
     """
-    digest = hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:12]
+    key = scenario.model_dump_json() + (tag or "")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     if out is not None:
         out = Path(out)
         return out.parent / f"{PARTIAL_PREFIX}{out.name}-{digest}"

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from model.compile_cache import announce_compiling
+from model.experiments.posterior import Posterior
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
@@ -73,6 +74,8 @@ class Results:
     scenario: Scenario
     seeds: list[int]
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    # With --posterior: the file and the sample each replication drew (replication order).
+    posterior: dict | None = None
 
     @property
     def regions(self) -> pd.DataFrame:
@@ -95,13 +98,15 @@ class Results:
         return self.tables["traffickers"]
 
     @classmethod
-    def from_runs(cls, scenario: Scenario, runs: Iterable[Run]) -> Results:
+    def from_runs(
+        cls, scenario: Scenario, runs: Iterable[Run], posterior: dict | None = None
+    ) -> Results:
         """Gather runs (in any order) into one result, sorted by replication."""
         runs = sorted(runs, key=lambda r: r.replication)
         tables = {
             name: pd.concat([r.tables[name] for r in runs], ignore_index=True) for name in TABLES
         }
-        return cls(scenario=scenario, seeds=[r.seed for r in runs], tables=tables)
+        return cls(scenario, [r.seed for r in runs], tables, posterior)
 
 
 def default_workers() -> int:
@@ -221,6 +226,7 @@ def run_replications(
     progress: bool = False,
     done: Iterable[Run] = (),
     on_run: Callable[[Run], None] | None = None,
+    posterior: Posterior | None = None,
 ) -> Results:
     """Run a scenario's replications, in parallel by default, and gather their tables.
 
@@ -234,14 +240,22 @@ def run_replications(
         progress: show a progress bar.
         done: replications already run (e.g. saved by an interrupted run); not run again.
         on_run: called with each replication as it finishes, in this process (to save it).
+        posterior: draw each replication's free parameters from these samples (replication
+            ``i`` draws from its own seed, so the draw is the same on every executor).
 
     """
     n = replications or scenario.replications
     seeds = replication_seeds(scenario.seed, n)
     runs = {run.replication: run for run in done}
-    jobs = [(scenario, i, seed) for i, seed in enumerate(seeds) if i not in runs]
+    draws = [posterior.draw(seed) for seed in seeds] if posterior is not None else None
+    jobs = [
+        (posterior.scenario(scenario, draws[i]) if draws else scenario, i, seed)
+        for i, seed in enumerate(seeds)
+        if i not in runs
+    ]
     for run in map_jobs(_run_job, jobs, executor, workers, progress, scenario.name):
         if on_run is not None:
             on_run(run)
         runs[run.replication] = run
-    return Results.from_runs(scenario, runs.values())
+    used = {"file": posterior.source, "samples": draws} if posterior is not None else None
+    return Results.from_runs(scenario, runs.values(), used)

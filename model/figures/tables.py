@@ -8,11 +8,15 @@ from model.columns import describe
 from model.figures.style import format_number
 
 
-def summary_markdown(summary: pd.DataFrame) -> str:
-    """The comparison summary as Markdown: one table per scenario and target."""
+def summary_markdown(summary: pd.DataFrame, covers: str = "paired replications") -> str:
+    """The comparison summary as Markdown: one table per scenario and target.
+
+    ``covers`` says what the intervals are over (e.g. ``20 paired replication(s), each with its
+    own posterior draw``).
+    """
     parts = ["# Balloon metrics\n"]
     parts.append(
-        "Median and 90% interval (5th-95th percentile) over paired replications; `n` counts the "
+        f"Median and 90% interval (5th-95th percentile) over {covers}; `n` counts the "
         "replications where the metric is defined (e.g. a ratio needs coca removed from the "
         "target).\n"
     )

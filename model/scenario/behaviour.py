@@ -58,10 +58,39 @@ class HouseholdParams(Strict):
         0.08, description="Monthly weight of the region's eradication rate in perceived risk."
     )
     replant_forced: Share = Field(
-        0.6, description="Share of forcibly eradicated coca replanted at once (Reyes 2014)."
+        0.6,
+        description="Share of forcibly eradicated coca that farmers replant (Colombia: 50-67%).",
     )
     replant_voluntary: Share = Field(
         0.006, description="Share replanted after voluntary substitution (UNODC Colombia: 0.6%)."
+    )
+    replant_months: Annotated[float, Field(ge=1, le=36, allow_inf_nan=False)] = Field(
+        4.0, description="Mean delay before eradicated coca that farmers replant is back, months."
+    )
+    spray_adaptation: NonNeg = Field(
+        0.5,
+        description=(
+            "Farmers' adaptation to repeated spraying (pruning, stripping leaves, dispersed "
+            "plots): a field sprayed n times recently loses kill rate / (1 + adaptation x n)."
+        ),
+    )
+    spray_memory_months: Annotated[float, Field(ge=1, le=240, allow_inf_nan=False)] = Field(
+        24.0, description="Months over which farmers' adaptation to spraying fades."
+    )
+    land_rent_usd_ha: NonNeg = Field(
+        150.0,
+        description=(
+            "Cost of clearing and holding coca land when half a region's suitable land carries "
+            "coca, US$ per hectare per year; it grows as f/(1-f) with the share f under coca, so "
+            "returns fall as a region fills and it approaches its limit smoothly."
+        ),
+    )
+    exit_rate: Share = Field(
+        0.01,
+        description=(
+            "Monthly probability that a household without coca leaves a region where coca pays "
+            "less than it did at the start (per unit of the shortfall, capped at 1)."
+        ),
     )
     migration_rate: Share = Field(
         0.02, description="Monthly probability that a household with a better place moves there."
@@ -97,9 +126,6 @@ class TraffickerParams(Strict):
     learning_rate: Share = Field(
         0.6, description="Weight of the latest loss rate in perceived risk (Magliocca 2019: 0.65)."
     )
-    leaf_per_kg_cocaine: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
-        320.0, description="Dry coca leaf needed for one kilogram of cocaine, kg."
-    )
     processing_cost_usd_kg: NonNeg = Field(
         150.0, description="Processing and local transport cost, US$ per kg of cocaine."
     )
@@ -121,6 +147,16 @@ class TraffickerParams(Strict):
     )
     exit_after_months: Annotated[int, Field(ge=1, le=240)] = Field(
         12, description="Months of losses in a region before leaving it."
+    )
+    local_price_elasticity: Annotated[float, Field(ge=0, le=3, allow_inf_nan=False)] = Field(
+        0.3,
+        description=(
+            "Rise of a region's farm-gate price, in %, for a 1% shortfall of its harvest below "
+            "what buyers usually get there (local scarcity; the shortfall counts up to 1.5 times)."
+        ),
+    )
+    usual_supply_months: Annotated[float, Field(ge=1, le=120, allow_inf_nan=False)] = Field(
+        12.0, description="Months over which buyers' expectation of a region's harvest adapts."
     )
     frontier_uptake: Share = Field(
         0.15, description="Share of free suitable land traffickers expect farmers to plant."
@@ -187,8 +223,18 @@ class MarketParams(Strict):
         0.3,
         description="Share of the gap to its cost-based level the wholesale price closes monthly.",
     )
-    demand_growth_per_year: Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)] = Field(
-        0.0, description="Trend growth of cocaine demand, share per year."
+    stock_months: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)] = Field(
+        6.0, description="Inventory traffickers aim to hold, months of consumption at the start."
+    )
+    restock_months: Annotated[float, Field(ge=1, le=120, allow_inf_nan=False)] = Field(
+        12.0, description="Months over which traffickers plan to close a gap in their inventory."
+    )
+    scarcity_premium: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)] = Field(
+        0.3,
+        description=(
+            "Elasticity of the wholesale price to the inventory shortfall: the price is its "
+            "cost-based level times (target stock / stock) to this power."
+        ),
     )
     consumer_markets: Annotated[list[ConsumerMarket], Field(min_length=1)] = Field(
         default_factory=lambda: [ConsumerMarket(**m) for m in DEFAULT_CONSUMER_MARKETS],
@@ -218,9 +264,11 @@ class MarketParams(Strict):
 class GovernmentParams(Strict):
     """How producing governments eradicate, and how backlash stops them."""
 
-    aerial_kill_rate: Share = Field(0.55, description="Share of a sprayed field that dies.")
+    aerial_kill_rate: Share = Field(
+        0.55, description="Share of the coca on a sprayed hectare that dies (before adaptation)."
+    )
     manual_kill_rate: Share = Field(
-        0.95, description="Share of a manually eradicated field removed."
+        0.95, description="Share of the coca on a manually eradicated hectare removed."
     )
     aerial_cost_usd_ha: NonNeg = Field(2500.0, description="Cost of spraying, US$ per ha.")
     manual_cost_usd_ha: NonNeg = Field(
@@ -248,11 +296,16 @@ class GovernmentParams(Strict):
         2.0, description="Backlash gained per share of the country's coca income destroyed."
     )
     backlash_decay: Share = Field(0.05, description="Monthly decay of backlash.")
-    backlash_threshold: NonNeg = Field(
-        0.5, description="Backlash (0-1) above which the government cuts eradication."
+    backlash_threshold: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = Field(
+        0.5,
+        description="Backlash (0-1) at which the government's cut of planned eradication is full.",
     )
     backlash_cutback: Share = Field(
-        0.6, description="Share of eradication cut while backlash is above the threshold."
+        0.6,
+        description=(
+            "Share of planned eradication cut at full backlash; below the threshold the cut is in "
+            "proportion to backlash. Recorded history is never cut."
+        ),
     )
 
 
@@ -279,4 +332,9 @@ class Channels(Strict):
     price_response: bool = Field(True, description="Source price responds to scarcity.")
     trafficker_relocation: bool = Field(True, description="Traffickers enter and leave regions.")
     household_migration: bool = Field(True, description="Households migrate along edges.")
-    household_entry: bool = Field(True, description="New households start growing coca.")
+    household_entry: bool = Field(
+        True, description="New households start growing coca; households without coca leave."
+    )
+    local_scarcity: bool = Field(
+        True, description="Farm-gate prices rise where the harvest falls short of buyers' usual."
+    )

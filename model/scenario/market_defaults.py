@@ -226,7 +226,7 @@ GENERIC_LEAF_YIELD_INDEX = {
     1990: 1.0,  # ASSUMPTION: no yield trend where no data are given
 }
 GENERIC_COCAINE_PER_TONNE_LEAF_KG = {
-    1990: 3.125,  # ASSUMPTION: 1000 / 320, the model's earlier leaf_per_kg_cocaine (320 kg per kg)
+    1990: 3.125,  # ASSUMPTION: 1000 / 320 (320 kg of leaf per kg, the model's earlier constant)
 }
 
 DEFAULT_CONSUMER_MARKETS = [

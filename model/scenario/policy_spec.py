@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from model.scenario.fields import Month, MonthFields, NonNeg, Slug, Strict
+from model.scenario.fields import Month, MonthFields, NonNeg, Slug, Strict, parse_month
 
 INSTRUMENTS = (
     "aerial_eradication",
@@ -23,6 +23,7 @@ EVENT_KINDS = (
     "price_shock",
     "policy_cut",
     "legal_area",
+    "crop_loss",
 )
 
 
@@ -56,6 +57,26 @@ INSTRUMENT_UNITS = {
 
 class Policy(Strict):
     """One policy instrument over time, for a country or a single region."""
+
+    name: Slug | None = Field(
+        None,
+        description=(
+            "Name to address the policy by (`--set policies.NAME.scale=0.5`, sweeps, "
+            "free_parameters), e.g. colombia_aerial."
+        ),
+    )
+    recorded_until: Month | None = Field(
+        None,
+        description=(
+            "Last month (YYYY-MM) whose values are recorded history: applied as recorded, never "
+            "cut by backlash or policy_cut events. Later values are plans (cut by backlash)."
+        ),
+    )
+
+    @field_validator("recorded_until", mode="before")
+    @classmethod
+    def _month(cls, value):
+        return parse_month(value) if value is not None else value
 
     instrument: Literal[INSTRUMENTS] = Field(  # type: ignore[valid-type]
         description="; ".join(f"{k}: {v}" for k, v in INSTRUMENT_UNITS.items())
@@ -106,13 +127,18 @@ class Event(MonthFields):
     """A dated one-off event."""
 
     month_fields: ClassVar[tuple[str, ...]] = ("date",)
+    name: Slug | None = Field(
+        None, description="Name to address the event by (e.g. `set: {events.NAME: null}`)."
+    )
     date: Month = Field(description="Month of the event (YYYY-MM).")
     kind: Literal[EVENT_KINDS] = Field(  # type: ignore[valid-type]
         description=(
             "leader_capture (group, factor = share of strength lost); trafficker_entry / "
             "trafficker_exit (trafficker, region); price_shock (country or region, factor = "
             "multiplier on farm-gate prices, months); policy_cut (country, instrument, factor "
-            "kept, months); legal_area (region, value = legal hectares)"
+            "kept, months); legal_area (region, value = legal hectares); crop_loss (country or "
+            "region, factor = share of its coca lost at once: a blight, a drought, a campaign "
+            "outside the schedules)"
         )
     )
     country: Slug | None = Field(None, description="Country concerned.")
@@ -141,8 +167,11 @@ class Event(MonthFields):
         missing = [k for k in need if getattr(self, k) is None]
         if missing:
             raise ValueError(f"a {self.kind} event needs {', '.join(missing)}")
-        if self.kind == "price_shock" and self.country is None and self.region is None:
-            raise ValueError("a price_shock event needs a country or a region")
+        where = self.kind in ("price_shock", "crop_loss")
+        if where and self.country is None and self.region is None:
+            raise ValueError(f"a {self.kind} event needs a country or a region")
+        if self.kind == "crop_loss" and self.factor > 1:
+            raise ValueError(f"crop_loss is a share of the coca lost: {self.factor} is above 1")
         return self
 
 

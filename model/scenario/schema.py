@@ -58,7 +58,22 @@ class Scenario(MonthFields):
     events: list[Event] = Field(default_factory=list, description="Dated events.")
     free_parameters: dict[str, FreeParameter] = Field(
         default_factory=dict,
-        description="Dotted parameter paths calibration may change, with bounds.",
+        description="Dotted parameter paths calibration may change, with bounds (the prior).",
+    )
+    hold_dated_inputs: bool = Field(
+        False,
+        description=(
+            "Hold consumers' demand and yields at their values of the first month instead of "
+            "following their dated series (a world held still, for teaching examples and tests)."
+        ),
+    )
+    posterior: str | None = Field(
+        None,
+        description=(
+            "Posterior sample of the free parameters (Parquet, written by balloon calibrate), "
+            "a path relative to the scenario file; runs with --posterior draw one sample per "
+            "replication from it."
+        ),
     )
 
     @model_validator(mode="after")
@@ -133,10 +148,14 @@ def _world_problems(scenario: Scenario) -> Iterator[str]:
         ("world.regions", scenario.world.regions or []),
         ("traffickers.organisations", scenario.traffickers.organisations),
         ("armed_groups.groups", scenario.armed_groups.groups),
+        ("policies", scenario.policies),
+        ("events", scenario.events),
     ]
     for path, items in named:
         seen = set()
         for i, item in enumerate(items):
+            if item.name is None:  # policies and events may go unnamed
+                continue
             if item.name in seen:
                 yield f"{path}.{i}.name: {item.name!r} is given twice"
             seen.add(item.name)

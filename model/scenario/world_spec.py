@@ -34,6 +34,13 @@ class RegionSpec(Strict):
         900.0, description="Net income of the best licit crop, US$ per hectare per year."
     )
     legal_ha: Hectares = Field(0.0, description="Coca area legal under national law, hectares.")
+    route_cost_usd_kg: NonNeg = Field(
+        100.0,
+        description=(
+            "Cost and risk of moving a kg of cocaine from the region to an export route, US$; "
+            "buyers pay farmers less where it is high."
+        ),
+    )
 
 
 class EdgeSpec(Strict):

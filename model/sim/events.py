@@ -45,6 +45,8 @@ class Events:
                 government.cuts[event.instrument] = (event.factor, t + event.months - 1)
             elif event.kind == "legal_area":
                 world.legal_ha[world.region_index(event.region)] = event.value
+            elif event.kind == "crop_loss":
+                model.households.lose_crops(_where(event, world), event.factor)
 
     def shock_prices(self, price: np.ndarray, t: int) -> np.ndarray:
         """Farm-gate prices after the price shocks in force in month ``t``."""

@@ -1,35 +1,60 @@
-"""The cocaine market: inelastic demand, a sticky source price, a cost-based wholesale price.
+"""The cocaine market: consumers' demand, traffickers' inventory, and the prices that clear it.
 
-The wholesale price is built from costs along the chain (Kennedy, Reuter & Riley 1993): the price
-at source, grossed up for seizures, plus smuggling. Leaf and source prices are a small part of it,
-so even large swings at the farm gate move the wholesale price little. The source price closes the
-gap between what traffickers need to meet demand and what farmers produce: it moves toward the
-level that a constant-flexibility inverse demand at source gives for the month's shortfall (stocks,
-other markets and substitution make that demand more elastic than retail demand), at a limited
-speed. A price that integrated the gap instead would cycle with the 12-18 month maturity delay.
+Each month cocaine made from the leaf traffickers bought is shipped; seizures at source and on the
+routes take their share of each flow (never more than the flow), and what arrives joins the
+traffickers' inventory. Consumers buy at the month's wholesale price, which is the price built from
+costs along the chain (Kennedy, Reuter & Riley 1993: the source price, grossed up for seizures,
+plus smuggling) times a scarcity premium when inventories run short of the traffickers' target.
+The inventory absorbs what the price does not close: every month
+
+    supply (arrivals) - demand (consumption) = stock at the end - stock at the start.
+
+Leaf and source prices are a small part of the wholesale price, so even large swings at the farm
+gate move it little. The source price is what traffickers pay in producing countries; it moves,
+at a limited speed, toward the level that a constant-flexibility inverse demand gives for the gap
+between what they need (consumption plus the restocking of their inventory) and what farmers
+produce. A source price that integrated the gap would cycle with the 12-18 month maturity delay.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from model.scenario.behaviour import MarketParams
 
 
 class CocaineMarket:
-    """Prices and quantities of cocaine from the source countries to consumer markets."""
+    """Prices, flows and inventory of cocaine from the source countries to consumer markets.
 
-    def __init__(self, params: MarketParams, respond_to_scarcity: bool = True):
-        """Create the market at its initial source price."""
+    Attributes:
+        source_price: price in producing countries, US$/kg.
+        wholesale_price: price in consumer markets, US$/kg.
+        arrivals_t: cocaine reaching consumer markets this month, after all seizures, tonnes.
+        demand_t: cocaine consumed this month at the month's price, tonnes.
+        stock_t: traffickers' inventory at the end of the month, tonnes.
+        route_seized_t: cocaine seized on the routes this month, tonnes.
+
+    """
+
+    def __init__(self, params: MarketParams, demand_index: np.ndarray, respond: bool = True):
+        """Create the market at its initial source price.
+
+        Args:
+            params: the scenario's market parameters.
+            demand_index: consumers' demand at constant prices in every month, relative to the
+                first month (dated trends of the consumer markets).
+            respond: whether the source price responds to scarcity (the price channel).
+
+        """
         self.params = params
-        self.respond = respond_to_scarcity
+        self.respond = respond
+        self.demand_index = np.asarray(demand_index, dtype=float).tolist()
         self.source_price = params.source_price_usd_kg
-        self.wholesale_price = 0.0
-        self.reference_wholesale = 0.0
-        self.reference_demand_t = 0.0
-        self.demand_t = 0.0
-        self.delivered_t = 0.0
-        self.route_seized_t = 0.0
+        self.wholesale_price = self.reference_wholesale = 0.0
+        self.reference_demand_t = self.demand_t = self.arrivals_t = 0.0
+        self.stock_t = self.route_seized_t = 0.0
 
     def cost_based_wholesale(self, source_seizure: float) -> float:
         """Wholesale price implied by costs along the chain, US$/kg."""
@@ -38,37 +63,53 @@ class CocaineMarket:
         return (at_border + p.smuggling_cost_usd_kg) / max(1.0 - p.route_seizure_rate, 0.05)
 
     def start_in_equilibrium(self, production_t: float, source_seizure: float) -> None:
-        """Set demand so the market clears at the initial prices and production (t/month)."""
+        """Set demand and inventory so the market clears at the initial prices and production."""
         self.wholesale_price = self.reference_wholesale = self.cost_based_wholesale(source_seizure)
         exported = production_t * (1.0 - source_seizure)
-        self.reference_demand_t = exported * (1.0 - self.params.route_seizure_rate)
-        self.demand_t = self.reference_demand_t
+        self.arrivals_t = exported * (1.0 - self.params.route_seizure_rate)
+        self.reference_demand_t = self.demand_t = self.arrivals_t
+        self.stock_t = self._target_stock(0)
+
+    def _target_stock(self, t: int) -> float:
+        return self.params.stock_months * self.reference_demand_t * self.demand_index[t]
 
     def clear(self, t: int, production_t: float, source_seized_t: float) -> None:
-        """One month: ship, seize on routes, update wholesale price, demand and source price.
+        """One month: ship, seize on routes, sell to consumers, and set the prices.
 
         Args:
             t: month index (for the demand trend).
-            production_t: cocaine produced from leaf bought this month, tonnes.
-            source_seized_t: tonnes seized in producing countries.
+            production_t: cocaine made from leaf bought this month, tonnes.
+            source_seized_t: tonnes seized in producing countries (at most ``production_t``).
 
         """
         p = self.params
         exported = max(production_t - source_seized_t, 0.0)
         self.route_seized_t = exported * p.route_seizure_rate
-        self.delivered_t = exported - self.route_seized_t
-        source_seizure = source_seized_t / production_t if production_t > 0 else 0.0
-        target = self.cost_based_wholesale(source_seizure)
-        self.wholesale_price += p.wholesale_stickiness * (target - self.wholesale_price)
-        trend = (1.0 + p.demand_growth_per_year) ** (t / 12.0)
+        self.arrivals_t = exported - self.route_seized_t
+        source_seizure = min(source_seized_t / production_t, 1.0) if production_t > 0 else 0.0
+        # Scalars: math is much cheaper than numpy here.
+        available = self.stock_t + self.arrivals_t
+        trend = self.demand_index[t]
+        target = self._target_stock(t)
+        wanted = target + self.reference_demand_t * trend  # what traders like to hold this month
+        scarcity = (wanted / max(available, 1e-9 * wanted, 1e-12)) ** p.scarcity_premium
+        goal = self.cost_based_wholesale(source_seizure) * scarcity
+        self.wholesale_price += p.wholesale_stickiness * (goal - self.wholesale_price)
         relative = self.wholesale_price / self.reference_wholesale
-        self.demand_t = self.reference_demand_t * trend * relative**p.demand_elasticity
-        if not self.respond:
-            return
-        needed = self.demand_t / max((1.0 - source_seizure) * (1.0 - p.route_seizure_rate), 0.05)
-        # Scalars: math is much cheaper than numpy here (and gives the same numbers).
+        demand = self.reference_demand_t * trend * relative**p.demand_elasticity
+        self.demand_t = min(demand, available)
+        self.stock_t = available - self.demand_t
+        if self.respond:
+            self._move_source_price(production_t, source_seizure, target)
+
+    def _move_source_price(self, production_t: float, source_seizure: float, target: float):
+        """Move the source price toward the level the gap between need and production implies."""
+        p = self.params
+        restock = (target - self.stock_t) / p.restock_months
+        need = max(self.demand_t + restock, 0.0)
+        needed = need / max((1.0 - source_seizure) * (1.0 - p.route_seizure_rate), 0.05)
         shortfall = math.log(max(needed, 1e-9) / max(production_t, 1e-9))
-        target = p.source_price_usd_kg * math.exp(p.price_flexibility * shortfall)
-        step = math.log(target / self.source_price) * p.price_adjustment
+        goal = p.source_price_usd_kg * math.exp(p.price_flexibility * shortfall)
+        step = math.log(goal / self.source_price) * p.price_adjustment
         step = min(max(step, -p.max_monthly_price_change), p.max_monthly_price_change)
         self.source_price = min(max(self.source_price * math.exp(step), 50.0), 1e6)

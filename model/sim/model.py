@@ -11,6 +11,7 @@ from model.sim.armed_groups import ArmedGroups
 from model.sim.events import Events
 from model.sim.governments import Government
 from model.sim.households import Households
+from model.sim.inputs import DatedInputs
 from model.sim.market import CocaineMarket
 from model.sim.month import Month
 from model.sim.policies import PolicyPlan
@@ -50,19 +51,21 @@ class BalloonModel(Model):
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.params = scenario
         self.world = World.from_scenario(scenario, random=self.random)
-        streams = self.rng.spawn(6)
-        setup_rng, eradication_rng, migration_rng, self._entry_rng, seizure_rng, relocation_rng = (
-            streams
-        )
+        (setup_rng, eradication_rng, migration_rng, self._entry_rng, seizure_rng, relocation_rng,
+         exit_rng) = self.rng.spawn(7)  # fmt: skip
         # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
-        self._eradication_draws = (eradication_rng.bit_generator,
-                                   eradication_rng.bit_generator.state)  # fmt: skip
-        self._migration_draws = (migration_rng.bit_generator, migration_rng.bit_generator.state)
+        self._eradication_draws, self._migration_draws, self._exit_draws = (
+            (rng.bit_generator, rng.bit_generator.state)
+            for rng in (eradication_rng, migration_rng, exit_rng)
+        )
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
         self.events = Events(scenario)
         self.households = Households(self.world, scenario.households, setup_rng)
-        self.market = CocaineMarket(scenario.market, scenario.channels.price_response)
+        self.inputs = DatedInputs.from_scenario(scenario, self.world)
+        self.market = CocaineMarket(
+            scenario.market, self.inputs.demand_index, scenario.channels.price_response
+        )
         self.governments = [Government(self, c, self.plan) for c in range(self.world.n_countries)]
         self.sponsor = ForeignSponsor(self, self.plan.aid_budget_usd_yr)
         self.trafficking = TraffickerArrays.for_world(
@@ -105,13 +108,16 @@ class BalloonModel(Model):
             government.set_capacity(month.t)
 
     def sell_harvest(self, month: Month) -> None:
-        """Traffickers post farm-gate prices; farmers harvest and sell where someone buys."""
-        world = self.world
-        month.price = self.farmgate_prices()
-        month.buyers = self.buyers()
+        """Farmers harvest; traffickers post farm-gate prices; farmers sell where someone buys."""
+        t, trafficking = month.t, self.trafficking
         mature_ha, immature_ha = self.households.area_by_region()
         month.coca_ha = mature_ha + immature_ha
-        month.leaf_kg = mature_ha * world.yield_kg_ha / 12.0
+        month.leaf_kg = mature_ha * self.inputs.yield_kg_ha[t] / 12.0
+        trafficking.leaf_per_kg = self.inputs.leaf_per_kg[t]
+        harvest_t = month.leaf_kg / trafficking.leaf_per_kg / 1000.0
+        trafficking.feel_scarcity(harvest_t, self.params.channels.local_scarcity)
+        month.price = self.farmgate_prices()
+        month.buyers = self.buyers()
         month.sold_kg = month.leaf_kg * (month.buyers > 0)
         month.revenue_usd = month.sold_kg * month.price
 
@@ -126,11 +132,12 @@ class BalloonModel(Model):
                     month.t, month.coca_ha, month.protection, month.strength
                 )
                 eradicating = True
-        revenue_ha = month.price * world.yield_kg_ha
+        revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
         draws = self._slot_draws(self._eradication_draws, month.t)
+        adaptation = self.params.households.spray_adaptation
         month.outcome = outcome = self.households.eradicate(
-            *month.planned, g.aerial_kill_rate, g.manual_kill_rate, world.legal_ha, revenue_ha,
-            draws, present_ha=month.coca_ha,
+            month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
+            revenue_ha, draws, present_ha=month.coca_ha,
         ) if eradicating else self.households.no_eradication()  # fmt: skip
         coca_income = lost = np.zeros(world.n_countries)
         if (outcome.forced_ha + outcome.voluntary_ha).any():
@@ -142,7 +149,7 @@ class BalloonModel(Model):
 
     def tend_fields(self, month: Month) -> None:
         """Farmers learn risk and prices, then plant toward or abandon down to their targets."""
-        world, hh, p = self.world, self.households, self.params.households
+        world, hh = self.world, self.households
         outcome, coca_ha = month.outcome, month.coca_ha
         forced_ha = outcome.forced_ha
         eradicated_share = np.zeros(world.n_regions)
@@ -151,35 +158,38 @@ class BalloonModel(Model):
         hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
         hh.learn_prices(month.price)
         month.net_revenue_ha = self._net_revenue_ha(hh.expected_price, month.tax)
-        # Coca after eradication and replanting, from the month's region totals.
-        replanted = forced_ha * p.replant_forced + outcome.voluntary_ha * p.replant_voluntary
-        removed_ha = forced_ha + outcome.voluntary_ha
-        free_ha = np.maximum(world.suitable_ha - (coca_ha - removed_ha + replanted), 0.0)
-        month.planted = hh.adjust_area(month.net_revenue_ha, world.licit_income_usd_ha, free_ha)
+        coca_now = hh.region_hectares()
+        rent = hh.land_rent(coca_now)
+        free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
+        month.planted = hh.adjust_area(
+            month.net_revenue_ha, world.licit_income_usd_ha, rent, free_ha
+        )
 
     def move_households(self, month: Month) -> None:
-        """Households migrate to regions that got better; new ones enter where coca pays."""
+        """Households migrate where coca pays more now, enter where it pays, leave where not."""
         world, hh, channels = self.world, self.households, self.params.channels
-        attractiveness = hh.region_attractiveness(month.net_revenue_ha, world.licit_income_usd_ha)
-        excess = attractiveness - hh.reference_attractiveness
-        excess = np.where(month.buyers > 0, excess, -1.0)
+        coca_now = hh.region_hectares()
+        value = hh.region_attractiveness(
+            month.net_revenue_ha, world.licit_income_usd_ha, hh.land_rent(coca_now)
+        )
+        value = np.where(month.buyers > 0, value, -1.0)  # where nobody buys, coca does not pay
         zeros = np.zeros(world.n_regions)
-        month.leaving = month.arriving = month.entering = zeros
-        month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+        month.leaving = month.arriving = month.entering = month.exiting = zeros
+        month.free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
         if channels.household_migration:
             draws = self._slot_draws(self._migration_draws, month.t)
             month.leaving, month.arriving = hh.migrate(
-                excess, month.free_ha, month.outcome.hit, draws
+                value, month.free_ha, month.outcome.hit, draws
             )
             if month.leaving.any():
                 month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
         if channels.household_entry:
-            month.entering = hh.enter(excess, month.free_ha, month.buyers > 0, self._entry_rng)
+            month.entering = hh.enter(value, month.free_ha, month.buyers > 0, self._entry_rng)
+            month.exiting = hh.leave(value, self._slot_draws(self._exit_draws, month.t))
 
     def traffic(self, month: Month) -> None:
         """Traffickers buy, ship and lose part to seizures; they learn and relocate."""
-        leaf_per_kg = self.params.traffickers.leaf_per_kg_cocaine
-        month.cocaine_t = month.sold_kg / leaf_per_kg / 1000.0
+        month.cocaine_t = month.sold_kg / self.trafficking.leaf_per_kg / 1000.0
         month.interdiction = np.array([gov.interdiction for gov in self.governments])
         relocate = self.params.channels.trafficker_relocation
         potential = self._potential_supply_t(month.coca_ha, month.free_ha) if relocate else None
@@ -207,13 +217,13 @@ class BalloonModel(Model):
 
     def _potential_supply_t(self, coca_ha, free_ha) -> np.ndarray:
         """Cocaine a buyer could source per region and month: current leaf plus frontier, tonnes."""
-        tp = self.params.traffickers
-        leaf_kg = (coca_ha + tp.frontier_uptake * free_ha) * self.world.yield_kg_ha / 12.0
-        return leaf_kg / tp.leaf_per_kg_cocaine / 1000.0
+        uptake = self.params.traffickers.frontier_uptake
+        leaf_kg = (coca_ha + uptake * free_ha) * self.inputs.yield_kg_ha[self.t] / 12.0
+        return leaf_kg / self.trafficking.leaf_per_kg / 1000.0
 
     def _net_revenue_ha(self, price: np.ndarray, tax: np.ndarray) -> np.ndarray:
         """Expected coca revenue net of armed-group tax, US$/ha/yr."""
-        np.multiply(self.world.yield_kg_ha, 1.0 - tax, out=self._net_yield)
+        np.multiply(self.inputs.yield_kg_ha[self.t], 1.0 - tax, out=self._net_yield)
         return price * self._net_yield
 
     @staticmethod
@@ -238,6 +248,7 @@ class BalloonModel(Model):
 
     def _start_in_equilibrium(self) -> None:
         """Set farmers, traffickers and the market so that nothing moves without a policy."""
+        self.trafficking.leaf_per_kg = self.inputs.leaf_per_kg[0]
         for government in self.governments:
             government.set_capacity(0)
             self.trafficking.risk[:, government.country] = government.interdiction
@@ -258,9 +269,8 @@ class BalloonModel(Model):
             self.params.government.alternative_development_income_gain,
             yearly_risk_r=1.0 - (1.0 - np.clip(monthly, 0, 1)) ** 12,
         )
-        leaf_kg = hh.harvest(self.world.yield_kg_ha)
-        leaf_per_kg = self.params.traffickers.leaf_per_kg_cocaine
-        production = (leaf_kg * (price > 0)).sum() / leaf_per_kg / 1000
+        leaf_kg = hh.harvest(self.inputs.yield_kg_ha[0])
+        production = (leaf_kg * (price > 0) / self.trafficking.leaf_per_kg).sum() / 1000
         seizure = np.array([g.interdiction for g in self.governments])
         by_country = self.world.by_country(leaf_kg)
         share = by_country / by_country.sum() if by_country.sum() > 0 else by_country

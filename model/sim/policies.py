@@ -35,25 +35,47 @@ def schedule_values(entries: list[ScheduleEntry], scenario: Scenario) -> np.ndar
 
 @dataclass
 class PolicyPlan:
-    """Monthly policy inputs: per country (months x countries) and per region (months x regions)."""
+    """Monthly policy inputs, per country (months x countries) and per region (months x regions).
 
-    country: dict[str, np.ndarray]
-    region: dict[str, np.ndarray]
+    ``recorded`` holds the values of months a policy marks as recorded history
+    (``recorded_until``): they are applied as recorded. ``planned`` holds every other value: plans,
+    which backlash and ``policy_cut`` events can cut.
+    """
+
+    planned_country: dict[str, np.ndarray]
+    planned_region: dict[str, np.ndarray]
+    recorded_country: dict[str, np.ndarray]
+    recorded_region: dict[str, np.ndarray]
     aid_budget_usd_yr: np.ndarray
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, world: World) -> PolicyPlan:
         """Resolve every policy of the scenario on the world's countries and regions."""
         T = scenario.months
-        country = {k: np.zeros((T, world.n_countries)) for k in INSTRUMENTS}
-        region = {k: np.zeros((T, world.n_regions)) for k in INSTRUMENTS}
+        tables = [
+            {k: np.zeros((T, n)) for k in INSTRUMENTS}
+            for n in (world.n_countries, world.n_regions, world.n_countries, world.n_regions)
+        ]
+        planned_country, planned_region, recorded_country, recorded_region = tables
         aid = np.zeros(T)
+        months = np.arange(T)
         for policy in scenario.policies:
             values = schedule_values(policy.schedule, scenario) * policy.scale
             if policy.instrument == "aid_budget":
                 aid += values
-            elif policy.region is not None:
-                region[policy.instrument][:, world.region_index(policy.region)] += values
+                continue
+            recorded = np.zeros(T, bool)
+            if policy.recorded_until is not None:
+                recorded = months <= scenario.month_index(policy.recorded_until)
+            if policy.region is not None:
+                where = (planned_region, recorded_region, world.region_index(policy.region))
             else:
-                country[policy.instrument][:, world.country_index(policy.country)] += values
-        return cls(country=country, region=region, aid_budget_usd_yr=aid)
+                where = (planned_country, recorded_country, world.country_index(policy.country))
+            planned, past, column = where
+            planned[policy.instrument][:, column] += np.where(recorded, 0.0, values)
+            past[policy.instrument][:, column] += np.where(recorded, values, 0.0)
+        return cls(planned_country, planned_region, recorded_country, recorded_region, aid)
+
+    def region_targets(self, instrument: str, t: int, kept: float) -> np.ndarray:
+        """Yearly hectares targeted per region in month ``t``: recorded, plus plans times ``kept``."""
+        return self.recorded_region[instrument][t] + kept * self.planned_region[instrument][t]

@@ -48,7 +48,7 @@ class Recorder:
         self.country = {k: np.zeros((T, C)) for k in RECORDED_COUNTRY}
         self.country_cocaine = np.zeros((T, C))
         self._system = {k: np.zeros(T) for k in ("source_price", "wholesale_price", "demand_t",
-                                                "supply_t", "route_seized_t")}  # fmt: skip
+                                                "supply_t", "stock_t", "route_seized_t")}  # fmt: skip
         self.trafficker_volume = np.zeros((T, K, C))
         self.trafficker_seized = np.zeros((T, K, C))
         self.trafficker_regions = np.zeros((T, K))
@@ -70,9 +70,12 @@ class Recorder:
         outcome = month.outcome
         if outcome.any_hit:  # otherwise nothing was eradicated (rows are 0)
             reg["eradicated_aerial_ha"][t] = outcome.aerial_ha
+            reg["sprayed_area_ha"][t] = outcome.aerial_area_ha
+            reg["manual_area_ha"][t] = outcome.manual_area_ha
             reg["eradicated_manual_ha"][t] = outcome.manual_ha
             reg["voluntary_ha"][t] = outcome.voluntary_ha
         reg["planted_ha"][t] = month.planted
+        reg["suitable_ha"][t] = self.world.suitable_ha
         reg["leaf_t"][t] = month.leaf_kg / 1000.0
         reg["cocaine_t"][t] = month.cocaine_t
         reg["farmgate_price"][t] = month.price
@@ -81,6 +84,7 @@ class Recorder:
         reg["migrants_out"][t] = month.leaving
         reg["migrants_in"][t] = month.arriving
         reg["new_households"][t] = month.entering
+        reg["households_exiting"][t] = month.exiting
         reg["traffickers"][t] = month.buyers
         reg["armed_strength"][t] = month.strength
         self.country_cocaine[t] = self.world.by_country(month.cocaine_t)
@@ -89,7 +93,7 @@ class Recorder:
         cty["interdiction"][t] = month.interdiction
         governments = self._governments  # one per country, in country order
         cty["backlash"][t] = [gov.backlash for gov in governments]
-        cty["cutting_back"][t] = [gov.cutting_back for gov in governments]
+        cty["backlash_cut"][t] = [gov.backlash_cut for gov in governments]
         cty["aerial_capacity_ha_yr"][t] = [gov.aerial_capacity_ha_yr for gov in governments]
         cty["manual_capacity_ha_yr"][t] = [gov.manual_capacity_ha_yr for gov in governments]
         cty["aid_usd_yr"][t] = [gov.aid_usd_yr for gov in governments]
@@ -97,7 +101,8 @@ class Recorder:
         system["source_price"][t] = market.source_price
         system["wholesale_price"][t] = market.wholesale_price
         system["demand_t"][t] = market.demand_t
-        system["supply_t"][t] = market.delivered_t
+        system["supply_t"][t] = market.arrivals_t
+        system["stock_t"][t] = market.stock_t
         system["route_seized_t"][t] = market.route_seized_t
         trafficking = self._trafficking
         self.trafficker_volume[t] = trafficking.volume_t
@@ -115,8 +120,9 @@ class Recorder:
             return
         world, g = self.world, self.params.government
         reg, cty = self.region, self.country
-        aerial, manual = reg["eradicated_aerial_ha"][T0:T], reg["eradicated_manual_ha"][T0:T]
-        reg["eradicated_ha"][T0:T] = aerial + manual
+        destroyed = reg["eradicated_aerial_ha"][T0:T], reg["eradicated_manual_ha"][T0:T]
+        reg["eradicated_ha"][T0:T] = destroyed[0] + destroyed[1]
+        aerial, manual = reg["sprayed_area_ha"][T0:T], reg["manual_area_ha"][T0:T]
         danger = 1.0 + self.params.armed_groups.danger_cost * reg["armed_strength"][T0:T]
         reg["eradication_spending_usd"][T0:T] = danger * (
             aerial * g.aerial_cost_usd_ha + manual * g.manual_cost_usd_ha
@@ -195,6 +201,7 @@ class Recorder:
                 "seizures_t": source_seized + self._system["route_seized_t"][:T],
                 "supply_t": self._system["supply_t"][:T],
                 "demand_t": self._system["demand_t"][:T],
+                "stock_t": self._system["stock_t"][:T],
                 "source_price": self._system["source_price"][:T],
                 "wholesale_price": self._system["wholesale_price"][:T],
                 "active_regions": (hectares > 500).sum(axis=1),

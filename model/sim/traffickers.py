@@ -17,22 +17,30 @@ from model.sim.compiled import compiled
 # Each month's seizures are the interdiction rate times a lognormal luck factor with mean 1
 # (log-mean -sigma**2 / 2): some shipments get through, some are caught in bulk.
 SEIZURE_LUCK_SIGMA = 0.3
+# Local scarcity counts a harvest at most this many times short of (or above) the usual one: a
+# region's buyers can switch to stocks and other regions beyond that.
+MAX_SCARCITY = 1.5
 
 
 @compiled
-def _bids(source_price, risk, country_of, processing_cost, leaf_per_kg, out):
-    """Value of a kg of leaf to each organisation in each region, US$/kg (K x R, before markdown)."""
+def _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, out):
+    """Value of a kg of leaf to each organisation in each region, US$/kg (K x R, before markdown).
+
+    A kg of cocaine fetches the source price less what is seized in the country, less processing
+    and the cost of moving it from the region to an export route; a kg of leaf is worth that
+    divided by the leaf a kg of cocaine takes there.
+    """
     K, R = out.shape
     for k in range(K):
         for r in range(R):
-            value = source_price * (1.0 - risk[k, country_of[r]]) - processing_cost
-            out[k, r] = max(value, 0.0) / leaf_per_kg
+            value = source_price * (1.0 - risk[k, country_of[r]]) - processing_cost - route_cost[r]
+            out[k, r] = max(value, 0.0) / leaf_per_kg[r]
     return out
 
 
 @compiled
-def _farmgate_prices(bids, present, markdown, out):
-    """Per region: the buyers' mean bid less their markdown (0 where nobody buys)."""
+def _farmgate_prices(bids, present, markdown, scarcity, out):
+    """Per region: the buyers' mean bid less their markdown, times local scarcity (0: no buyer)."""
     K, R = bids.shape
     for r in range(R):
         total, n = 0.0, 0
@@ -41,7 +49,7 @@ def _farmgate_prices(bids, present, markdown, out):
                 total += bids[k, r]
                 n += 1
         mean_bid = total / n if n > 0 else 0.0
-        out[r] = mean_bid * (1.0 - markdown / max(n, 1))
+        out[r] = mean_bid * (1.0 - markdown / max(n, 1)) * scarcity[r]
     return out
 
 
@@ -52,7 +60,7 @@ def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
     for k in range(K):
         for r in range(R):
             others = buyers[r] if present[k, r] else buyers[r] + 1.0
-            out[k, r] = bids[k, r] * leaf_per_kg * markdown / others
+            out[k, r] = bids[k, r] * leaf_per_kg[r] * markdown / others
     return out
 
 
@@ -152,6 +160,12 @@ class TraffickerArrays:
         self.seized_t = np.zeros((K, C))
         self.barrier_usd = np.zeros((K, R))
         self._seizure_rng, self._entry_rng = rngs or (None, None)
+        self.route_cost_usd_kg = np.zeros(R)
+        self.leaf_per_kg = np.full(R, 320.0)  # kg leaf per kg cocaine; set monthly by the model
+        # Local scarcity: buyers' labs are sized to what they usually buy in a region; when this
+        # month's leaf falls short of it, they compete for what is left.
+        self.usual_t = np.zeros(R)  # cocaine equivalent usually bought per region, t/month
+        self.scarcity = np.ones(R)
 
     @classmethod
     def for_world(cls, params: TraffickerParams, world, rngs) -> TraffickerArrays:
@@ -163,7 +177,32 @@ class TraffickerArrays:
             present[k] = [name in spec.regions for name in world.names]
             if spec.countries is not None:
                 allowed[k] = [world.countries[c] in spec.countries for c in world.country_of]
-        return cls(params, world.country_of, world.n_countries, present, allowed, rngs)
+        arrays = cls(params, world.country_of, world.n_countries, present, allowed, rngs)
+        arrays.route_cost_usd_kg = world.route_cost_usd_kg.copy()
+        return arrays
+
+    def feel_scarcity(self, leaf_t_r: np.ndarray, local: bool) -> None:
+        """Set each region's local scarcity from this month's leaf against what buyers usually get.
+
+        The price factor is (usual / now) to the ``local_price_elasticity``, the ratio counted
+        between 1/1.5 and 1.5; the usual quantity follows the harvest over ``usual_supply_months``. Without ``local`` (the
+        channel switched off) prices feel no local scarcity.
+
+        Args:
+            leaf_t_r: cocaine equivalent of this month's harvest per region, tonnes.
+            local: whether local scarcity moves prices.
+
+        """
+        p = self.params
+        if self.usual_t.max(initial=0.0) == 0.0:  # the first month: the harvest is the usual
+            self.usual_t = leaf_t_r.copy()
+        if local:
+            ratio = np.divide(self.usual_t, leaf_t_r, out=np.full_like(leaf_t_r, MAX_SCARCITY),
+                              where=leaf_t_r > 0)  # fmt: skip
+            self.scarcity = (
+                np.clip(ratio, 1 / MAX_SCARCITY, MAX_SCARCITY) ** p.local_price_elasticity
+            )
+        self.usual_t += (leaf_t_r - self.usual_t) / p.usual_supply_months
 
     @property
     def n(self) -> int:
@@ -178,20 +217,26 @@ class TraffickerArrays:
         """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
         p = self.params
         return _bids(source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
-                     p.leaf_per_kg_cocaine, np.empty(self.present.shape))  # fmt: skip
+                     self.route_cost_usd_kg, self.leaf_per_kg,
+                     np.empty(self.present.shape))  # fmt: skip
 
     def farmgate_prices(self, source_price: float) -> np.ndarray:
-        """Farm-gate leaf price per region: the buyers' mean bid less their markdown, US$/kg."""
+        """Farm-gate leaf price per region, US$/kg: the buyers' mean bid less their markdown.
+
+        The markdown shrinks as more organisations compete in a region; local scarcity raises
+        the price where the harvest falls short of what buyers usually get (``feel_scarcity``).
+        """
         R = self.present.shape[1]
         return _farmgate_prices(
-            self.bids(source_price), self.present, self.params.markdown, np.empty(R)
-        )
+            self.bids(source_price), self.present, self.params.markdown, self.scarcity,
+            np.empty(R),
+        )  # fmt: skip
 
     def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:
         """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
         p = self.params
         return _margins(self.bids(source_price), self.present, np.asarray(buyers, dtype=float),
-                        p.leaf_per_kg_cocaine, p.markdown, np.empty(self.present.shape))  # fmt: skip
+                        self.leaf_per_kg, p.markdown, np.empty(self.present.shape))  # fmt: skip
 
     def entry_value(self, margin_per_kg, potential_t_r, competitors) -> np.ndarray:
         """What entering each region is worth over the payback horizon, US$ (K x R)."""

@@ -41,6 +41,7 @@ class World:
     yield_kg_ha: np.ndarray
     licit_income_usd_ha: np.ndarray
     legal_ha: np.ndarray
+    route_cost_usd_kg: np.ndarray
     migration_cost: np.ndarray  # region x region, US$, from the network (inf where no edge)
     network: Network | None = field(default=None, repr=False)
 
@@ -111,6 +112,7 @@ class World:
             yield_kg_ha=column("yield_kg_ha"),
             licit_income_usd_ha=column("licit_income_usd_ha"),
             legal_ha=column("legal_ha"),
+            route_cost_usd_kg=column("route_cost_usd_kg"),
             migration_cost=migration_costs(network),
             network=network,
         )

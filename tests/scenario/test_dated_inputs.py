@@ -44,8 +44,6 @@ def test_defaults_load_and_round_trip():
     assert set(scenario.world.yields) == {"colombia", "peru", "bolivia"}
     assert scenario.world.yields["peru"].leaf_yield_index == PERU_LEAF_YIELD_INDEX
     assert validate(yaml.safe_load(to_yaml(scenario)), "s.yaml") == scenario
-    # The old single trend stays until the simulation is rewired.
-    assert scenario.market.demand_growth_per_year == 0.0
 
 
 def test_bad_markets_give_one_line_errors():

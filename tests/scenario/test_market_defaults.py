@@ -15,7 +15,6 @@ import pytest
 
 from model.experiments import observed_market
 from model.scenario import market_defaults
-from model.scenario.behaviour import TraffickerParams
 
 SOURCE_ID = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
@@ -162,8 +161,7 @@ def _recipe():
         bol[year] = (bol[2003][0] * chapare[year] / chapare[2004], chapare_src, True)
 
     out["GENERIC_LEAF_YIELD_INDEX"] = {1990: (1.0, set(), True)}
-    leaf_per_kg = TraffickerParams().leaf_per_kg_cocaine
-    out["GENERIC_COCAINE_PER_TONNE_LEAF_KG"] = {1990: (1000.0 / leaf_per_kg, set(), True)}
+    out["GENERIC_COCAINE_PER_TONNE_LEAF_KG"] = {1990: (1000.0 / 320.0, set(), True)}
     return out
 
 

@@ -143,9 +143,11 @@ def test_one_month(tmp_path):
 
 
 def test_a_hundred_years_with_demand_halving_every_year(tmp_path):
+    halving = {1990 + k: 0.5**k for k in range(0, 101, 10)}
+    markets = [{"name": "world", "share": 1.0, "index": halving}]
     scenario = small_scenario(
         start="1990-01", end="2089-12", households={"scale": 0.0005},
-        market={"demand_growth_per_year": -0.5},
+        market={"consumer_markets": markets},
         policies=[eradication("peru", 20_000, "1995-01", "2080-01")],
     )  # fmt: skip
     assert scenario.months == 1200

@@ -304,3 +304,25 @@ def test_default_world_is_andean_with_frontier_regions():
     assert {r.country for r in regions} == {"peru", "colombia", "bolivia"}
     frontier = [r for r in regions if r.initial_coca_ha < 0.1 * r.suitable_ha]
     assert len(frontier) >= 3
+
+
+def test_households_come_back_after_a_temporary_price_cut():
+    # A 40% cut in Peru's farm-gate prices for 18 months (as in 1995-96) moves households out of
+    # the Upper Huallaga; once it ends, land rent (low where they left, high where they went) pulls
+    # them back: no one-way ratchet. Traffickers stay put here, so only households move.
+    shock = [{"date": "1995-04", "kind": "price_shock", "country": "peru", "factor": 0.6,
+              "months": 18}]  # fmt: skip
+    still = {"trafficker_relocation": False}
+    changes = {"start": "1993-01", "end": "2008-12", "channels": still,
+               "households": {"land_rent_usd_ha": 400}}  # fmt: skip
+    shocked = run(small_scenario(events=shock, **changes), seed=1).regions
+    calm = run(small_scenario(**changes), seed=1).regions
+
+    def households(table, when):
+        row = table[(table.region == "upper_huallaga") & (table.date == when)]
+        return float(row.households.iloc[0])
+
+    left = households(calm, "1996-09-01") - households(shocked, "1996-09-01")
+    still_away = households(calm, "2008-12-01") - households(shocked, "2008-12-01")
+    assert left > 0.03 * households(calm, "1996-09-01")  # the cut moved households out
+    assert still_away < 0.5 * left  # most came back

@@ -25,10 +25,17 @@ from model.sim.households.migration import Migration
 from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
 from model.sim.world import World
 
+# Land rent grows without bound as a region fills; the share is capped to keep it finite.
+MAX_FILL = 0.999
+
 
 @dataclass
 class EradicationOutcome:
-    """What one month of eradication did, per region (real hectares)."""
+    """What one month of eradication did, per region (real hectares).
+
+    ``aerial_ha``, ``manual_ha`` and ``voluntary_ha`` are coca destroyed or removed;
+    ``aerial_area_ha`` and ``manual_area_ha`` the area treated, as governments record it.
+    """
 
     aerial_ha: np.ndarray
     manual_ha: np.ndarray
@@ -36,6 +43,8 @@ class EradicationOutcome:
     lost_income_usd: np.ndarray
     hit: np.ndarray  # per household slot: hit by forced eradication this month
     span: tuple[int, int] = (0, 0)  # slots outside [lo, hi) were not hit
+    aerial_area_ha: np.ndarray | None = None
+    manual_area_ha: np.ndarray | None = None
 
     @property
     def forced_ha(self) -> np.ndarray:
@@ -72,11 +81,11 @@ class Households(SlotBlocks, Migration):
         counts = np.where((world.initial_coca_ha > 0) & (counts == 0), 1, counts)
         if params.full_scale_households == 0:
             counts[:] = 0
-        self.n_active = int(counts.sum())
+        self.n_active = self._start_count = int(counts.sum())
         # Newcomers allowed over the whole run, and their farms, drawn up front.
         self._entry_room = int(np.ceil(self.n_active * (1 + params.spare_capacity))) - self.n_active
         sigma = 0.6  # land and licit productivity vary a lot between farms
-        n, m = self.n_active, self._entry_room
+        n, m = self.n_active, max(self._entry_room, 1)
         land = mean_land * rng.lognormal(-(sigma**2) / 2, sigma, n + m)
         licit = rng.lognormal(-(0.3**2) / 2, 0.3, n + m)
         self._newcomer_land, self._newcomer_licit = land[n:], licit[n:]
@@ -94,7 +103,7 @@ class Households(SlotBlocks, Migration):
         self._ad_gain = 0.0
         self._migration_cost = None
         self.theta = np.zeros(R, FLOAT)
-        self.reference_attractiveness = np.zeros(R, FLOAT)
+        self.amenity = np.zeros(R, FLOAT)
         self.expected_price = np.zeros(R, FLOAT)  # farm-gate leaf price expected, US$/kg
 
     # ------------------------------------------------------------------ region totals
@@ -130,18 +139,31 @@ class Households(SlotBlocks, Migration):
 
     # ------------------------------------------------------------------ the start
 
-    def profit_advantage(self, net_revenue_ha: np.ndarray, licit_r: np.ndarray) -> np.ndarray:
+    def land_rent(self, coca_ha_r: np.ndarray) -> np.ndarray:
+        """Cost of clearing and holding coca land per region, US$/ha/yr: crowding.
+
+        It grows as f / (1 - f) with the share f of a region's suitable land under coca, so a
+        region's returns fall as it fills and it approaches its limit smoothly.
+        """
+        fill = np.minimum(coca_ha_r / np.maximum(self.world.suitable_ha, 1e-9), MAX_FILL)
+        return self.params.land_rent_usd_ha * fill / (1.0 - fill)
+
+    def profit_advantage(
+        self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, rent_r: np.ndarray
+    ) -> np.ndarray:
         """Relative advantage of coca over licit crops for each household (unitless).
 
         Args:
             net_revenue_ha: expected coca revenue net of tax, US$/ha/yr, per region, before the
                 household's own risk.
             licit_r: licit income per region, US$/ha/yr.
+            rent_r: land rent per region, US$/ha/yr (see :meth:`land_rent`).
 
         """
         licit = self.per_slot(licit_r) / self.inv_licit
         revenue = self.per_slot(net_revenue_ha) * (1.0 - self.risk)
-        return (revenue - self.params.production_cost_usd_ha - licit) / licit
+        cost = self.params.production_cost_usd_ha + self.per_slot(rent_r)
+        return (revenue - cost - licit) / licit
 
     def start_in_equilibrium(
         self, net_revenue_ha, licit_r, ad_gain: float, yearly_risk_r: np.ndarray
@@ -160,7 +182,8 @@ class Households(SlotBlocks, Migration):
         self.risk[:] = np.where(self.occupied, self.per_slot(yearly_risk_r), 0.0)
         self.inv_licit[:] = 1.0 / (self.licit_factor * np.where(self.substituted, 1 + ad_gain, 1))
         goal = self.world.initial_coca_ha / self.weight
-        advantage = self.profit_advantage(net_revenue_ha, licit_r)
+        rent = self.land_rent(self.world.initial_coca_ha)
+        advantage = self.profit_advantage(net_revenue_ha, licit_r, rent)
         lo, hi = np.full(R, -30.0), np.full(R, 30.0)
         k = self.params.profit_sensitivity
         # A goal below the area at the usual top barrier (no coca at all, say) needs a far higher
@@ -175,7 +198,10 @@ class Households(SlotBlocks, Migration):
         self._target_areas(advantage, self.theta, self.mature)
         self.immature[:] = 0.0
         self._area_r = None
-        self.reference_attractiveness = self.region_attractiveness(net_revenue_ha, licit_r)
+        # Regions' amenities (everything the model does not represent that makes households
+        # stay where they are: family, land titles, violence) are recovered so that the start
+        # is a spatial equilibrium: nobody gains by moving, entering or leaving.
+        self.amenity = -self.region_attractiveness(net_revenue_ha, licit_r, rent)
 
     def _target_areas(self, advantage, barrier_r, out) -> np.ndarray:
         """Each household's target area at its region's barrier into ``out``; region sums."""
@@ -184,8 +210,13 @@ class Households(SlotBlocks, Migration):
         return rules.target_areas(advantage, self.half_cap, k, barrier_r, self._block_starts, out,
                                   sums)  # fmt: skip
 
-    def region_attractiveness(self, net_revenue_ha, licit_r) -> np.ndarray:
-        """Coca advantage of a typical household in each region, net of the region's barrier."""
+    def region_attractiveness(self, net_revenue_ha, licit_r, rent_r) -> np.ndarray:
+        """What living and growing coca in each region is worth to a typical household now.
+
+        The coca advantage of a household with the region's mean risk, at current expected
+        prices, tax and land rent, net of the region's barrier, plus its amenity (unitless, a
+        share of licit income; 0 is what the region offered at the start, the outside option).
+        """
         # Fresh from ``update_beliefs`` unless risk or land changed since (used once).
         at_risk, self._at_risk = self._at_risk, None
         if at_risk is None:
@@ -194,9 +225,18 @@ class Households(SlotBlocks, Migration):
             )
         risk = at_risk / np.maximum(self.land_r, 1e-12)
         revenue = net_revenue_ha * (1.0 - risk)
-        return (revenue - self.params.production_cost_usd_ha - licit_r) / licit_r - self.theta
+        cost = self.params.production_cost_usd_ha + rent_r
+        return (revenue - cost - licit_r) / licit_r - self.theta + self.amenity
 
     # ------------------------------------------------------------------ monthly rules
+
+    def lose_crops(self, regions: np.ndarray, share: float) -> None:
+        """A share of every household's coca in ``regions`` (a mask) is lost at once."""
+        kept = 1.0 - np.where(regions, share, 0.0)
+        column = self.per_slot(kept)
+        self.mature *= column
+        self.immature *= column
+        self._area_r = None
 
     def learn_prices(self, price_r: np.ndarray) -> None:
         """Move the expected farm-gate price toward this month's price."""
@@ -209,29 +249,29 @@ class Households(SlotBlocks, Migration):
 
     def eradicate(
         self,
-        aerial_ha: np.ndarray,
-        manual_ha: np.ndarray,
-        voluntary_ha: np.ndarray,
+        planned_ha: np.ndarray,
         kill_aerial: float,
         kill_manual: float,
+        adaptation: float,
         legal_ha: np.ndarray,
         revenue_ha: np.ndarray,
         u: Uniforms,
         present_ha: np.ndarray | None = None,
     ) -> EradicationOutcome:
-        """Apply forced and voluntary eradication planned per region (real hectares).
+        """Spray, eradicate by hand and offer substitution as planned per region (real hectares).
 
-        A household is hit with a probability set so that the expected area removed equals the
-        plan; a hit removes the kill rate of each of its fields, so eradication never exceeds
-        coca present. Coca up to the legal area is spared. Only the slots of regions with a plan
-        are visited.
+        The plan gives hectares treated, as governments record them. A household is treated with
+        a probability set so that the expected area treated equals the plan (at most all of it in
+        a month); treatment destroys the kill rate of its treated coca, so a higher kill rate
+        always destroys more and eradication never exceeds the coca present. Coca up to the legal
+        area is spared. Only the slots of regions with a plan are visited.
 
         Args:
-            aerial_ha: planned spraying per region this month, real hectares.
-            manual_ha: planned manual eradication per region, real hectares.
-            voluntary_ha: voluntary substitution offered per region, real hectares.
-            kill_aerial: share of a sprayed field that dies.
-            kill_manual: share of a manually eradicated field removed.
+            planned_ha: 3 x R hectares to treat this month: sprayed, eradicated by hand, and
+                offered voluntary substitution.
+            kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
+            kill_manual: share of the coca on a manually eradicated hectare removed.
+            adaptation: farmers' adaptation to repeated spraying (see ``rules.eradicate_fields``).
             legal_ha: legal coca area per region, real hectares.
             revenue_ha: gross coca revenue per region, US$/yr per hectare (for lost income).
             u: the draws of the slots (see ``slots.Uniforms``).
@@ -240,55 +280,39 @@ class Households(SlotBlocks, Migration):
         """
         p = self.params
         R = self.n_regions
-        w = self.weight
-        if (
-            max(
-                aerial_ha.max(initial=0.0),
-                manual_ha.max(initial=0.0),
-                voluntary_ha.max(initial=0.0),
-            )
-            <= 0
-        ):
+        if planned_ha.max(initial=0.0) <= 0:
             return self.no_eradication()
         self._clear_hits()
         present = self.region_hectares() if present_ha is None else present_ha
         eligible = np.maximum(present - legal_ha, 0.0)
         eligible_share = np.divide(eligible, present, out=np.zeros(R), where=present > 0)
         base = np.maximum(eligible, 1e-9)
-        pa = (
-            np.minimum(aerial_ha / (kill_aerial * base + 1e-12), 1.0)
-            if kill_aerial > 0
-            else 0 * base
-        )
-        pm = (
-            np.minimum(manual_ha / (kill_manual * base + 1e-12), 1.0 - pa)
-            if kill_manual > 0
-            else 0 * base
-        )
-        pv = np.minimum(voluntary_ha / base, 1.0 - pa - pm)
+        aerial, manual, voluntary = planned_ha
+        pa = np.minimum(aerial / base, 1.0)
+        pm = np.minimum(manual / base, 1.0 - pa)
+        pv = np.minimum(voluntary / base, 1.0 - pa - pm)
         pa, pm, pv = (x * (eligible > 0) for x in (pa, pm, pv))
         edge_a, edge_m = pa, pa + pm
         edge_v = edge_m + pv
         b0, b1, lo, hi = self.span(edge_v > 0)
         self._hit_span = (lo, hi)
-        zeros = np.zeros(R)
         if lo == hi:
-            return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+            return self.no_eradication()
         draws = draws_for(u, lo, hi)
-        n = hi - lo
-        if self._removed_by.shape[1] < n:
-            self._removed_by = np.empty((4, self.capacity))
-        sums = np.empty((4, b1 - b0))
+        if self._removed_by.shape[1] < hi - lo:
+            self._removed_by = np.empty((6, self.capacity))
+        sums = np.empty((6, b1 - b0))
         rules.eradicate_fields(
             draws, lo, self.start[b0:b1] - lo, thresholds(draws, edge_a)[b0:b1],
             thresholds(draws, edge_m)[b0:b1], thresholds(draws, edge_v)[b0:b1],
-            eligible_share[b0:b1], kill_aerial, kill_manual, p.replant_forced,
+            eligible_share[b0:b1], kill_aerial, kill_manual, adaptation, p.replant_forced,
             p.replant_voluntary, 1.0 + self._ad_gain, self.mature, self.immature,
-            self.substituted, self.inv_licit, self.licit_factor, self._hit, self._removed_by, sums,
+            self.replanting, self.sprayed, self.substituted, self.inv_licit, self.licit_factor,
+            self._hit, self._removed_by, sums,
         )  # fmt: skip
         self._area_r = None
-        by_region = np.zeros((4, R))
-        by_region[:, b0:b1] = sums * w
+        by_region = np.zeros((6, R))
+        by_region[:, b0:b1] = sums * self.weight
         return EradicationOutcome(
             aerial_ha=by_region[0],
             manual_ha=by_region[1],
@@ -296,6 +320,8 @@ class Households(SlotBlocks, Migration):
             lost_income_usd=by_region[3] * revenue_ha,
             hit=self._hit,
             span=(lo, hi),
+            aerial_area_ha=by_region[4],
+            manual_area_ha=by_region[5],
         )
 
     def _clear_hits(self) -> None:
@@ -307,7 +333,9 @@ class Households(SlotBlocks, Migration):
         """A month without eradication: last month's hits are cleared and nothing is removed."""
         self._clear_hits()
         zeros = np.zeros(self.n_regions)
-        return EradicationOutcome(zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0))
+        return EradicationOutcome(
+            zeros, zeros, zeros, zeros.copy(), self._hit, (0, 0), zeros, zeros
+        )
 
     def update_beliefs(
         self, hit: np.ndarray, eradicated_share_r: np.ndarray, span: tuple[int, int] | None = None
@@ -337,15 +365,21 @@ class Households(SlotBlocks, Migration):
                            self._at_risk)  # fmt: skip
 
     def adjust_area(
-        self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, free_ha_r: np.ndarray
+        self,
+        net_revenue_ha: np.ndarray,
+        licit_r: np.ndarray,
+        rent_r: np.ndarray,
+        free_ha_r: np.ndarray,
     ) -> np.ndarray:
         """Plant toward or abandon down to the target area, with inertia; then crops mature.
 
+        Coca destroyed by eradication that farmers replant comes back over the following months.
         Planting is cut back pro rata where it would exceed the region's free suitable land.
 
         Args:
             net_revenue_ha: expected net coca revenue per region, US$/ha/yr.
             licit_r: licit income per region, US$/ha/yr.
+            rent_r: land rent per region, US$/ha/yr.
             free_ha_r: free suitable land per region, real hectares.
 
         Returns:
@@ -359,14 +393,16 @@ class Households(SlotBlocks, Migration):
         # The household's advantage z (see ``rules.target_area``), with its per-region parts
         # worked out once: z = (base - per_ha * risk) * inv_licit - offset.
         per_ha = k * net / licit
-        base = k * (net - p.production_cost_usd_ha) / licit
+        base = k * (net - p.production_cost_usd_ha - rent_r) / licit
         planted = np.empty(R)
         area = (np.empty(R), np.empty(R))
+        spray_memory = 1.0 - 1.0 / p.spray_memory_months
         rules.tend_fields(
             self._block_starts, per_ha, base, self.risk, self.inv_licit, self._offset,
-            self.half_cap, self.mature, self.immature, np.asarray(free_ha_r, dtype=FLOAT),
-            self.weight, p.planting_rate, p.abandon_rate, 1.0 / p.maturity_months,
-            self._work, self._work2, planted, *area,
+            self.half_cap, self.mature, self.immature, self.replanting, self.sprayed,
+            np.asarray(free_ha_r, dtype=FLOAT), self.weight, p.planting_rate, p.abandon_rate,
+            1.0 / p.maturity_months, 1.0 / p.replant_months, spray_memory, self._work,
+            self._work2, planted, *area,
         )  # fmt: skip
         self._area_r = area
         return planted

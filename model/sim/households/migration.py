@@ -90,12 +90,13 @@ class Migration:
         return leaving * self.weight, arrivals * self.weight
 
     def enter(
-        self, excess: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
+        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
     ) -> np.ndarray:
-        """New households settle where coca pays better than at the start and land is free.
+        """New households settle where coca pays more than the outside option and land is free.
 
         Args:
-            excess: each region's attractiveness minus its starting value .
+            value: each region's attractiveness (0: the outside option, see
+                ``Households.region_attractiveness``).
             free_ha_r: free suitable land per region, real hectares.
             buyers: whether a trafficker buys in each region.
             rng: generator for the number of entrants.
@@ -107,12 +108,13 @@ class Migration:
         p = self.params
         R = self.n_regions
         plots = free_ha_r / (p.mean_land_ha * self.weight)
-        rate = p.entry_rate * plots * np.minimum(np.maximum(excess, 0.0), 1.0) * buyers
+        rate = p.entry_rate * plots * np.minimum(np.maximum(value, 0.0), 1.0) * buyers
         if not (rate > 0).any():  # Poisson draws with zero mean consume no random numbers
             return np.zeros(R)
         n_new = rng.poisson(np.maximum(rate, 0.0))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
-        total = int(min(n_new.sum(), self._entry_room - self._newcomers))
+        room = self._start_count + self._entry_room - self.n_active
+        total = int(min(n_new.sum(), room))
         if total <= 0:
             return np.zeros(R)
         regions = np.repeat(np.arange(R), n_new)[:total]
@@ -120,9 +122,10 @@ class Migration:
         mean_risk = self.region_mean_risk()
         self.make_room(arrivals)
         slots = self.place(regions)
-        first, self._newcomers = self._newcomers, self._newcomers + total
-        land = self._newcomer_land[first : self._newcomers]
-        licit = self._newcomer_licit[first : self._newcomers]
+        # Newcomers' farms come from a pool drawn at the start, used round and round.
+        pool = (self._newcomers + np.arange(total)) % len(self._newcomer_land)
+        self._newcomers += total
+        land, licit = self._newcomer_land[pool], self._newcomer_licit[pool]
         self.land[slots] = land
         self.half_cap[slots] = 0.5 * p.max_coca_share * land
         self.licit_factor[slots] = licit
@@ -134,3 +137,38 @@ class Migration:
         self.n_active += total
         self.land_r += np.bincount(regions, weights=land, minlength=R)
         return arrivals.astype(float) * self.weight
+
+    def leave(self, value: np.ndarray, u: Uniforms) -> np.ndarray:
+        """Households without coca leave regions where coca pays less than the outside option.
+
+        Args:
+            value: each region's attractiveness (0: the outside option).
+            u: the draws of the slots (see ``slots.Uniforms``).
+
+        Returns:
+            Households (real) leaving per region.
+
+        """
+        R = self.n_regions
+        probability = self.params.exit_rate * np.minimum(np.maximum(-value, 0.0), 1.0)
+        probability *= self.count > 0
+        b0, b1, lo, hi = self.span(probability > 0)
+        if lo == hi:
+            return np.zeros(R)
+        draws = draws_for(u, lo, hi)
+        slots = rules.choose_leavers(
+            draws, lo, self.start[b0:b1] - lo, thresholds(draws, probability)[b0:b1],
+            self.occupied, self.mature, self.immature, self.replanting,
+        )  # fmt: skip
+        if len(slots) == 0:
+            return np.zeros(R)
+        origin = np.searchsorted(self.start, slots, side="right") - 1
+        leaving = np.bincount(origin, minlength=R)
+        self.land_r -= np.bincount(origin, weights=self.land[slots], minlength=R)
+        for name, empty in COLUMNS.items():
+            getattr(self, name)[slots] = empty
+        self.count -= leaving
+        self.n_active -= len(slots)
+        self._area_r = None
+        self._at_risk = None
+        return leaving * self.weight

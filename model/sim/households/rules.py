@@ -89,16 +89,19 @@ def block_sums(values, starts, out):
 
 @compiled
 def tend_fields(
-    starts, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, free_ha, weight,
-    planting_rate, abandon_rate, inv_maturity, gap, plant, planted, area_mature, area_immature,
+    starts, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting, sprayed,
+    free_ha, weight, planting_rate, abandon_rate, inv_maturity, inv_replant, spray_memory, gap,
+    plant, planted, area_mature, area_immature,
 ):  # fmt: skip
     """Plant toward or abandon down to each household's target area; then crops mature.
 
     The target is :func:`target_area` of ``z = (base - per_ha * risk) * inv_licit - offset``:
     the household's coca advantage over its region's barrier with the per-region parts worked out
-    once (``base``, ``per_ha`` and ``offset``, see ``Households.adjust_area``). Planting is a share of the gap, cut back pro rata
-    where a region's planting would exceed its free suitable land; abandonment takes a share of a
-    negative gap, from mature coca first.
+    once (``base``, ``per_ha`` and ``offset``, see ``Households.adjust_area``). Coca waiting to be
+    replanted after eradication counts toward the target, and a share ``inv_replant`` of it is
+    replanted each month. Planting is a share of the gap, cut back pro rata where a region's
+    planting would exceed its free suitable land; abandonment takes a share of a negative gap,
+    from mature coca first. Farmers' memory of spraying fades by ``spray_memory`` a month.
 
     Args:
         starts: first slot of each region's block.
@@ -110,11 +113,15 @@ def tend_fields(
         half_cap: half the household's coca ceiling, simulated ha.
         mature: mature coca per household, simulated ha; updated in place.
         immature: immature coca per household, simulated ha; updated in place.
+        replanting: coca waiting to be replanted per household, simulated ha; updated in place.
+        sprayed: recent sprayings of each household's fields; updated in place (fades).
         free_ha: free suitable land per region, real ha.
         weight: real households per simulated one.
         planting_rate: monthly share of a positive gap planted.
         abandon_rate: monthly share of a negative gap abandoned.
         inv_maturity: share of immature coca that matures in a month.
+        inv_replant: share of the coca waiting to be replanted that is replanted in a month.
+        spray_memory: share of last month's spraying count farmers still adapt to.
         gap: work column (target minus coca).
         plant: work column (planting before the land limit).
         planted: out, real hectares planted per region.
@@ -131,10 +138,11 @@ def tend_fields(
         offset_b = offset[b]
         risk_b, inv_b = risk[lo:hi], inv_licit[lo:hi]
         cap_b, mature_b, immature_b = half_cap[lo:hi], mature[lo:hi], immature[lo:hi]
+        replanting_b, sprayed_b = replanting[lo:hi], sprayed[lo:hi]
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         for i in range(hi - lo):
             z = (base_b - per_ha_b * risk_b[i]) * inv_b[i] - offset_b
-            x = target_area(z, cap_b[i]) - mature_b[i] - immature_b[i]
+            x = target_area(z, cap_b[i]) - mature_b[i] - immature_b[i] - replanting_b[i]
             gap_b[i] = x
             plant_b[i] = max(x, 0.0) * planting_rate
         planted[b] = block_sum(plant, lo, hi) * weight
@@ -145,8 +153,14 @@ def tend_fields(
             d = mature_b[i] - min(gap_b[i], 0.0) * -abandon_rate
             young = max(immature_b[i] + min(d, 0.0), 0.0)
             matured = young * inv_maturity
-            immature_b[i] = young - matured + plant_b[i] * room
+            back = 0.0
+            if replanting_b[i] > 0.0:  # most households have nothing to replant: no write
+                back = replanting_b[i] * inv_replant
+                replanting_b[i] -= back
+            immature_b[i] = young - matured + plant_b[i] * room + back
             mature_b[i] = max(d, 0.0) + matured
+            if sprayed_b[i] > 0.0:
+                sprayed_b[i] *= spray_memory
         area_mature[b] = block_sum(mature, lo, hi)
         area_immature[b] = block_sum(immature, lo, hi)
 
@@ -154,15 +168,19 @@ def tend_fields(
 @compiled
 def eradicate_fields(
     draws, lo, starts, cut_aerial, cut_manual, cut_voluntary, eligible_share, kill_aerial,
-    kill_manual, replant_forced, replant_voluntary, licit_gain, mature, immature, substituted,
-    inv_licit, licit_factor, hit, removed_by, out,
+    kill_manual, adaptation, replant_forced, replant_voluntary, licit_gain, mature, immature,
+    replanting, sprayed, substituted, inv_licit, licit_factor, hit, removed_by, out,
 ):  # fmt: skip
     """Forced eradication and voluntary substitution on the slots ``lo..`` of a run of blocks.
 
     A slot is sprayed if its draw is below its region's ``cut_aerial``, eradicated by hand if
     between ``cut_aerial`` and ``cut_manual``, and substitutes voluntarily if between
-    ``cut_manual`` and ``cut_voluntary``; each method removes its kill rate (voluntary: all) of the
-    eligible share of the household's coca. Part of what is removed is replanted.
+    ``cut_manual`` and ``cut_voluntary``. The hectares treated are the eligible share of the
+    household's coca (what the government records as sprayed or eradicated); the coca destroyed is
+    that times the kill rate, and spraying kills less on fields sprayed before (farmers prune,
+    strip leaves and disperse plots): ``kill_aerial / (1 + adaptation x times sprayed)``.
+    Voluntary substitution removes it all. Farmers replant part of what was destroyed over the
+    following months (``replanting``).
 
     Args:
         draws: one uniform draw per slot of the run (uint32 or float).
@@ -172,24 +190,26 @@ def eradicate_fields(
         cut_manual: per block, the draw below which a slot is sprayed or eradicated by hand.
         cut_voluntary: per block, the draw below which any method hits.
         eligible_share: per block, share of coca above the legal area.
-        kill_aerial: share of a sprayed field that dies.
-        kill_manual: share of a manually eradicated field removed.
+        kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
+        kill_manual: share of the coca on a manually eradicated hectare removed.
+        adaptation: farmers' adaptation to repeated spraying.
         replant_forced: share of forcibly removed coca replanted.
         replant_voluntary: share of voluntarily removed coca replanted.
         licit_gain: 1 + the rise of licit income after substitution.
         mature: mature coca per household; updated in place.
         immature: immature coca per household; updated in place.
+        replanting: coca each household will replant over the coming months; updated in place.
+        sprayed: recent sprayings of each household's fields (fading); updated in place.
         substituted: whether each household has substituted; updated in place.
         inv_licit: 1 / licit income factor per household; updated where a household substitutes.
         licit_factor: licit income factor per household.
         hit: out, whether each slot was hit by forced eradication.
-        removed_by: work, 4 x slots of the run (aerial, manual, voluntary, mature removed).
-        out: out, 4 x blocks: per-block sums of ``removed_by`` (simulated ha).
+        removed_by: work, 6 x slots of the run (destroyed by aerial, manual, voluntary; mature
+            destroyed; area sprayed; area eradicated by hand).
+        out: out, 6 x blocks: per-block sums of ``removed_by`` (simulated ha).
 
     """
     n = len(draws)
-    # The numpy rule this replaced wrote the voluntary share as below; kept for identical rounding.
-    replant_substituted = replant_forced + (replant_voluntary - replant_forced) * 1.0
     for b in range(len(starts)):
         start, end = starts[b], block_end(starts, b, n)
         a, m, v, share = cut_aerial[b], cut_manual[b], cut_voluntary[b], eligible_share[b]
@@ -200,24 +220,31 @@ def eradicate_fields(
             hit_manual = below_manual and not hit_aerial
             hit_voluntary = below_voluntary and not below_manual
             hit[i] = below_manual
-            kill = kill_aerial if hit_aerial else kill_manual if hit_manual else 0.0
-            if hit_voluntary:
+            treated = (mature[i] + immature[i]) * share
+            kill = 0.0
+            if hit_aerial:
+                kill = kill_aerial / (1.0 + adaptation * sprayed[i])
+                sprayed[i] += 1.0
+            elif hit_manual:
+                kill = kill_manual
+            elif hit_voluntary:
                 kill = 1.0
             kill *= share
             removed_mature = mature[i] * kill
             removed = immature[i] * kill + removed_mature
             mature[i] -= removed_mature
             immature[i] -= removed - removed_mature
-            replant = replant_substituted if hit_voluntary else replant_forced
-            immature[i] += removed * replant
+            replanting[i] += removed * (replant_voluntary if hit_voluntary else replant_forced)
             removed_by[0, j] = removed if hit_aerial else 0.0
             removed_by[1, j] = removed if hit_manual else 0.0
             removed_by[2, j] = removed if hit_voluntary else 0.0
             removed_by[3, j] = removed_mature
+            removed_by[4, j] = treated if hit_aerial else 0.0
+            removed_by[5, j] = treated if hit_manual else 0.0
             if hit_voluntary:
                 substituted[i] = True
                 inv_licit[i] = 1.0 / (licit_factor[i] * licit_gain)
-        for k in range(4):
+        for k in range(6):
             out[k, b] = block_sum(removed_by[k], start, end)
 
 
@@ -260,6 +287,28 @@ def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
             i = lo + j
             u = draws[j]
             if occupied[i] and (u < c or (u < c_displaced and hit[i])):
+                chosen[count] = i
+                count += 1
+    return chosen[:count]
+
+
+@compiled
+def choose_leavers(draws, lo, starts, cut, occupied, mature, immature, replanting):
+    """Slots of the households without coca that leave this month (``lo`` + index into ``draws``).
+
+    A household leaves if it grows no coca (and will replant none) and its draw is below its
+    region's ``cut``.
+    """
+    n = len(draws)
+    chosen = np.empty(n, np.int64)
+    count = 0
+    for b in range(len(starts)):
+        start, end = starts[b], block_end(starts, b, n)
+        c = cut[b]
+        for j in range(start, end):
+            i = lo + j
+            idle = mature[i] + immature[i] + replanting[i] <= 1e-9
+            if occupied[i] and idle and draws[j] < c:
                 chosen[count] = i
                 count += 1
     return chosen[:count]

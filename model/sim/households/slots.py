@@ -27,6 +27,8 @@ COLUMNS = {
     "mature": 0.0,
     "immature": 0.0,
     "risk": 0.0,
+    "replanting": 0.0,
+    "sprayed": 0.0,
     "substituted": False,
     "occupied": False,
 }
