@@ -34,6 +34,7 @@ from model.scenario.schema import Scenario
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario's replications and write its results folder."""
+    from model.experiments.posterior import scenario_posterior
     from model.experiments.results import (
         ReplicationStore,
         ResultsExistError,
@@ -48,12 +49,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replications is not None:
         overrides.append(f"replications={args.replications}")
     scenario = load_scenario(args.scenario, overrides)
+    posterior = scenario_posterior(scenario) if args.posterior else None
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: runs are never overwritten")
     started = datetime.now(UTC)
     clock = time.perf_counter()
     # Finished replications are saved as they come, so a killed run can be resumed.
-    store = ReplicationStore(partial_folder(scenario, args.results_root, args.out))
+    tag = "posterior" if posterior is not None else None
+    store = ReplicationStore(partial_folder(scenario, args.results_root, args.out, tag))
     seeds = replication_seeds(scenario.seed, scenario.replications)
     saved = store.saved(seeds)
     done = store.load(seeds) if args.resume else []
@@ -71,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             done=done,
             on_run=store.save,
+            posterior=posterior,
         )
     except (KeyboardInterrupt, SystemError) as error:
         if not interruption(error):
@@ -180,6 +184,12 @@ def add_parser(subparsers) -> None:
         "--resume",
         action="store_true",
         help="finish an interrupted run of the same command: replications it saved are not rerun",
+    )
+    run.add_argument(
+        "--posterior",
+        action="store_true",
+        help="draw each replication's free parameters from the scenario's posterior "
+        "(posterior: FILE); the manifest records which sample each replication used",
     )
     run.add_argument("--quiet", action="store_true", help="no progress; print only the folder")
     run.set_defaults(handler=cmd_run)

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from model.scenario.schema import Scenario
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")  # a schedule entry addressed by its start month
 _SAFE_TAGS = set(yaml.SafeLoader.yaml_constructors) - {None}
 # libyaml's parser with PyYAML's safe constructors: as safe as ``yaml.safe_load``, ~8x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -144,22 +145,43 @@ def deep_merge(base: Mapping, override: Mapping) -> dict:
 
 
 def resolve_extends(file: Path, _chain: tuple[Path, ...] = ()) -> dict:
-    """Read a scenario file and everything it ``extends:``, merged (the file itself wins)."""
+    """Read a scenario file and everything it ``extends:``, merged (the file itself wins).
+
+    A file's ``set:`` mapping (dotted paths, list items by number or name, as ``--set`` takes
+    them) is applied after its own keys are merged over what it extends: ``set:
+    {policies.colombia_aerial.scale: 0}`` changes one programme without restating the list.
+    """
     file = Path(file)
     key = file.resolve()
     if key in _chain:
         cycle = " -> ".join(p.name for p in (*_chain[_chain.index(key) :], key))
         raise ScenarioError(_chain[-1], "extends", f"cycle: {cycle}")
     data = read_yaml(file)
+    _anchor_paths(data, file)
     parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError(file, "extends", f"must be a file name, got {parent!r}")
-    parent_file = (file.parent / parent).resolve()
-    if not parent_file.is_file():
-        raise ScenarioError(file, "extends", f"file {parent} not found (looked in {file.parent})")
-    return deep_merge(resolve_extends(parent_file, (*_chain, key)), data)
+    changes = data.pop("set", None)
+    if parent is not None:
+        if not isinstance(parent, str) or not parent.strip():
+            raise ScenarioError(file, "extends", f"must be a file name, got {parent!r}")
+        parent_file = (file.parent / parent).resolve()
+        if not parent_file.is_file():
+            raise ScenarioError(
+                file, "extends", f"file {parent} not found (looked in {file.parent})"
+            )
+        data = deep_merge(resolve_extends(parent_file, (*_chain, key)), data)
+    if changes is not None:
+        if not isinstance(changes, Mapping):
+            raise ScenarioError(file, "set", "must map dotted paths to values")
+        for path, value in changes.items():
+            apply_override(data, str(path).split("."), value, f"{file}: set")
+    return data
+
+
+def _anchor_paths(data: dict, file: Path) -> None:
+    """Make a file's relative ``posterior:`` path absolute: it is relative to that file."""
+    posterior = data.get("posterior")
+    if isinstance(posterior, str) and posterior.strip() and not Path(posterior).is_absolute():
+        data["posterior"] = str((file.parent / posterior).resolve())
 
 
 # ----------------------------------------------------------------------------- --set
@@ -186,10 +208,14 @@ def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
 
 
 def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dict:
-    """Set ``value`` at the dotted path ``parts`` of ``data`` (integers index lists), in place.
+    """Set ``value`` at the dotted path ``parts`` of ``data``, in place.
 
-    The path is checked against the scenario schema so a typo is reported as such, with the
-    closest valid key, instead of silently adding a key.
+    List items are addressed by 0-based number or, for items with a ``name`` (policies, events,
+    traffickers, groups, regions), by that name: ``policies.colombia_aerial.scale``. Setting a
+    named item to ``null`` removes it; setting a name the list does not have to a mapping adds
+    that item (with that name). The path is
+    checked against the scenario schema so a typo is reported as such, with the closest valid key,
+    instead of silently adding a key.
     """
     _check_schema_path(parts, source)
     node: Any = data
@@ -197,12 +223,15 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
         last = depth == len(parts) - 1
         where = ".".join(parts[: depth + 1])
         if isinstance(node, list):
-            if not part.lstrip("-").isdigit() or not -len(node) <= int(part) < len(node):
-                raise ScenarioError(
-                    source, where, f"no item {part}: the list has {len(node)} item(s), 0-based"
-                )
-            index = int(part)
-            if last:
+            if last and not part.lstrip("-").isdigit() and _named_index(node, part) is None:
+                if not isinstance(value, Mapping):  # a new named item is a whole mapping
+                    _list_index(node, part, source, where)  # raises: no item named part
+                node.append({"name": part, **value})
+                return data
+            index = _list_index(node, part, source, where)
+            if last and value is None:  # ``null`` removes the item
+                del node[index]
+            elif last:
                 node[index] = value
             else:
                 node = node[index]
@@ -211,11 +240,11 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
                 node[part] = value
             else:
                 if node.get(part) is None:
-                    if _list_ahead(parts[: depth + 1]):
+                    node[part] = _default_at(parts[: depth + 1])
+                    if node[part] is None:
                         raise ScenarioError(
                             source, where, "is not set in the scenario: set the whole list instead"
                         )
-                    node[part] = {}
                 node = node[part]
         else:
             parent = ".".join(parts[:depth])
@@ -223,6 +252,41 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
                 source, where, f"{parent} is a value ({node!r}), not a mapping or list"
             )
     return data
+
+
+def _named_index(items: list, name: str) -> int | None:
+    """The index of the list item called ``name`` (schedule entries: by start month), or None."""
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if item.get("name") == name or str(item.get("start", "")).startswith(f"{name}"):
+            return index
+    return None
+
+
+def _list_index(items: list, part: str, source: str, where: str) -> int:
+    """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
+    if part.lstrip("-").isdigit():
+        if not -len(items) <= int(part) < len(items):
+            raise ScenarioError(
+                source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
+            )
+        return int(part)
+    index = _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
+    if index is None:
+        names = [str(item.get("name") or item.get("start", ""))[:7] for item in items
+                 if isinstance(item, dict)]  # fmt: skip
+        known = ", ".join(n for n in names if n) or "none of its items has a name"
+        raise ScenarioError(source, where, f"no item named {part!r} (named: {known})")
+    return index
+
+
+def value_at_path(data: Mapping, path: str) -> Any:
+    """The value at a dotted path of a scenario mapping (list items by number or name)."""
+    node: Any = data
+    for part in path.split("."):
+        node = node[_list_index(node, part, "", path)] if isinstance(node, list) else node[part]
+    return node
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -260,18 +324,38 @@ def _schema_at(parts: Iterable[str]) -> Any:
     return current
 
 
-def _list_ahead(parts: list[str]) -> bool:
-    return typing.get_origin(_unwrap(_schema_at(parts))) is list
+def _default_at(parts: list[str]) -> Any:
+    """The schema's default at a path as plain data (so ``set:`` can change one item of it).
+
+    A section without a default is an empty mapping (pydantic fills it); a list without a default
+    is None (there is nothing to change one item of).
+    """
+    parent = _unwrap(_schema_at(parts[:-1]))
+    here = _unwrap(_schema_at(parts))
+    if isinstance(here, type) and issubclass(here, BaseModel):
+        return {}
+    field = None
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        field = parent.model_fields.get(parts[-1])
+    if field is not None and not field.is_required():
+        default = field.get_default(call_default_factory=True)
+        if default is not None:
+            return TypeAdapter(field.annotation).dump_python(default, mode="json")
+    return None if typing.get_origin(here) is list else {}
 
 
 def _check_schema_path(parts: list[str], source: str) -> None:
     for depth in range(1, len(parts) + 1):
         parent = _unwrap(_schema_at(parts[: depth - 1]))
         where = ".".join(parts[:depth])
-        if typing.get_origin(parent) is list and not parts[depth - 1].lstrip("-").isdigit():
-            raise ScenarioError(
-                source, where, f"{'.'.join(parts[: depth - 1])} is a list: use a 0-based number"
-            )
+        part = parts[depth - 1]
+        if typing.get_origin(parent) is list and not part.lstrip("-").isdigit():
+            item = _unwrap(typing.get_args(parent)[0])
+            keyed = isinstance(item, type) and issubclass(item, BaseModel)
+            if not (keyed and ("name" in item.model_fields or "start" in item.model_fields)):
+                raise ScenarioError(
+                    source, where, f"{'.'.join(parts[: depth - 1])} is a list: use a 0-based number"
+                )
         if _schema_at(parts[:depth]) is None:
             raise ScenarioError(source, where, _unknown_key(parts[depth - 1], parent))
         is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
