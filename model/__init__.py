@@ -8,8 +8,7 @@ calibration, tuning, the dashboard) is imported on first use, so that ``import m
 neither matplotlib nor the dashboard's Solara, and the subpackages can import ``model`` without a
 cycle. A few names differ from the ones in their module, so that they read well out of it: every
 figure is ``plot_*``, and ``HEADLINE_METRICS``, ``TUNING_*``, ``describe_column``,
-``free_parameter_values``, ``fit_report_markdown``, ``write_fit_report`` and
-``observed_eradication`` say what they are.
+``observed_*`` and ``calibration_report_markdown`` say what they are.
 """
 
 from importlib import import_module
@@ -55,14 +54,16 @@ _ON_FIRST_USE = {
     "boxes_table": ("model.experiments.discover_report", "boxes_table"),
     "find_boxes": ("model.experiments.prim_boxes", "find_boxes"),
     "ema_model": ("model.experiments.ema", "ema_model"),
-    # History and calibration
-    "observed_hectares": ("model.experiments.calibration", "observed_hectares"),
+    # History, its posterior and calibration
+    "observed_targets": ("model.experiments.targets", "observed"),
+    "observed_cultivation": ("model.experiments.observed", "cultivation"),
     "observed_eradication": ("model.experiments.observed", "eradication"),
-    "free_parameter_values": ("model.experiments.calibration", "current_values"),
-    "fit_report": ("model.experiments.fit_report", "fit_report"),
-    "fit_report_markdown": ("model.experiments.fit_report", "report_markdown"),
-    "write_fit_report": ("model.experiments.fit_report", "write_outputs"),
+    "Posterior": ("model.experiments.posterior", "Posterior"),
+    "scenario_posterior": ("model.experiments.posterior", "scenario_posterior"),
+    "predictive": ("model.experiments.history_fit", "predictive"),
+    "fit_summary": ("model.experiments.history_fit", "fit_summary"),
     "calibrate": ("model.experiments.calibration", "calibrate"),
+    "calibration_report_markdown": ("model.experiments.calibration", "report_markdown"),
     # Tuning (the tuning notebook)
     "TUNING_WINDOW": ("model.experiments.tuning", "WINDOW"),
     "TUNING_SCALE": ("model.experiments.tuning", "SCALE"),
@@ -83,9 +84,11 @@ _ON_FIRST_USE = {
     "plot_shift_map": ("model.figures.regions", "shift_map"),
     "plot_indices": ("model.figures.sweeps", "plot_indices"),
     "plot_sweep": ("model.figures.sweeps", "plot_sweep"),
-    "plot_fit": ("model.figures.fit", "plot_fit"),
     "plot_prim_tradeoff": ("model.figures.discovery", "prim_tradeoff"),
     "plot_prim_boxes": ("model.figures.discovery", "prim_boxes"),
+    "plot_posterior_predictive": ("model.figures.posterior", "plot_posterior_predictive"),
+    "plot_regional_predictive": ("model.figures.posterior", "plot_regional_predictive"),
+    "plot_posterior_marginals": ("model.figures.posterior", "plot_posterior_marginals"),
     "region_coordinates": ("model.figures.regions", "region_coordinates"),
     "summary_markdown": ("model.figures.tables", "summary_markdown"),
     "save_figure": ("model.figures.saving", "save_figure"),

@@ -13,31 +13,28 @@
 # ---
 
 # %% [markdown]
-# # History: the model against the UNODC data, 1990-2023
+# # History: the calibrated model against the record, 1990-2023
 #
-# `scenarios/andes_history.yaml` drives the model with recorded eradication (hectares per year and
-# country), interdiction assumptions and dated events (leader captures, the 1995 leaf price collapse,
-# the end of spraying in 2015); nothing in it is fitted to the cultivation series. Does it reproduce
-# the shift of coca from Peru and Bolivia to Colombia in the 1990s and back to Peru by 2012?
+# `scenarios/andes_history.yaml` drives the model with recorded eradication (hectares sprayed and
+# eradicated per year and country, applied as recorded), interdiction assumptions and dated events;
+# consumer demand per market and yields per country are dated inputs from `model/data/market/`.
+# `balloon calibrate` inferred the posterior of its free parameters from 1990-2012 only (national
+# hectares, regional shares, turning points, prices); `scenarios/andes_history_calibrated.yaml`
+# names that posterior and sets every free parameter to its median.
 #
-# **Calibrated or not.** `balloon calibrate scenarios/andes_history.yaml --window 1990-2012` fits the
-# scenario's `free_parameters` to the 1990-2012 UNODC series and writes a calibrated scenario. This
-# notebook uses a calibrated file if one exists (`scenarios/andes_history_calibrated.yaml`, or the
-# calibration's default output under `results/calibration/`); otherwise it runs the scenario with its
-# hand-set starting values and says so: then read the fit below as the *uncalibrated* model.
-# The fit is scored over `WINDOW` (1990-2012, the calibration's window; change both together). Years
-# after it are a forecast given the recorded inputs, not a fit.
+# Here: the posterior, then **posterior predictive runs** (each draws its parameters from the
+# posterior and runs on its own seed, so the bands carry both the parameters' uncertainty and the
+# model's randomness) against the record, and the years after 2012 as a forecast from recorded
+# inputs only (never fitted).
 #
-# Quick mode (`BALLOON_QUICK=1`, the tests) runs the same 1990-2023 history and scores the same
-# window, at a quarter of the scale and with one replication, so its figures say what the full ones
-# say, only noisier.
+# Quick mode (`BALLOON_QUICK=1`, the tests) runs a few predictive runs at a quarter of the scale.
 
 # %%
 # %matplotlib inline
 import os
 from pathlib import Path
 
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from model import SCENARIOS_DIR
 
@@ -47,109 +44,85 @@ QUICK = os.environ.get("BALLOON_QUICK") == "1"
 OUT = Path(os.environ.get("BALLOON_NOTEBOOK_OUT") or SCENARIOS_DIR.parent / "results" / "notebooks")
 OUT = OUT / "04_history"
 OUT.mkdir(parents=True, exist_ok=True)
-# Replications run in worker processes (all cores), or in this process for quick runs.
+# Runs go to worker processes (all cores), or stay in this process for quick runs.
 EXECUTOR = "inline" if QUICK else "process"
-print(f"quick mode: {QUICK}; files go to {OUT}")
+RUNS = 4 if QUICK else 40
+print(f"quick mode: {QUICK}; {RUNS} posterior predictive runs; files go to {OUT}")
 
 # %%
-from model import free_parameter_values, load_scenario, observed_hectares
+from model import load_scenario, scenario_posterior
 
-CALIBRATED_NAME = "andes_history_calibrated.yaml"
-CANDIDATES = [
-    SCENARIOS_DIR / CALIBRATED_NAME,
-    SCENARIOS_DIR.parent / "results" / "calibration" / "andes_history" / CALIBRATED_NAME,
-]
-calibrated = next((path for path in CANDIDATES if path.is_file()), None)
-source = calibrated or SCENARIOS_DIR / "andes_history.yaml"
-# Quick runs: the whole history at a quarter of the scale, one replication (about 2 s a run).
 OVERRIDES = ["households.scale=0.0025"] if QUICK else []
-WINDOW = (1990, 2012)  # the calibration's fitting window: the fit is scored over it
-scenario = load_scenario(source, OVERRIDES)
-REPLICATIONS = 1 if QUICK else scenario.replications
-
-if calibrated:
-    print(f"CALIBRATED: using {calibrated}")
-else:
-    print(
-        "UNCALIBRATED: no calibrated scenario found; running scenarios/andes_history.yaml with "
-        "its hand-set starting values (run `balloon calibrate` to fit them)"
-    )
-print(
-    f"{scenario.start:%Y-%m} to {scenario.end:%Y-%m}, {REPLICATIONS} replication(s), "
-    f"households.scale {scenario.households.scale}; fit scored over {WINDOW[0]}-{WINDOW[1]}, "
-    "later years are a forecast"
-)
-print("free parameters and their values:", free_parameter_values(scenario))
+scenario = load_scenario(SCENARIOS_DIR / "andes_history_calibrated.yaml", OVERRIDES)
+posterior = scenario_posterior(scenario)
+print(f"{scenario.name}: {scenario.start:%Y-%m} to {scenario.end:%Y-%m}, households.scale "
+      f"{scenario.households.scale}; posterior of {len(posterior.parameters)} parameters, "
+      f"{len(posterior)} samples")  # fmt: skip
 
 # %% [markdown]
-# ## The observed data
+# ## The posterior
 #
-# UNODC coca cultivation by country (hectares), shipped with the package with its provenance
-# (`model/data/README.md`).
+# Median and 90% interval of each free parameter; the prior is uniform between the bounds the
+# scenario's `free_parameters` give.
 
 # %%
-observed_hectares().T
+import pandas as pd
+
+low, median, high = (posterior.quantile(q) for q in (0.05, 0.5, 0.95))
+bounds = {path: (b.low, b.high) for path, b in scenario.free_parameters.items()}
+pd.DataFrame(
+    {"prior low": {p: b[0] for p, b in bounds.items()},
+     "prior high": {p: b[1] for p, b in bounds.items()},
+     "median": median, "5%": low, "95%": high}
+).round(4)  # fmt: skip
+
+# %%
+from model import plot_posterior_marginals
+
+plot_posterior_marginals(posterior.table, bounds, f"{scenario.name}: posterior")
 
 # %% [markdown]
-# ## The model against the data
+# ## Posterior predictive runs against the record
 #
-# `fit_report` runs the scenario's replications and scores the fit in the window: RMSE of log
-# hectares, correlation and error in each country's share, per country; and the years of the three
-# turning points (Colombia overtakes Peru, Bolivia's steepest fall, Peru leads again).
+# National hectares per country (UNODC, black dots) against the predictive median and 90% band;
+# the grey years after 2012 are a forecast from recorded inputs only.
 
 # %%
 import time
 
-from model import fit_report, fit_report_markdown
+from model import observed_cultivation, plot_posterior_predictive, predictive
 
 clock = time.perf_counter()
-report = fit_report(scenario, WINDOW, REPLICATIONS)
-print(f"ran in {time.perf_counter() - clock:.0f} s")
-if not calibrated:
-    print("UNCALIBRATED: the fit is scored over the window below; no parameter was fitted")
-display(Markdown(fit_report_markdown(report)))
-
-# %%
-from model import plot_fit, write_fit_report
-
-if calibrated:  # the fit report (JSON, Markdown) and its figure, as `balloon calibrate` writes them
-    figure = write_fit_report(report, OUT)["figure"]
-else:  # say in the title that nothing was fitted
-    figure = OUT / "fit.png"
-    plot_fit(
-        report["_countries"],
-        observed_hectares(),
-        WINDOW,
-        figure,
-        f"Coca cultivation: model ({scenario.name}, hand-set values, not fitted) against UNODC",
-    )
-display(Image(filename=str(figure)))
+runs = predictive(scenario, posterior, RUNS, executor=EXECUTOR)
+print(f"{runs.runs} runs in {time.perf_counter() - clock:.0f} s")
+observed = observed_cultivation().pivot(index="year", columns="country", values="hectares")
+plot_posterior_predictive(runs.national, observed, (1990, 2012),
+                          f"{scenario.name}: posterior predictive ({runs.runs} runs)")  # fmt: skip
 
 # %% [markdown]
-# ## Where the coca was, region by region
+# ## Fit, turning points and forecast
 #
-# The mean over replications of the history run, region by region, as the model sees it (UNODC does
-# not publish a consistent regional series for all three countries, so there is nothing to plot
-# against here).
+# In-sample fit per country and region group, each turning point run by run, and the forecast.
 
 # %%
-from model import (
-    plot_hectares_by_country,
-    plot_region_heatmap,
-    region_coordinates,
-    run_replications,
-)
+from model import fit_summary
 
-history = run_replications(scenario, REPLICATIONS, executor=EXECUTOR)
-coordinates = region_coordinates(scenario)
-plot_region_heatmap(
-    history.regions,
-    labels=dict(zip(coordinates.region, coordinates.label, strict=True)),
-    title=f"{scenario.name}: coca by region and year (model)",
-)
+summary = fit_summary(runs)
+lines = ["| country | RMSE of log ha | correlation | data inside the 90% band |", "|---|---|---|---|"]
+for country, row in summary["countries"].items():
+    lines.append(f"| {country} | {row['rmse_log']:.2f} | {row['correlation']:.2f} | "
+                 f"{100 * row['inside_band']:.0f}% |")  # fmt: skip
+lines += ["", "| turning point | data | runs within two years |", "|---|---|---|"]
+for name, row in summary["turning_points"].items():
+    lines.append(f"| {name.replace('_', ' ')} | {row['data']} | "
+                 f"{100 * row['within_two_years']:.0f}% |")  # fmt: skip
+display(Markdown("\n".join(lines)))
 
 # %%
-plot_hectares_by_country(history.countries, title=f"{scenario.name}: coca by country (model)")
+from model import observed_targets, plot_regional_predictive
+
+plot_regional_predictive(runs.regional, observed_targets().regional, "colombia",
+                         "Colombia: each region group's share of the country's coca")  # fmt: skip
 
 # %% [markdown]
 # The recorded eradication that drives the run, per country and method (hectares per year; rows the

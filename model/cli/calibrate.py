@@ -1,4 +1,4 @@
-"""``balloon calibrate``: fit a scenario's free parameters to the UNODC series and report the fit."""
+"""``balloon calibrate``: the posterior of a scenario's free parameters, by likelihood-free inference."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import re
 import sys
 from pathlib import Path
 
-from model.cli.options import BadInput, positive_int
+from model.cli.options import BadInput, add_executor_options, executor_from_args, positive_int
 from model.scenario.loading import find_scenario, load_scenario
 
 WINDOW = re.compile(r"^(\d{4})-(\d{4})$")
+LAST_TARGET_YEAR = 2012  # no cultivation after 2012 is ever a target
 
 
 def parse_window(text: str) -> tuple[int, int]:
@@ -24,55 +25,48 @@ def parse_window(text: str) -> tuple[int, int]:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Calibrate, then write the calibrated scenario, the fit report and the figure."""
+    """Infer the posterior, run the posterior predictive, write the report and figures."""
     from model.compile_cache import announce_compiling
-    from model.experiments import calibration, fit_report
-    from model.scenario.loading import with_parameters
+    from model.experiments.calibration import calibrate
+    from model.experiments.observed import cultivation
 
     file = find_scenario(args.scenario)
     scenario = load_scenario(file, args.overrides)
     if not scenario.free_parameters:
         raise BadInput(f"{file}: free_parameters: the scenario marks no parameter as free")
-    try:
-        with_parameters(scenario, calibration.current_values(scenario))
-    except (KeyError, IndexError, ValueError) as error:
-        raise BadInput(f"{file}: free_parameters: {error}") from None
     first, last = args.window
-    data_years = calibration.observed_hectares().index
-    if first < data_years.min() or last > data_years.max():
+    years = cultivation()["year"]
+    if first < years.min() or last > min(years.max(), LAST_TARGET_YEAR):
         raise BadInput(
-            f"--window {first}-{last}: the UNODC series covers {data_years.min()}-"
-            f"{data_years.max()}"
+            f"--window {first}-{last}: the UNODC series for calibration covers {years.min()}-"
+            f"{min(years.max(), LAST_TARGET_YEAR)}"
         )
     out = Path(args.out or f"results/calibration/{scenario.name}")
     announce_compiling()
-    result = calibration.calibrate(
+    outputs = calibrate(
         scenario,
+        file,
+        out,
+        scenario_file=Path(args.scenario_file) if args.scenario_file else None,
         window=args.window,
-        replications=args.replications,
-        maxiter=args.maxiter,
-        popsize=args.popsize,
+        population=args.population,
+        simulations=args.simulations,
+        generations=args.generations,
+        predictive_runs=args.predictive,
+        executor=executor_from_args(args),
         workers=args.workers,
-        executor="inline" if args.workers == 1 else "process",
         seed=args.seed,
         progress=not args.quiet,
     )
-    report = fit_report.fit_report(result.scenario, args.window, args.report_replications)
-    written = fit_report.write_outputs(
-        report,
-        out,
-        calibration=result,
-        source=file,
-        scenario_file=Path(args.scenario_file) if args.scenario_file else None,
-    )
-    tp = report["turning_points"]
+    inference = outputs.report["inference"]
     print(
-        f"loss {result.start_loss:.4f} -> {result.loss:.4f}; turning points model "
-        f"{tp['model_mean']} vs data {tp['data']}",
+        f"{inference['simulations']:,} model runs in {inference['seconds']:,.0f} s "
+        f"({inference['runs_per_second']:.2f} per second); {inference['samples']} posterior "
+        f"samples; final threshold {inference['final_threshold']:.3f}",
         file=sys.stderr,
     )
-    for kind, path in written.items():
-        print(f"wrote {kind}: {path}")
+    print(f"wrote {outputs.folder}/ (posterior.parquet, generations.csv, report.md, figures/)")
+    print(f"wrote {outputs.scenario_file} and {outputs.posterior_file}")
     return 0
 
 
@@ -80,36 +74,42 @@ def add_parser(subparsers) -> None:
     """Register ``balloon calibrate``."""
     parser = subparsers.add_parser(
         "calibrate",
-        help="fit a scenario's free_parameters to the UNODC country series",
+        help="infer the posterior of a scenario's free_parameters (likelihood-free, ABC-SMC)",
         description=(
-            "Fit the parameters a scenario marks as free (free_parameters, with bounds) by "
-            "differential evolution on RMSE of log hectares plus country-share error over a "
-            "window, averaged over replications with common random numbers. Writes a calibrated "
-            "scenario, fit_report.md/.json and fit.png."
+            "Infer the posterior distribution of the parameters a scenario marks as free "
+            "(free_parameters: the prior is uniform between their bounds) by approximate "
+            "Bayesian computation with sequential Monte Carlo (pyabc). Each proposal is one "
+            "model run on a fresh seed over the window, scored against the record: national "
+            "hectares (log), each region group's share of its country's coca, the turning points "
+            "and price levels. Generations shrink the acceptance threshold until the budget of "
+            "runs is spent. Then posterior predictive runs over the scenario's whole horizon "
+            "(years after the window are a forecast from recorded inputs only). Writes the "
+            "posterior (Parquet), diagnostics per generation, report.md/.json, figures, and a "
+            "calibrated scenario that extends this one, names its posterior and sets every free "
+            "parameter to the posterior median."
         ),
     )
     parser.add_argument("scenario", help="scenario file with free_parameters")
     parser.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-        help="change one key before calibrating, e.g. --set households.scale=0.02",
+        help="change one key before calibrating, e.g. --set households.scale=0.005",
     )  # fmt: skip
-    parser.add_argument("--window", type=parse_window, default=(1990, 2012),
-                        help="years scored, FIRST-LAST (default 1990-2012)")  # fmt: skip
-    parser.add_argument("--replications", type=positive_int, default=2,
-                        help="replications per candidate, same seeds for all (default 2)")  # fmt: skip
-    parser.add_argument("--report-replications", type=positive_int, default=5,
-                        help="replications of the calibrated scenario in the report (default 5)")  # fmt: skip
-    parser.add_argument("--maxiter", type=positive_int, default=10,
-                        help="generations of differential evolution (default 10)")  # fmt: skip
-    parser.add_argument("--popsize", type=positive_int, default=4,
-                        help="population per free parameter (scipy's popsize; default 4)")  # fmt: skip
-    parser.add_argument("--workers", type=positive_int,
-                        help="worker processes (default: all cores; 1 runs inline)")  # fmt: skip
-    parser.add_argument("--seed", type=int, default=0, help="seed of the optimiser (default 0)")
-    parser.add_argument("--out", help="folder for the report and figure "
+    parser.add_argument("--window", type=parse_window, default=(1990, LAST_TARGET_YEAR),
+                        help="years scored, FIRST-LAST (default 1990-2012; never after 2012)")  # fmt: skip
+    parser.add_argument("--population", type=positive_int, default=200,
+                        help="particles per generation (default 200)")  # fmt: skip
+    parser.add_argument("--simulations", type=positive_int, default=5000,
+                        help="model runs to spend on the inference at most (default 5000)")  # fmt: skip
+    parser.add_argument("--generations", type=positive_int, default=20,
+                        help="generations at most (default 20)")  # fmt: skip
+    parser.add_argument("--predictive", type=positive_int, default=100,
+                        help="posterior predictive runs for the report (default 100)")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0, help="seed of the inference (default 0)")
+    parser.add_argument("--out", help="folder for the posterior, report and figures "
                         "(default results/calibration/<scenario>)")  # fmt: skip
     parser.add_argument("--scenario-file",
-                        help="where to write the calibrated scenario "
-                        "(default <out>/<scenario>_calibrated.yaml)")  # fmt: skip
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+                        help="where to write the calibrated scenario (default "
+                        "<out>/<scenario>_calibrated.yaml); its posterior goes beside it")  # fmt: skip
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_executor_options(parser)
     parser.set_defaults(handler=cmd_calibrate)

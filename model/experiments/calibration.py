@@ -1,260 +1,239 @@
-"""Fit a scenario's free parameters to the observed UNODC country series.
+"""``balloon calibrate``: infer the posterior, check it against the record, write what it found.
 
-The scenario lists the parameters calibration may change under ``free_parameters`` (dotted paths
-into the scenario, e.g. ``households.profit_sensitivity`` or ``policies.0.scale``, with bounds).
-:func:`calibrate` searches them with :func:`scipy.optimize.differential_evolution`, scoring each
-candidate by the mean country series of a few replications that use the same seeds for every
-candidate (common random numbers), so two candidates differ only by their parameters. Only the years
-of the fitting window are scored; :mod:`model.experiments.fit_report` reports the years after it as
-a forecast.
+:func:`calibrate` runs :func:`model.experiments.posterior_fit.fit_posterior` on the fitting window,
+then posterior predictive runs over the scenario's whole horizon
+(:mod:`model.experiments.history_fit`), and writes into one folder: the posterior (Parquet: one
+row per sample, one column per parameter, weight, distance), the diagnostics per generation, a
+report (Markdown and JSON), the figures, and a calibrated scenario that ``extends`` the source,
+names the posterior and sets every free parameter to its posterior median.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from scipy.optimize import differential_evolution
+import yaml
 
-from model.experiments.observed import cultivation
-from model.experiments.runner import make_executor, replication_seeds
-from model.scenario.loading import with_parameters
+from model.experiments import targets
+from model.experiments.history_fit import Predictive, fit_summary, predictive
+from model.experiments.posterior import Posterior
+from model.experiments.posterior_fit import PosteriorFit, fit_posterior
+from model.figures.posterior import (
+    plot_posterior_marginals,
+    plot_posterior_pairs,
+    plot_posterior_predictive,
+    plot_regional_predictive,
+)
+from model.figures.saving import save_figure
+from model.files import write_table_atomic, write_text_atomic
 from model.scenario.schema import Scenario
-from model.sim.model import BalloonModel
-
-# ----------------------------------------------------------------------------- parameters
-
-
-def current_values(scenario: Scenario) -> dict[str, float]:
-    """The scenario's present value of each free parameter."""
-    data = scenario.model_dump(mode="json")
-    values = {}
-    for path in scenario.free_parameters:
-        node = data
-        for part in path.split("."):
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        values[path] = float(node)
-    return values
-
-
-# ----------------------------------------------------------------------------- series and loss
-
-
-def yearly_hectares(countries: pd.DataFrame) -> pd.DataFrame:
-    """December hectares per year (rows) and country (columns), averaged over replications.
-
-    UNODC surveys measure the area standing at the end of the year, so December is compared.
-    """
-    december = countries[countries["date"].dt.month == 12]
-    table = december.groupby([december["date"].dt.year, "country"])["hectares"].mean().unstack()
-    table.index.name = "year"
-    return table
-
-
-def observed_hectares() -> pd.DataFrame:
-    """UNODC hectares per year (rows) and country (columns)."""
-    return cultivation().pivot(index="year", columns="country", values="hectares")
-
-
-def fit_statistics(model: pd.DataFrame, data: pd.DataFrame) -> dict:
-    """Per-country RMSE (log and hectares), correlation and share error on common years.
-
-    Args:
-        model: hectares per year and country from the model.
-        data: observed hectares per year and country.
-
-    Returns:
-        ``{"countries": {country: {...}}, "rmse_log": float, "share_mae": float}``.
-
-    """
-    years = model.index.intersection(data.index)
-    countries = [c for c in data.columns if c in model.columns]
-    m, d = model.loc[years, countries], data.loc[years, countries]
-    log_error = np.log(np.maximum(m, 1.0)) - np.log(d)
-    model_share = m.div(m.sum(axis=1), axis=0)
-    data_share = d.div(d.sum(axis=1), axis=0)
-    share_error = (model_share - data_share).abs()
-    per_country = {}
-    for c in countries:
-        corr = float(np.corrcoef(m[c], d[c])[0, 1]) if m[c].std() > 0 else float("nan")
-        per_country[c] = {
-            "rmse_log": float(np.sqrt((log_error[c] ** 2).mean())),
-            "rmse_ha": float(np.sqrt(((m[c] - d[c]) ** 2).mean())),
-            "correlation": corr,
-            "share_mae": float(share_error[c].mean()),
-        }
-    return {
-        "countries": per_country,
-        "rmse_log": float(np.sqrt((log_error**2).to_numpy().mean())),
-        "share_mae": float(share_error.to_numpy().mean()),
-    }
-
-
-def loss(model: pd.DataFrame, data: pd.DataFrame, share_weight: float = 2.0) -> float:
-    """RMSE of log hectares over countries and years, plus ``share_weight`` x mean share error."""
-    stats = fit_statistics(model, data)
-    return stats["rmse_log"] + share_weight * stats["share_mae"]
-
-
-# ----------------------------------------------------------------------------- objective
-
-
-def run_mean_hectares(scenario: Scenario, seeds: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Run one replication per seed in this process.
-
-    Returns:
-        The mean yearly hectares table and the tidy per-replication country table.
-
-    """
-    tables = []
-    for i, seed in enumerate(seeds):
-        countries = BalloonModel(scenario, rng=seed).run().countries
-        countries.insert(0, "replication", i)
-        tables.append(countries)
-    countries = pd.concat(tables, ignore_index=True)
-    return yearly_hectares(countries), countries
 
 
 @dataclass
-class Objective:
-    """Loss of a parameter vector (picklable, so process workers can evaluate it)."""
+class CalibrationOutputs:
+    """What a calibration wrote, and the numbers it reports."""
 
-    scenario: Scenario
-    paths: list[str]
-    seeds: list[int]
-    window: tuple[int, int]
-    share_weight: float = 2.0
-    data: pd.DataFrame = field(default_factory=observed_hectares)
-
-    def __call__(self, x: np.ndarray) -> float:
-        """Run the candidate's replications and score the window (inf if the run fails)."""
-        try:
-            values = dict(zip(self.paths, x, strict=True))
-            scenario = with_parameters(self.scenario, values, "free_parameters")
-            table, _ = run_mean_hectares(scenario, self.seeds)
-        except (ValueError, FloatingPointError):
-            return float("inf")
-        first, last = self.window
-        return loss(table.loc[first:last], self.data.loc[first:last], self.share_weight)
-
-
-def fitting_scenario(scenario: Scenario, window: tuple[int, int]) -> Scenario:
-    """The scenario cut to end with the window, so candidates do not simulate the forecast."""
-    end = min(date(window[1], 12, 1), scenario.end)
-    return scenario.model_copy(update={"end": end})
-
-
-# ----------------------------------------------------------------------------- calibration
-
-
-@dataclass
-class Calibration:
-    """Result of a calibration run."""
-
-    scenario: Scenario
-    values: dict[str, float]
-    start_values: dict[str, float]
-    loss: float
-    start_loss: float
-    evaluations: int
-    window: tuple[int, int]
-    replications: int
-    settings: dict
+    folder: Path
+    scenario_file: Path
+    posterior_file: Path
+    report: dict
+    fit: PosteriorFit
 
 
 def calibrate(
     scenario: Scenario,
-    window: tuple[int, int] = (1990, 2012),
-    replications: int = 2,
-    maxiter: int = 10,
-    popsize: int = 8,
-    workers: int | None = None,
+    source: Path,
+    out: Path,
+    scenario_file: Path | None = None,
+    window: tuple[int, int] = targets.WINDOW,
+    population: int = 200,
+    simulations: int = 5000,
+    generations: int = 20,
+    predictive_runs: int = 100,
     executor: str = "process",
+    workers: int | None = None,
     seed: int = 0,
-    share_weight: float = 2.0,
     progress: bool = True,
-    data: pd.DataFrame | None = None,
-) -> Calibration:
-    """Fit the scenario's free parameters by differential evolution.
+) -> CalibrationOutputs:
+    """Infer the posterior of a scenario's free parameters and write the calibration's outputs.
 
     Args:
-        scenario: a scenario with ``free_parameters``.
-        window: first and last year scored (inclusive).
-        replications: runs per candidate, on the same seeds for every candidate.
-        maxiter: generations of differential evolution.
-        popsize: population size, as a multiple of the number of free parameters (scipy's rule).
-        workers: worker processes (default: every core).
-        executor: ``process``, ``thread`` or ``inline``.
-        seed: seed of the optimiser's own draws.
-        share_weight: weight of the country-share error in the loss.
-        progress: show a progress bar over generations.
-        data: hectares per year and country to fit (default: the UNODC series).
-
-    Raises:
-        ValueError: if the scenario has no free parameters or the window has no data.
+        scenario: the scenario, with ``free_parameters`` (the prior's bounds).
+        source: the scenario's file (the calibrated scenario ``extends`` it).
+        out: folder for the posterior, report and figures (made if missing).
+        scenario_file: where to write the calibrated scenario (default
+            ``out/<name>_calibrated.yaml``); its posterior goes beside it.
+        window: fitting window (years, inclusive).
+        population: particles per generation.
+        simulations: model runs to spend on inference at most.
+        generations: generations at most.
+        predictive_runs: posterior predictive runs over the whole horizon for the report.
+        executor: where runs go (``process``, ``inline``, ``dask`` or a scheduler address).
+        workers: worker processes.
+        seed: seed of the inference's own draws.
+        progress: show progress bars.
 
     """
-    if not scenario.free_parameters:
-        raise ValueError("free_parameters: the scenario marks no parameter as free")
-    data = observed_hectares() if data is None else data
-    if not (data.index.min() <= window[0] <= window[1] <= data.index.max()):
-        raise ValueError(
-            f"window {window[0]}-{window[1]} is outside the data ({data.index.min()}-"
-            f"{data.index.max()})"
-        )
-    paths = list(scenario.free_parameters)
-    bounds = [(scenario.free_parameters[p].low, scenario.free_parameters[p].high) for p in paths]
-    start = current_values(scenario)
-    seeds = replication_seeds(scenario.seed, replications)
-    objective = Objective(
-        fitting_scenario(scenario, window), paths, seeds, window, share_weight, data
+    out = Path(out)
+    fit = fit_posterior(scenario, window, population, simulations, generations, executor,
+                        workers, seed, progress=progress)  # fmt: skip
+    scenario_file = Path(scenario_file or out / f"{scenario.name}_calibrated.yaml")
+    posterior_file = scenario_file.with_name(f"{scenario_file.stem.removesuffix('_calibrated')}"
+                                             "_posterior.parquet")  # fmt: skip
+    posterior = Posterior(fit.samples, str(posterior_file))
+    write_table_atomic(fit.samples, out / "posterior.parquet")
+    write_table_atomic(fit.generations, out / "generations.csv")
+    runs = predictive(scenario, posterior, predictive_runs, executor, workers, progress)
+    report = _report(scenario, fit, posterior, runs, window)
+    write_text_atomic(out / "report.json", json.dumps(report, indent=1) + "\n")
+    write_text_atomic(out / "report.md", report_markdown(report))
+    _figures(scenario, fit, runs, window, out)
+    write_table_atomic(fit.samples, posterior_file)
+    write_text_atomic(
+        scenario_file, calibrated_yaml(scenario, source, scenario_file, posterior_file, fit)
     )
-    x0 = np.clip([start[p] for p in paths], [b[0] for b in bounds], [b[1] for b in bounds])
-    start_loss = objective(x0)
+    return CalibrationOutputs(out, scenario_file, posterior_file, report, fit)
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
 
-        bar = tqdm(total=maxiter, desc=f"calibrating {scenario.name}", unit="generation")
+def _report(scenario, fit: PosteriorFit, posterior: Posterior, runs: Predictive, window) -> dict:
+    low, median, high = (posterior.quantile(q) for q in (0.05, 0.5, 0.95))
+    return {
+        "scenario": scenario.name,
+        "inference": {
+            **fit.settings,
+            "method": "ABC-SMC (pyabc), uniform priors within the free_parameters bounds",
+            "simulations": fit.simulations,
+            "seconds": round(fit.seconds, 1),
+            "runs_per_second": round(fit.runs_per_second, 3),
+            "samples": len(fit.samples),
+            "final_threshold": float(fit.generations["threshold"].iloc[-1]),
+        },
+        "generations": fit.generations.to_dict(orient="records"),
+        "posterior": {
+            path: {
+                "prior": fit.settings["bounds"][path],
+                "median": median[path],
+                "low": low[path],
+                "high": high[path],
+            }
+            for path in posterior.parameters
+        },  # fmt: skip
+        "fit": fit_summary(runs, window),
+    }
 
-    def report(intermediate_result):
-        if bar is not None:
-            bar.update()
-            bar.set_postfix(loss=f"{intermediate_result.fun:.4f}")
 
-    try:
-        with make_executor(executor, workers) as pool:
-            result = differential_evolution(
-                objective,
-                bounds,
-                maxiter=maxiter,
-                popsize=popsize,
-                x0=x0,
-                seed=seed,
-                polish=False,
-                updating="deferred",
-                workers=pool.map if pool is not None else 1,
-                callback=report,
-            )
-    finally:
-        if bar is not None:
-            bar.close()
-    best, best_loss = result.x, float(result.fun)
-    if start_loss <= best_loss:  # never hand back something worse than the start
-        best, best_loss = x0, start_loss
-    values = {p: float(f"{v:.4g}") for p, v in zip(paths, best, strict=True)}  # readable
-    return Calibration(
-        scenario=with_parameters(scenario, values),
-        values=values,
-        start_values=start,
-        loss=best_loss,
-        start_loss=float(start_loss),
-        evaluations=int(result.nfev),
-        window=window,
-        replications=replications,
-        settings={"maxiter": maxiter, "popsize": popsize, "seed": seed,
-                  "share_weight": share_weight, "households.scale": scenario.households.scale},
-    )  # fmt: skip
+def _figures(scenario, fit: PosteriorFit, runs: Predictive, window, out: Path) -> None:
+    bounds = {path: tuple(b) for path, b in fit.settings["bounds"].items()}
+    name = scenario.name
+    figures = out / "figures"
+    save_figure(plot_posterior_marginals(fit.samples, bounds, f"{name}: posterior of the free "
+                                         "parameters"), figures, "posterior_marginals")  # fmt: skip
+    save_figure(plot_posterior_pairs(fit.samples, bounds, f"{name}: posterior pairs"), figures,
+                "posterior_pairs")  # fmt: skip
+    data = targets.observed(window)
+    from model.experiments.observed import cultivation
+
+    observed = cultivation().pivot(index="year", columns="country", values="hectares")
+    title = (f"{name}: posterior predictive ({runs.runs} runs) against UNODC; fitted "
+             f"{window[0]}-{window[1]}")  # fmt: skip
+    save_figure(plot_posterior_predictive(runs.national, observed, window, title), figures,
+                "posterior_predictive")  # fmt: skip
+    for country in data.regional.index.get_level_values("country").unique():
+        title = f"{name}: where in {country.title()} the coca is (posterior predictive)"
+        save_figure(plot_regional_predictive(runs.regional, data.regional, country, title),
+                    figures, f"regional_{country}")  # fmt: skip
+
+
+def calibrated_yaml(scenario, source: Path, target: Path, posterior_file: Path, fit) -> str:
+    """The calibrated scenario: ``extends`` the source, names the posterior, sets the medians.
+
+    ``set:`` addresses each parameter by its path (policies by name), so the file never restates
+    a list.
+    """
+    medians = Posterior(fit.samples).medians()
+    header = [
+        f"# Calibrated by `balloon calibrate` on {fit.settings['window'][0]}-"
+        f"{fit.settings['window'][1]}: ABC-SMC (pyabc), {fit.simulations} model runs in "
+        f"{len(fit.generations)} generation(s),",
+        f"# {fit.settings['population']} particles each; {len(fit.samples)} posterior samples in "
+        f"{posterior_file.name}. Values below are the posterior medians;",
+        "# `balloon run --posterior` draws one posterior sample per replication instead.",
+        "",
+    ]
+    body = {
+        "extends": os.path.relpath(source.resolve(), target.resolve().parent),
+        "name": f"{scenario.name}_calibrated",
+        "posterior": os.path.relpath(posterior_file.resolve(), target.resolve().parent),
+        "set": {path: float(f"{value:.4g}") for path, value in medians.items()},
+    }
+    return "\n".join(header) + yaml.safe_dump(body, sort_keys=False, width=100)
+
+
+def report_markdown(report: dict) -> str:
+    """The calibration report as Markdown."""
+    inference, fit = report["inference"], report["fit"]
+    lines = [
+        f"# Calibration of {report['scenario']}",
+        "",
+        f"Likelihood-free Bayesian inference ({inference['method']}), scored on "
+        f"{fit['window'][0]}-{fit['window'][1]} against national hectares (log), regional shares, "
+        "the turning points and price levels; nothing after the window is a target.",
+        "",
+        f"- model runs: {inference['simulations']:,} in {inference['seconds']:,.0f} s "
+        f"({inference['runs_per_second']:.2f} runs per second), households.scale "
+        f"{inference['households.scale']}",
+        f"- posterior samples: {inference['samples']}, final threshold "
+        f"{inference['final_threshold']:.3f}",
+        f"- posterior predictive runs (parameters and seeds drawn): {fit['runs']}",
+        "",
+        "## Posterior (median and 90% interval)",
+        "",
+        "| parameter | prior (uniform) | median | 90% interval |",
+        "| --- | --- | ---: | --- |",
+    ]
+    for path, row in report["posterior"].items():
+        lines.append(f"| `{path}` | {row['prior'][0]:g} to {row['prior'][1]:g} | "
+                     f"{row['median']:.4g} | {row['low']:.4g} to {row['high']:.4g} |")  # fmt: skip
+    lines += ["", "## Generations", "",
+              "| generation | threshold | runs | accepted | acceptance rate | effective sample size |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for g in report["generations"]:
+        lines.append(f"| {g['generation']} | {g['threshold']:.3f} | {g['simulations']} | "
+                     f"{g['accepted']} | {g['acceptance_rate']:.2f} | "
+                     f"{g['effective_sample_size']:.0f} |")  # fmt: skip
+    lines += ["", "## Fit in the window, per country (median run)", "",
+              "| country | RMSE of log ha | correlation | data years inside the 90% band |",
+              "| --- | ---: | ---: | ---: |"]  # fmt: skip
+    for country, row in fit["countries"].items():
+        lines.append(f"| {country} | {row['rmse_log']:.2f} | {row['correlation']:.2f} | "
+                     f"{100 * row['inside_band']:.0f}% |")  # fmt: skip
+    lines += ["", "## Fit per region group (share of its country's coca)", "",
+              "| group | country | mean absolute error of the share | data points |",
+              "| --- | --- | ---: | ---: |"]  # fmt: skip
+    for group, row in fit["regions"].items():
+        lines.append(f"| {group} | {row['country']} | {row['mae_share']:.3f} | {row['points']} |")
+    lines += ["", "## Turning points, run by run", "",
+              "| turning point | data | runs within two years | years in the runs |",
+              "| --- | ---: | ---: | --- |"]  # fmt: skip
+    for name, row in fit["turning_points"].items():
+        years = ", ".join("never" if y is None else str(y) for y in row["runs"][:20])
+        more = " ..." if len(row["runs"]) > 20 else ""
+        lines.append(f"| {name.replace('_', ' ')} | {row['data']} | "
+                     f"{100 * row['within_two_years']:.0f}% | {years}{more} |")  # fmt: skip
+    lines += ["", "## Forecast after the window (recorded inputs only; not fitted)", "",
+              "| year | " + " | ".join(fit["forecast"]) + " |",
+              "| ---: | " + " | ".join("---:" for _ in fit["forecast"]) + " |"]  # fmt: skip
+    years = sorted({y for rows in fit["forecast"].values() for y in rows}, key=int)
+    for year in years[::2]:
+        cells = []
+        for rows in fit["forecast"].values():
+            r = rows.get(year)
+            cells.append("" if r is None else f"{r['median'] / 1e3:,.0f}k "
+                         f"({r['low'] / 1e3:,.0f}-{r['high'] / 1e3:,.0f}k)")  # fmt: skip
+        lines.append(f"| {year} | " + " | ".join(cells) + " |")
+    lines += ["", "Figures: `figures/posterior_marginals.png`, `posterior_pairs.png`, "
+              "`posterior_predictive.png`, `regional_<country>.png`.", ""]  # fmt: skip
+    return "\n".join(lines)

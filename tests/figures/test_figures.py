@@ -14,7 +14,7 @@ from model.experiments.compare import compare
 from model.experiments.pressure import policy_pressure, pressure_spans
 from model.figures.comparison import effect_intervals, policy_vs_counterfactual
 from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
-from model.figures.fit import fit_to_data
+from model.figures.posterior import plot_posterior_marginals, plot_posterior_predictive
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
 from model.figures.style import COUNTRY_COLOURS, country_colour, format_number
@@ -267,25 +267,36 @@ def test_sensitivity_indices_draw_each_index_with_its_interval():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["first order (S1)", "total (ST)"]
 
 
-def test_fit_shows_model_and_data_per_country_and_shades_the_forecast():
-    years = pd.date_range("1990-12-01", "2016-12-01", freq="12MS")
+def test_posterior_predictive_shows_bands_and_data_per_country_and_shades_the_forecast():
     rows = [
-        {"replication": r, "date": d, "country": c, "hectares": 1000.0 * (k + 1) + r}
-        for r in (0, 1) for d in years for k, c in enumerate(("peru", "colombia", "bolivia"))
+        {"replication": r, "year": y, "country": c, "hectares": 1000.0 * (k + 1) + 100 * r}
+        for r in range(5) for y in range(1990, 2017)
+        for k, c in enumerate(("peru", "colombia", "bolivia"))
     ]  # fmt: skip
     data = pd.DataFrame({"peru": 1500.0, "colombia": 2500.0, "bolivia": 3500.0},
                         index=pd.Index(range(1990, 2013), name="year"))  # fmt: skip
-    fig = fit_to_data(pd.DataFrame(rows), data, (1990, 2012), "Fit")
-    (ax,) = fig.axes
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels[:2] == ["Peru: model", "Peru: UNODC"]
-    assert labels[-1] == "range over 2 replications"
-    lines = {line.get_label(): line for line in ax.get_lines()}
-    assert to_hex(lines["Colombia: model"].get_color()) == COUNTRY_COLOURS["colombia"].lower()
-    assert lines["Colombia: model"].get_ydata()[0] == pytest.approx(2.0005)  # mean, thousand ha
-    forecast = ax.patches[0].get_x()
-    assert forecast == pytest.approx(2012.5)
-    assert "thousand hectares" in ax.get_ylabel()
+    fig = plot_posterior_predictive(pd.DataFrame(rows), data, (1990, 2012), "Fit")
+    assert [ax.get_title() for ax in fig.axes] == ["Peru", "Colombia", "Bolivia"]
+    colombia = fig.axes[1]
+    model_line = colombia.get_lines()[0]
+    assert to_hex(model_line.get_color()) == COUNTRY_COLOURS["colombia"].lower()
+    assert model_line.get_ydata()[0] == pytest.approx(2.2)  # the median, thousand ha
+    assert colombia.get_ylim()[0] == 0
+    assert colombia.patches[0].get_x() == pytest.approx(2012.5)  # the forecast shading
+    assert "forecast" in " ".join(legend_texts(fig))
+    assert "thousand ha" in fig.axes[0].get_ylabel()
+
+
+def test_posterior_marginals_span_the_prior_and_mark_the_median():
+    rng = np.random.default_rng(0)
+    samples = pd.DataFrame({"a.x": rng.normal(0.3, 0.05, 400), "b.y": rng.uniform(0, 10, 400),
+                            "weight": np.full(400, 1 / 400)})  # fmt: skip
+    fig = plot_posterior_marginals(samples, {"a.x": (0.0, 1.0), "b.y": (0.0, 10.0)}, "Posterior")
+    first = fig.axes[0]
+    assert first.get_xlim() == (0.0, 1.0)
+    (median,) = [line for line in first.get_lines() if line.get_color() == "black"]
+    assert median.get_xdata()[0] == pytest.approx(0.3, abs=0.02)
+    assert "prior" in fig._suptitle.get_text()
 
 
 def test_format_number():
