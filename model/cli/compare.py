@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,12 +36,16 @@ def _default_out(root: str, policies, counterfactual) -> Path:
     return Path(root) / "comparisons" / f"{names[:80]}_vs_{base}" / stamp
 
 
+MIN_RUNS_FOR_INTERVALS = 10  # fewer paired runs give intervals too rough to read
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run (or read) each policy and the counterfactual on common seeds; write metrics, figures."""
     from model.experiments.compare import (
         ComparisonError,
         compare,
         console_table,
+        interval_covers,
         load_input,
         write_comparison,
     )
@@ -61,13 +66,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
             executor="inline" if args.workers == 1 else "process",
             workers=args.workers,
             progress=not args.quiet,
+            posterior=args.posterior,
         )
         say(args, "writing metrics and figures")
         folder = write_comparison(comparison, out, figures=not args.no_figures)
     except ComparisonError as error:
         raise BadInput(str(error)) from None
     n = len(comparison.counterfactual.seeds)
-    print(f"Balloon metrics: median (90% interval) over {n} paired replication(s)")
+    print(f"Balloon metrics: median (90% interval) over {interval_covers(comparison)}")
+    if n < MIN_RUNS_FOR_INTERVALS:
+        print(f"warning: the intervals rest on {n} run(s); use --replications "
+              f"{MIN_RUNS_FOR_INTERVALS} or more for intervals to trust", file=sys.stderr)  # fmt: skip
     for name, (window, end) in comparison.windows.items():
         print(f"  {name}: window {window}, pressure ends {end:%Y-%m}")
     print(console_table(comparison.summary))
@@ -166,6 +175,12 @@ def add_parser(subparsers) -> None:
     )
     compare.add_argument("--results-root", default="results", help="root of default --out")
     compare.add_argument("--no-figures", action="store_true", help="write tables only")
+    compare.add_argument(
+        "--posterior", action="store_true",
+        help="draw each replication's free parameters from the counterfactual's posterior "
+        "(posterior: FILE); policy and counterfactual share each draw, and the intervals then "
+        "cover the parameters' uncertainty as well as the model's randomness",
+    )  # fmt: skip
     compare.add_argument("--quiet", action="store_true", help="no progress messages")
     compare.set_defaults(handler=cmd_compare)
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.columns import COMPARISON, columns_csv, describe
 from model.experiments.metrics import balloon_metrics, summarise_metrics
+from model.experiments.posterior import scenario_posterior
 from model.experiments.pressure import Target, Window, policy_pressure
 from model.experiments.results import (
     COLUMNS_FILE,
@@ -120,6 +121,7 @@ def run_inputs(
     executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
+    posterior: bool = False,
 ) -> tuple[dict[str, Results], Results]:
     """Run what is not run yet, all on common replication seeds.
 
@@ -127,6 +129,10 @@ def run_inputs(
     counterfactual's result, else the first policy result), else on the counterfactual scenario's
     ``seed`` and ``replications``; ``replications`` caps the count. Every result is then cut to
     the replications all runs share, and results on other seeds are refused.
+
+    With ``posterior``, every run draws its free parameters from the counterfactual scenario's
+    posterior; replication ``i`` of every scenario draws the same sample (from its seed), so
+    policy and counterfactual stay paired in parameters as well as in random numbers.
     """
     done = [p for p in policies if isinstance(p, Results)]
     if isinstance(counterfactual, Results):
@@ -137,10 +143,18 @@ def run_inputs(
         seed, n = counterfactual.seed, replications or counterfactual.replications
     if replications:
         n = min(n, replications)
+    draws = None
+    if posterior:
+        if done or isinstance(counterfactual, Results):
+            raise ComparisonError(
+                "--posterior runs scenarios: give scenario files, not result folders"
+            )
+        draws = scenario_posterior(counterfactual)
 
     def run(scenario: Scenario) -> Results:
         paired = scenario.model_copy(update={"seed": seed, "replications": n})
-        return run_replications(paired, n, executor=executor, workers=workers, progress=progress)
+        return run_replications(paired, n, executor=executor, workers=workers, progress=progress,
+                                posterior=draws)  # fmt: skip
 
     base = counterfactual if isinstance(counterfactual, Results) else run(counterfactual)
     runs: dict[str, Results] = {}
@@ -198,6 +212,7 @@ def compare(
     executor: str | Executor = "process",
     workers: int | None = None,
     progress: bool = False,
+    posterior: bool = False,
 ) -> Comparison:
     """Run (or take) each policy and the counterfactual on common seeds and compute the metrics.
 
@@ -210,9 +225,12 @@ def compare(
         executor: where to run replications (see :func:`model.experiments.runner.run_replications`).
         workers: worker processes.
         progress: show progress bars.
+        posterior: draw every replication's free parameters from the counterfactual's posterior
+            (the same draw for policy and counterfactual in each replication).
 
     """
-    runs, base = run_inputs(policies, counterfactual, replications, executor, workers, progress)
+    runs, base = run_inputs(policies, counterfactual, replications, executor, workers, progress,
+                            posterior)  # fmt: skip
     rows, summaries, windows = [], [], {}
     for name, result in runs.items():
         own_window, pressure_end = default_window(result.scenario, base.scenario)
@@ -252,13 +270,21 @@ def _json_ready(value):
     return value
 
 
+def interval_covers(comparison: Comparison) -> str:
+    """What the comparison's intervals are over, in words (runs, and posterior draws if any)."""
+    runs = len(comparison.counterfactual.seeds)
+    draws = ", each with its own posterior draw" if comparison.counterfactual.posterior else ""
+    return f"{runs} paired replication(s){draws}"
+
+
 def metrics_json(comparison: Comparison) -> dict:
     """The summary as nested JSON: scenario -> target -> metric -> median, low, high, n, unit."""
     out: dict = {
         "counterfactual": comparison.counterfactual.scenario.name,
         "replications": len(comparison.counterfactual.seeds),
         "seeds": comparison.counterfactual.seeds,
-        "interval": "5th to 95th percentile over replications (90%)",
+        "interval": f"5th to 95th percentile (90%) over {interval_covers(comparison)}",
+        "posterior": comparison.counterfactual.posterior,
         "scenarios": {},
     }
     for row in comparison.summary.to_dict("records"):
@@ -296,7 +322,10 @@ def write_comparison(
         write_text_atomic(
             staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
         )
-        write_text_atomic(staging / "summary.md", summary_markdown(comparison.summary))
+        write_text_atomic(
+            staging / "summary.md",
+            summary_markdown(comparison.summary, interval_covers(comparison)),
+        )
         if figures:
             comparison_figures(comparison, staging / "figures")
         if runs:
