@@ -25,7 +25,7 @@ class HouseholdParams(Strict):
     full_scale_households: Annotated[int, Field(ge=0, le=10_000_000)] = Field(
         250_000, description="Households (potential coca farmers) in the real system, count."
     )
-    scale: Annotated[float, Field(gt=0, le=4, allow_inf_nan=False)] = Field(
+    scale: Annotated[float, Field(ge=1e-6, le=4, allow_inf_nan=False)] = Field(
         0.05,
         description="Simulated households per real household (1 = one agent per household).",
     )
