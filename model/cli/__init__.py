@@ -14,7 +14,8 @@ import traceback
 
 from model.cli import calibrate, compare, dashboard, discover, experiments, scenarios
 from model.cli.options import BadInput, OneLineParser, interruption
-from model.scenario.loading import ScenarioError, problem_lines
+from model.scenario.errors import problem_lines
+from model.scenario.loading import ScenarioError
 
 COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, discover, dashboard)
 

@@ -10,7 +10,8 @@ import argparse
 import sys
 
 from model.experiments.runner import EXECUTORS
-from model.scenario.loading import ScenarioError, one_line
+from model.scenario.errors import one_line
+from model.scenario.loading import ScenarioError
 
 
 class BadInput(Exception):

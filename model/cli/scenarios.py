@@ -21,11 +21,11 @@ from model.cli.options import (
 )
 from model.files import write_text_atomic
 from model.scenario import schema_docs
+from model.scenario.errors import problem_lines
 from model.scenario.loading import (
     ScenarioError,
     find_scenario,
     load_scenario,
-    problem_lines,
     shipped_scenarios,
     to_yaml,
 )

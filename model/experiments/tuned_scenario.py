@@ -14,7 +14,8 @@ import yaml
 from model.experiments.tuning import KNOBS, Tuning, apply_tuning
 from model.files import atomic_file
 from model.scenario.fields import parse_month
-from model.scenario.loading import SLUG, ScenarioError, load_scenario, shorten_month_dates, to_yaml
+from model.scenario.loading import ScenarioError, load_scenario, shorten_month_dates, to_yaml
+from model.scenario.paths import SLUG
 from model.scenario.schema import Scenario
 
 #: First line of every file :func:`save_tuned` writes; only such files may be overwritten.

@@ -6,60 +6,29 @@ one line, ``FILE: key.path: what is wrong``, so the command line can print it wi
 
 from __future__ import annotations
 
-import difflib
 import re
-import types
-import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import ValidationError
 
+from model.scenario.errors import ScenarioError
+from model.scenario.paths import (
+    SLUG,
+    apply_override,
+    parse_override,
+    schema_at,
+    unknown_key,
+    unwrap,
+)
 from model.scenario.schema import Scenario
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")  # a schedule entry addressed by its start month
 _SAFE_TAGS = set(yaml.SafeLoader.yaml_constructors) - {None}
 # libyaml's parser with PyYAML's safe constructors: as safe as ``yaml.safe_load``, ~8x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
-
-
-def one_line(text: object) -> str:
-    r"""``text`` as one line: line breaks (also unicode ones) are shown escaped, e.g. ``\n``."""
-    return str(text).translate(_LINE_BREAKS)
-
-
-class ScenarioError(ValueError):
-    """Bad user input in a scenario file or an override; the message is one line.
-
-    An error may carry more problems of the same input (``more``): :attr:`lines` has one line per
-    problem, which the command line prints; the message is the first, with how many follow.
-    """
-
-    def __init__(
-        self, source: str | Path, path: str, problem: str, more: Iterable[tuple[str, str]] = ()
-    ):
-        self.source, self.path, self.problem = str(source), path, problem
-        self.lines = [_problem_line(source, path, problem)]
-        self.lines += [_problem_line(source, where, what) for where, what in more]
-        extra = len(self.lines) - 1
-        super().__init__(self.lines[0] + (f" (and {extra} more problem(s))" if extra else ""))
-
-
-def _problem_line(source: str | Path, path: str, problem: str) -> str:
-    where = f"{one_line(source)}: {one_line(path)}: " if path else f"{one_line(source)}: "
-    return where + " ".join(problem.split())
-
-
-def problem_lines(error: Exception) -> list[str]:
-    """One line per problem of an error (a :class:`ScenarioError` may hold several)."""
-    return list(getattr(error, "lines", None) or [one_line(error)])
 
 
 # ----------------------------------------------------------------------------- YAML
@@ -184,194 +153,6 @@ def _anchor_paths(data: dict, file: Path) -> None:
         data["posterior"] = str((file.parent / posterior).resolve())
 
 
-# ----------------------------------------------------------------------------- --set
-
-
-def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
-    """Split ``path.to.key=value``; the value is read with ``yaml.safe_load`` (``5`` is a number).
-
-    Raises:
-        ScenarioError: if there is no ``=``, the path is empty, or the value is not plain YAML.
-
-    """
-    source = f"{file}: --set {text}" if file else f"--set {text}"
-    path, sep, raw = text.partition("=")
-    parts = path.strip().split(".")
-    if not sep or not all(p.strip() for p in parts):
-        raise ScenarioError(source, "", "write --set path.to.key=value, e.g. households.scale=0.05")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or "not a plain YAML value"
-        raise ScenarioError(source, path, f"cannot read the value {raw!r}: {problem}") from None
-    return [p.strip() for p in parts], value
-
-
-def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dict:
-    """Set ``value`` at the dotted path ``parts`` of ``data``, in place.
-
-    List items are addressed by 0-based number or, for items with a ``name`` (policies, events,
-    traffickers, groups, regions), by that name: ``policies.colombia_aerial.scale``. Setting a
-    named item to ``null`` removes it; setting a name the list does not have to a mapping adds
-    that item (with that name). The path is
-    checked against the scenario schema so a typo is reported as such, with the closest valid key,
-    instead of silently adding a key.
-    """
-    _check_schema_path(parts, source)
-    node: Any = data
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        where = ".".join(parts[: depth + 1])
-        if isinstance(node, list):
-            if last and not part.lstrip("-").isdigit() and _named_index(node, part) is None:
-                if not isinstance(value, Mapping):  # a new named item is a whole mapping
-                    _list_index(node, part, source, where)  # raises: no item named part
-                node.append({"name": part, **value})
-                return data
-            index = _list_index(node, part, source, where)
-            if last and value is None:  # ``null`` removes the item
-                del node[index]
-            elif last:
-                node[index] = value
-            else:
-                node = node[index]
-        elif isinstance(node, dict):
-            if last:
-                node[part] = value
-            else:
-                if node.get(part) is None:
-                    node[part] = _default_at(parts[: depth + 1])
-                    if node[part] is None:
-                        raise ScenarioError(
-                            source, where, "is not set in the scenario: set the whole list instead"
-                        )
-                node = node[part]
-        else:
-            parent = ".".join(parts[:depth])
-            raise ScenarioError(
-                source, where, f"{parent} is a value ({node!r}), not a mapping or list"
-            )
-    return data
-
-
-def _named_index(items: list, name: str) -> int | None:
-    """The index of the list item called ``name`` (schedule entries: by start month), or None."""
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        if item.get("name") == name or str(item.get("start", "")).startswith(f"{name}"):
-            return index
-    return None
-
-
-def _list_index(items: list, part: str, source: str, where: str) -> int:
-    """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
-    if part.lstrip("-").isdigit():
-        if not -len(items) <= int(part) < len(items):
-            raise ScenarioError(
-                source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
-            )
-        return int(part)
-    index = _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
-    if index is None:
-        names = [str(item.get("name") or item.get("start", ""))[:7] for item in items
-                 if isinstance(item, dict)]  # fmt: skip
-        known = ", ".join(n for n in names if n) or "none of its items has a name"
-        raise ScenarioError(source, where, f"no item named {part!r} (named: {known})")
-    return index
-
-
-def value_at_path(data: Mapping, path: str) -> Any:
-    """The value at a dotted path of a scenario mapping (list items by number or name)."""
-    node: Any = data
-    for part in path.split("."):
-        node = node[_list_index(node, part, "", path)] if isinstance(node, list) else node[part]
-    return node
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip ``Annotated`` and ``X | None`` from an annotation."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
-def _schema_at(parts: Iterable[str]) -> Any:
-    """Annotation at a path of the Scenario schema, or ``None`` if the path leaves the schema."""
-    current: Any = Scenario
-    for part in parts:
-        current = _unwrap(current)
-        origin = typing.get_origin(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
-            if field is None:
-                return None
-            current = field.annotation
-        elif origin is list:
-            current = typing.get_args(current)[0]
-        elif origin is dict:
-            current = typing.get_args(current)[1]
-        else:
-            return Any
-    return current
-
-
-def _default_at(parts: list[str]) -> Any:
-    """The schema's default at a path as plain data (so ``set:`` can change one item of it).
-
-    A section without a default is an empty mapping (pydantic fills it); a list without a default
-    is None (there is nothing to change one item of).
-    """
-    parent = _unwrap(_schema_at(parts[:-1]))
-    here = _unwrap(_schema_at(parts))
-    if isinstance(here, type) and issubclass(here, BaseModel):
-        return {}
-    field = None
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        field = parent.model_fields.get(parts[-1])
-    if field is not None and not field.is_required():
-        default = field.get_default(call_default_factory=True)
-        if default is not None:
-            return TypeAdapter(field.annotation).dump_python(default, mode="json")
-    return None if typing.get_origin(here) is list else {}
-
-
-def _check_schema_path(parts: list[str], source: str) -> None:
-    for depth in range(1, len(parts) + 1):
-        parent = _unwrap(_schema_at(parts[: depth - 1]))
-        where = ".".join(parts[:depth])
-        part = parts[depth - 1]
-        if typing.get_origin(parent) is list and not part.lstrip("-").isdigit():
-            item = _unwrap(typing.get_args(parent)[0])
-            keyed = isinstance(item, type) and issubclass(item, BaseModel)
-            if not (keyed and ("name" in item.model_fields or "start" in item.model_fields)):
-                raise ScenarioError(
-                    source, where, f"{'.'.join(parts[: depth - 1])} is a list: use a 0-based number"
-                )
-        if _schema_at(parts[:depth]) is None:
-            raise ScenarioError(source, where, _unknown_key(parts[depth - 1], parent))
-        is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
-        if parent is not Any and not is_model and typing.get_origin(parent) not in (list, dict):
-            raise ScenarioError(
-                source, where, f"{'.'.join(parts[: depth - 1])} is a single value, not a mapping"
-            )
-
-
-def _unknown_key(key: str, model: Any) -> str:
-    fields = list(model.model_fields) if isinstance(model, type) else []
-    close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(fields)}"
-    return f"unknown key {key!r} ({hint})"
-
-
 # ----------------------------------------------------------------------------- validation
 
 
@@ -380,7 +161,7 @@ def _describe(error: dict) -> tuple[str, str]:
     loc = [str(part) for part in error["loc"]]
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if error["type"] == "extra_forbidden":
-        return ".".join(loc), _unknown_key(loc[-1], _unwrap(_schema_at(loc[:-1])))
+        return ".".join(loc), unknown_key(loc[-1], unwrap(schema_at(loc[:-1])))
     match = re.match(r"^([a-z_][\w]*(?:\.[\w]+)*): (.*)$", message, re.S)
     if match and (not loc or match.group(1).split(".")[0] in Scenario.model_fields):
         return _join(".".join(loc), match.group(1)) if loc else match.group(1), match.group(2)

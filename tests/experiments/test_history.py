@@ -13,7 +13,8 @@ from model.experiments import targets
 from model.experiments.history_fit import fit_summary, predictive
 from model.experiments.observed import eradication as observed_eradication
 from model.experiments.posterior import scenario_posterior
-from model.scenario.loading import load_scenario, value_at_path, with_parameters
+from model.scenario.loading import load_scenario, with_parameters
+from model.scenario.paths import value_at_path
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 DATA_TURNING_POINTS = {

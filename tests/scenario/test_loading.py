@@ -10,10 +10,10 @@ from model.scenario.loading import (
     deep_merge,
     load_data,
     load_scenario,
-    parse_override,
     to_yaml,
     validate,
 )
+from model.scenario.paths import parse_override
 
 
 def write(folder: Path, name: str, text: str) -> Path:

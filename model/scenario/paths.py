@@ -1,0 +1,216 @@
+"""Dotted paths into a scenario: ``--set`` and ``set:`` overrides, checked against the schema.
+
+A path names a key (``households.scale``), a list item by 0-based number, by name
+(``policies.colombia_aerial``) or, for schedule entries, by start month
+(``policies.peru_interdiction.schedule.2001-04.value``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter
+
+from model.scenario.errors import ScenarioError
+from model.scenario.schema import Scenario
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")  # a schedule entry addressed by its start month
+
+
+def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
+    """Split ``path.to.key=value``; the value is read with ``yaml.safe_load`` (``5`` is a number).
+
+    Raises:
+        ScenarioError: if there is no ``=``, the path is empty, or the value is not plain YAML.
+
+    """
+    source = f"{file}: --set {text}" if file else f"--set {text}"
+    path, sep, raw = text.partition("=")
+    parts = path.strip().split(".")
+    if not sep or not all(p.strip() for p in parts):
+        raise ScenarioError(source, "", "write --set path.to.key=value, e.g. households.scale=0.05")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "not a plain YAML value"
+        raise ScenarioError(source, path, f"cannot read the value {raw!r}: {problem}") from None
+    return [p.strip() for p in parts], value
+
+
+def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dict:
+    """Set ``value`` at the dotted path ``parts`` of ``data``, in place.
+
+    List items are addressed by 0-based number or, for items with a ``name`` (policies, events,
+    traffickers, groups, regions), by that name: ``policies.colombia_aerial.scale``. Setting a
+    named item to ``null`` removes it; setting a name the list does not have to a mapping adds
+    that item (with that name). The path is
+    checked against the scenario schema so a typo is reported as such, with the closest valid key,
+    instead of silently adding a key.
+    """
+    _check_schema_path(parts, source)
+    node: Any = data
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = ".".join(parts[: depth + 1])
+        if isinstance(node, list):
+            if last and not part.lstrip("-").isdigit() and _named_index(node, part) is None:
+                if not isinstance(value, Mapping):  # a new named item is a whole mapping
+                    _list_index(node, part, source, where)  # raises: no item named part
+                node.append({"name": part, **value})
+                return data
+            index = _list_index(node, part, source, where)
+            if last and value is None:  # ``null`` removes the item
+                del node[index]
+            elif last:
+                node[index] = value
+            else:
+                node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                if node.get(part) is None:
+                    node[part] = _default_at(parts[: depth + 1])
+                    if node[part] is None:
+                        raise ScenarioError(
+                            source, where, "is not set in the scenario: set the whole list instead"
+                        )
+                node = node[part]
+        else:
+            parent = ".".join(parts[:depth])
+            raise ScenarioError(
+                source, where, f"{parent} is a value ({node!r}), not a mapping or list"
+            )
+    return data
+
+
+def _named_index(items: list, name: str) -> int | None:
+    """The index of the list item called ``name`` (schedule entries: by start month), or None."""
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        if item.get("name") == name or str(item.get("start", "")).startswith(f"{name}"):
+            return index
+    return None
+
+
+def _list_index(items: list, part: str, source: str, where: str) -> int:
+    """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
+    if part.lstrip("-").isdigit():
+        if not -len(items) <= int(part) < len(items):
+            raise ScenarioError(
+                source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
+            )
+        return int(part)
+    index = _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
+    if index is None:
+        names = [str(item.get("name") or item.get("start", ""))[:7] for item in items
+                 if isinstance(item, dict)]  # fmt: skip
+        known = ", ".join(n for n in names if n)
+        hint = f"items are named {known}" if known else "its items have no name"
+        raise ScenarioError(
+            source, where,
+            f"no item named {part!r}: {hint}; address an item by its 0-based number, "
+            "its name or its start month (YYYY-MM)",
+        )
+    return index
+
+
+def value_at_path(data: Mapping, path: str) -> Any:
+    """The value at a dotted path of a scenario mapping (list items by number or name)."""
+    node: Any = data
+    for part in path.split("."):
+        node = node[_list_index(node, part, "", path)] if isinstance(node, list) else node[part]
+    return node
+
+
+def unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``X | None`` from an annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def schema_at(parts: Iterable[str]) -> Any:
+    """Annotation at a path of the Scenario schema, or ``None`` if the path leaves the schema."""
+    current: Any = Scenario
+    for part in parts:
+        current = unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return None
+            current = field.annotation
+        elif origin is list:
+            current = typing.get_args(current)[0]
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return Any
+    return current
+
+
+def _default_at(parts: list[str]) -> Any:
+    """The schema's default at a path as plain data (so ``set:`` can change one item of it).
+
+    A section without a default is an empty mapping (pydantic fills it); a list without a default
+    is None (there is nothing to change one item of).
+    """
+    parent = unwrap(schema_at(parts[:-1]))
+    here = unwrap(schema_at(parts))
+    if isinstance(here, type) and issubclass(here, BaseModel):
+        return {}
+    field = None
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        field = parent.model_fields.get(parts[-1])
+    if field is not None and not field.is_required():
+        default = field.get_default(call_default_factory=True)
+        if default is not None:
+            return TypeAdapter(field.annotation).dump_python(default, mode="json")
+    return None if typing.get_origin(here) is list else {}
+
+
+def _check_schema_path(parts: list[str], source: str) -> None:
+    for depth in range(1, len(parts) + 1):
+        parent = unwrap(schema_at(parts[: depth - 1]))
+        where = ".".join(parts[:depth])
+        part = parts[depth - 1]
+        if typing.get_origin(parent) is list and not part.lstrip("-").isdigit():
+            item = unwrap(typing.get_args(parent)[0])
+            keyed = isinstance(item, type) and issubclass(item, BaseModel)
+            if not (keyed and ("name" in item.model_fields or "start" in item.model_fields)):
+                raise ScenarioError(
+                    source, where, f"{'.'.join(parts[: depth - 1])} is a list: use a 0-based number"
+                )
+        if schema_at(parts[:depth]) is None:
+            raise ScenarioError(source, where, unknown_key(parts[depth - 1], parent))
+        is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
+        if parent is not Any and not is_model and typing.get_origin(parent) not in (list, dict):
+            raise ScenarioError(
+                source, where, f"{'.'.join(parts[: depth - 1])} is a single value, not a mapping"
+            )
+
+
+def unknown_key(key: str, model: Any) -> str:
+    """Why a key is unknown, with the closest valid key of ``model`` (or every valid key)."""
+    fields = list(model.model_fields) if isinstance(model, type) else []
+    close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(fields)}"
+    return f"unknown key {key!r} ({hint})"
