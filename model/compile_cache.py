@@ -42,9 +42,20 @@ def compiled_functions(module: ModuleType) -> list[CPUDispatcher]:
 
 
 def is_cached(function: CPUDispatcher) -> bool:
-    """Whether a compiled function has a disk-cache index at least as new as its source file."""
-    source = Path(function.py_func.__code__.co_filename)
+    """Whether numba will load this compiled function from its disk cache instead of compiling.
+
+    numba decides by a stamp of the source file kept in the cache index: a hash of its content in
+    recent numba, its modification time in older ones. Asking numba's own index check keeps this
+    answer right for both; the file-time comparison is the fallback for a numba without it.
+    """
     cache = getattr(function, "_cache", None)  # numba's per-function cache (cache=True)
+    index = getattr(cache, "_cache_file", None)
+    if index is not None and hasattr(index, "_load_index"):
+        try:
+            return bool(index._load_index())  # empty when missing, stale or of another numba
+        except Exception:  # noqa: BLE001  (an unreadable index is a cold cache)
+            return False
+    source = Path(function.py_func.__code__.co_filename)
     folder = Path(getattr(cache, "cache_path", source.parent / "__pycache__"))
     code = function.py_func.__code__
     name = f"{source.stem}.{function.py_func.__qualname__}-{code.co_firstlineno}.py*.nbi"

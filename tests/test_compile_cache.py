@@ -30,8 +30,12 @@ def test_a_compiled_function_is_cold_until_run_and_cold_again_after_its_file_cha
         assert compile_cache.cold_functions(["tiny_loops"]) == ["tiny_loops.double"]
         assert function(np.ones(3)).tolist() == [2.0, 2.0, 2.0]  # compiles and caches
         assert compile_cache.cold_functions(["tiny_loops"]) == []
-        newer = os.stat(tmp_path / "tiny_loops.py").st_mtime + 10
-        os.utime(tmp_path / "tiny_loops.py", (newer, newer))  # an edit after the cache was written
+        source = tmp_path / "tiny_loops.py"
+        source.write_text(SOURCE + "# an edit after the cache was written\n")
+        newer = os.stat(source).st_mtime + 10
+        os.utime(source, (newer, newer))
+        sys.modules.pop("tiny_loops")  # the next process imports the edited file
+        importlib.import_module("tiny_loops")
         assert compile_cache.cold_functions(["tiny_loops"]) == ["tiny_loops.double"]
     finally:
         sys.modules.pop("tiny_loops", None)

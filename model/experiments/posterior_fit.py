@@ -181,6 +181,7 @@ def fit_posterior(
         history = abc.run(max_nr_populations=generations, max_total_nr_simulations=simulations)
         samples = _samples(history, names)
         table = _generations(history)
+        runs = int(history.total_nr_simulations)  # with the prior sample that sets the first threshold
     seconds = time.perf_counter() - started
     settings = {
         "parameters": list(scenario.free_parameters),
@@ -193,7 +194,7 @@ def fit_posterior(
         "seed": seed,
         "weights": dict(targets.WEIGHTS),
     }
-    return PosteriorFit(samples, table, int(table["simulations"].sum()), seconds, settings)
+    return PosteriorFit(samples, table, runs, seconds, settings)
 
 
 def _samples(history, names: dict[str, str]) -> pd.DataFrame:
