@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from model.experiments.runner import EXECUTORS
 from model.scenario.loading import ScenarioError, one_line
@@ -105,3 +106,14 @@ def executor_from_args(args: argparse.Namespace) -> str:
     if executor == "process" and getattr(args, "workers", None) == 1:
         return "inline"
     return executor
+
+
+def tidy_lines(root: str | Path, depth: int = 4, keep: tuple[Path, ...] = ()) -> list[str]:
+    """Tidy what killed ``balloon`` commands left under ``root``; the lines to show about it.
+
+    See :mod:`model.leftovers`: temporaries no live process holds are removed, a folder a killed
+    command was replacing is put back, replications kept for ``--resume`` are named.
+    """
+    from model.leftovers import tidy
+
+    return tidy(root, depth, keep).lines(root)
