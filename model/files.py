@@ -19,6 +19,7 @@ Figures are saved through :func:`model.figures.saving.save_figure`, which writes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -84,7 +85,10 @@ def _locked_if_still_there(handle: int, path: Path) -> bool:
     """Lock a temporary just made; whether it is still ours (a tidy-up may have removed it)."""
     if fcntl is None:
         return True
-    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    except OSError:  # a file system without locks (some network ones): it stays unprovable
+        return True
     try:
         return os.stat(path).st_ino == os.fstat(handle).st_ino
     except FileNotFoundError:
@@ -136,8 +140,10 @@ def claimed(path: str | Path) -> Iterator[bool | None]:
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except BlockingIOError:
             yield False
+        except OSError:  # a file system without locks
+            yield None
         else:
             yield True
     finally:
@@ -159,7 +165,8 @@ def held(folder: str | Path) -> Iterator[Path]:
         return
     handle = _open(folder)
     try:
-        fcntl.flock(handle, fcntl.LOCK_SH)
+        with contextlib.suppress(OSError):  # a file system without locks
+            fcntl.flock(handle, fcntl.LOCK_SH)
         yield folder
     finally:
         os.close(handle)

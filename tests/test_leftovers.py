@@ -163,3 +163,22 @@ def test_the_next_run_and_balloon_list_tidy_the_results_root(tmp_path, capsys):
     assert "baseline" in out
     (line,) = err.splitlines()
     assert str(kept.parent) in line and "--resume" in line
+
+
+def test_without_working_locks_writes_go_on_and_leftovers_are_only_named(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    from model.files import write_text_atomic
+
+    def no_locks(handle, operation):
+        raise OSError(errno.ENOLCK, "No locks available")  # e.g. some network file systems
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    assert write_text_atomic(tmp_path / "a.txt", "a").read_text() == "a"
+    leftover = tmp_path / ".incomplete-run-abcd1234.tmp"
+    leftover.mkdir()
+    found = tidy(tmp_path)
+    assert found.removed == [] and leftover.is_dir()
+    (note,) = found.lines(tmp_path)
+    assert "cannot tell whether they are still being written" in note and str(leftover) in note
