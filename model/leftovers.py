@@ -26,14 +26,17 @@ PARTIAL_PREFIX = ".partial-"
 INCOMPLETE_PREFIX = ".incomplete-"
 #: ``.NAME-old-XXXXXXXX``: ``NAME`` moved aside while a new copy replaces it.
 OLD_FOLDER = re.compile(rf"^\.(?P<name>.+){re.escape(OLD_MARK)}[a-z0-9_]{{8}}$")
+#: ``.NAME.XXXXXXXX.tmp`` (a file) or ``.NAME-XXXXXXXX.tmp`` (a folder): the random part is
+#: Python's ``tempfile``'s, so other programs' hidden ``.tmp`` files are not taken for ours.
+TEMPORARY = re.compile(rf"^\..+[.-][a-z0-9_]{{8}}{re.escape(TEMPORARY_SUFFIX)}$")
 
 
 def is_leftover(path: str | Path) -> bool:
     """Whether a name is one a killed writer leaves: never a result, whatever it holds."""
     name = Path(path).name
-    return name.startswith(".") and (
-        name.endswith(TEMPORARY_SUFFIX)
-        or name.startswith((PARTIAL_PREFIX, INCOMPLETE_PREFIX))
+    return (
+        name.startswith((PARTIAL_PREFIX, INCOMPLETE_PREFIX))
+        or TEMPORARY.match(name) is not None
         or OLD_FOLDER.match(name) is not None
     )
 
