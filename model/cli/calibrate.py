@@ -27,6 +27,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """Calibrate, then write the calibrated scenario, the fit report and the figure."""
     from model.compile_cache import announce_compiling
     from model.experiments import calibration, fit_report
+    from model.experiments.data_files import reading
+    from model.experiments.memory import check_memory
+    from model.experiments.observed import CULTIVATION_FILE
     from model.scenario.loading import with_parameters
 
     file = find_scenario(args.scenario)
@@ -38,13 +41,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except (KeyError, IndexError, ValueError) as error:
         raise BadInput(f"{file}: free_parameters: {error}") from None
     first, last = args.window
-    data_years = calibration.observed_hectares().index
+    with reading(CULTIVATION_FILE):  # a damaged data file is one line, not a traceback
+        data_years = calibration.observed_hectares().index
     if first < data_years.min() or last > data_years.max():
         raise BadInput(
             f"--window {first}-{last}: the UNODC series covers {data_years.min()}-"
             f"{data_years.max()}"
         )
     out = Path(args.out or f"results/calibration/{scenario.name}")
+    executor = "inline" if args.workers == 1 else "process"
+    check_memory([scenario], args.popsize * len(scenario.free_parameters) * args.replications,
+                 executor, args.workers)  # fmt: skip
     announce_compiling()
     result = calibration.calibrate(
         scenario,
@@ -53,7 +60,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         maxiter=args.maxiter,
         popsize=args.popsize,
         workers=args.workers,
-        executor="inline" if args.workers == 1 else "process",
+        executor=executor,
         seed=args.seed,
         progress=not args.quiet,
     )
