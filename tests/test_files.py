@@ -95,3 +95,40 @@ def test_replacing_a_folder_never_leaves_it_half_deleted(tmp_path, monkeypatch):
     assert sorted(p.name for p in final.iterdir()) == ["a.txt", "b.txt"]
     assert (final / "a.txt").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["rep"]  # nothing hidden left behind
+
+
+def test_a_full_disk_is_one_write_error_naming_the_file_and_the_old_file_is_kept(
+    tmp_path, monkeypatch
+):
+    import errno
+
+    from model.files import WriteError
+
+    path = tmp_path / "table.csv"
+    path.write_text("old\n")
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(WriteError) as failure:
+        write_table_atomic(pd.DataFrame({"a": [1]}), path)
+    assert str(failure.value) == f"cannot write {path}: No space left on device"
+    assert isinstance(failure.value, OSError) and path.read_text() == "old\n"
+    assert names(tmp_path) == ["table.csv"]
+    with (
+        pytest.raises(WriteError, match=r"run/table.csv: No space"),
+        staged_folder(tmp_path / "run") as staging,
+    ):
+        write_table_atomic(pd.DataFrame({"a": [1]}), staging / "table.csv")
+    assert names(tmp_path) == ["table.csv"]
+
+
+def test_a_folder_that_cannot_be_made_is_a_write_error(tmp_path):
+    from model.files import WriteError
+
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(WriteError, match="cannot write .*file/x.txt"):
+        write_text_atomic(tmp_path / "file" / "x.txt", "x")
+    with pytest.raises(WriteError), staged_folder(tmp_path / "file" / "run"):
+        pass

@@ -1,9 +1,11 @@
 """The ``balloon`` command line: one module per group of subcommands.
 
-Exit codes: 0 success, 2 bad input (one line on stderr naming the file and key path), 1 internal
-error. A group of subcommands is a module with ``add_parser(subparsers)``: it creates its parsers
-with ``subparsers.add_parser`` and gives each a ``handler`` (``set_defaults``) that takes the parsed
-``args`` and returns an exit code; list the module in ``COMMAND_GROUPS``.
+Exit codes: 0 success, 2 bad input (one line on stderr naming the file and key path; also a world
+too big for the memory, a damaged data file of the package, and a write that failed: disk full,
+read-only folder), 1 internal error or failed runs, 130 interrupted. A group of subcommands is a
+module with ``add_parser(subparsers)``: it creates its parsers with ``subparsers.add_parser`` and
+gives each a ``handler`` (``set_defaults``) that takes the parsed ``args`` and returns an exit code;
+list the module in ``COMMAND_GROUPS``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ import sys
 import traceback
 
 from model.cli import calibrate, compare, dashboard, discover, experiments, scenarios
-from model.cli.options import BadInput, OneLineParser, interruption
-from model.scenario.errors import problem_lines
+from model.cli.options import BadInput, OneLineParser
+from model.experiments.data_files import DataFileError
+from model.experiments.memory import NotEnoughMemory
+from model.experiments.runner import interrupted
+from model.files import WriteError
+from model.scenario.errors import one_line, problem_lines
 from model.scenario.loading import ScenarioError
 
 COMMAND_GROUPS = (scenarios, experiments, calibrate, compare, discover, dashboard)
@@ -44,15 +50,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ScenarioError, BadInput) as error:
+    except (ScenarioError, BadInput, NotEnoughMemory, DataFileError) as error:
         for line in problem_lines(error):
             print(f"balloon: error: {line}", file=sys.stderr)
+        return 2
+    except WriteError as error:
+        print(f"balloon: error: {one_line(error)} (nothing half-written is left; what was there "
+              "before is kept)", file=sys.stderr)  # fmt: skip
         return 2
     except KeyboardInterrupt:
         print("balloon: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence, reported as exit 1
-        if interruption(error):
+        if interrupted(error):  # a Ctrl-C that a library turned into another error
             print("balloon: interrupted", file=sys.stderr)
             return 130
         if args.traceback:

@@ -28,6 +28,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """Infer the posterior, run the posterior predictive, write the report and figures."""
     from model.compile_cache import announce_compiling
     from model.experiments.calibration import calibrate
+    from model.experiments.memory import check_memory
     from model.experiments.observed import cultivation
 
     file = find_scenario(args.scenario)
@@ -35,13 +36,15 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if not scenario.free_parameters:
         raise BadInput(f"{file}: free_parameters: the scenario marks no parameter as free")
     first, last = args.window
-    years = cultivation()["year"]
+    years = cultivation()["year"]  # a damaged data file is one line (DataFileError)
     if first < years.min() or last > min(years.max(), LAST_TARGET_YEAR):
         raise BadInput(
             f"--window {first}-{last}: the UNODC series for calibration covers {years.min()}-"
             f"{min(years.max(), LAST_TARGET_YEAR)}"
         )
     out = Path(args.out or f"results/calibration/{scenario.name}")
+    executor = executor_from_args(args)
+    check_memory([scenario], args.simulations + args.predictive, executor, args.workers)
     announce_compiling()
     outputs = calibrate(
         scenario,
@@ -53,7 +56,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         simulations=args.simulations,
         generations=args.generations,
         predictive_runs=args.predictive,
-        executor=executor_from_args(args),
+        executor=executor,
         workers=args.workers,
         seed=args.seed,
         progress=not args.quiet,

@@ -7,7 +7,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model.cli.options import BadInput, positive_int, say
+from model.cli.options import (
+    BadInput,
+    add_executor_options,
+    executor_from_args,
+    positive_int,
+    say,
+    tidy_lines,
+)
 
 
 def _window(text: str):
@@ -49,12 +56,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
         load_input,
         write_comparison,
     )
+    from model.experiments.memory import check_memory
+    from model.scenario.schema import Scenario
 
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: comparisons are never overwritten")
     counterfactual = load_input(args.against, args.overrides)
     policies = [load_input(p, args.overrides) for p in args.policy]
     out = Path(args.out) if args.out else _default_out(args.results_root, policies, counterfactual)
+    executor = executor_from_args(args)
+    to_run = [s for s in (counterfactual, *policies) if isinstance(s, Scenario)]
+    n = args.replications or max((s.replications for s in to_run), default=0)
+    inputs = len(policies) + 1
+    check_memory(to_run, n, executor, args.workers, kept_tables=n * inputs)
+    for line in tidy_lines(out.parent, depth=0):
+        say(args, line)
     say(args, f"comparing {len(policies)} scenario(s) against {args.against} on common seeds")
     try:
         comparison = compare(
@@ -63,7 +79,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             replications=args.replications,
             targets=args.target,
             window=args.window,
-            executor="inline" if args.workers == 1 else "process",
+            executor=executor,
             workers=args.workers,
             progress=not args.quiet,
             posterior=args.posterior,
@@ -91,9 +107,16 @@ def cmd_plot(args: argparse.Namespace) -> int:
     from model.experiments.results import MANIFEST, load_results
     from model.figures.folders import comparison_figures, results_figures
     from model.files import publish_folder, staged_folder
+    from model.leftovers import is_leftover
     from model.scenario.loading import ScenarioError
 
     sources = [Path(name) for name in args.results]
+    for folder in sources:
+        if is_leftover(folder):
+            raise BadInput(
+                f"{folder}: an unfinished folder left by a killed balloon command, not a result: "
+                "give a folder written by balloon run or balloon compare"
+            )
     outs = [_figures_out(folder, args.out, several=len(sources) > 1) for folder in sources]
     for out in outs:
         if out.exists():
@@ -111,6 +134,8 @@ def cmd_plot(args: argparse.Namespace) -> int:
                 f"{folder}: not a run folder (no {MANIFEST}) nor a comparison folder "
                 "(no metrics.csv): give a folder written by balloon run or balloon compare"
             )
+        for line in tidy_lines(out.parent, depth=1):  # what a killed plot left beside it
+            print(line, file=sys.stderr)
         with staged_folder(out) as staging:
             paths = draw(loaded, staging)
             try:
@@ -170,9 +195,7 @@ def add_parser(subparsers) -> None:
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
         help="change one key in every scenario file, e.g. --set households.scale=0.01",
     )  # fmt: skip
-    compare.add_argument(
-        "--workers", type=positive_int, help="worker processes (1 runs inline; default: all cores)"
-    )
+    add_executor_options(compare)  # --executor, --scheduler, --workers
     compare.add_argument("--results-root", default="results", help="root of default --out")
     compare.add_argument("--no-figures", action="store_true", help="write tables only")
     compare.add_argument(

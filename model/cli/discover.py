@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 from model.cli.options import (
@@ -14,8 +15,9 @@ from model.cli.options import (
     interruptible,
     positive_int,
     say,
+    tidy_lines,
 )
-from model.scenario.loading import load_scenario
+from model.scenario.loading import load_scenario, one_line
 
 
 def _share(text: str) -> float:
@@ -70,7 +72,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from model.experiments.conditions import ConditionError
     from model.experiments.discover import balloon_condition, run_discovery
     from model.experiments.discover_report import box_sentence, write_discovery
-    from model.experiments.sweep import SweepError, scenario_parameters
+    from model.experiments.memory import check_memory, largest_point
+    from model.experiments.sweep import FailedRuns, SweepError, scenario_parameters
 
     try:
         condition = balloon_condition(args.where)
@@ -81,6 +84,12 @@ def cmd_discover(args: argparse.Namespace) -> int:
     parameters = scenario_parameters(policy, args.param)
     scenario_parameters(counterfactual, args.param)  # the values are set on both scenarios
     out = Path(args.out) if args.out else _default_out(args, policy, counterfactual)
+    pairs = [largest_point(policy, parameters), largest_point(counterfactual, parameters)]
+    check_memory(
+        pairs, 2 * args.samples * args.replications, executor_from_args(args), args.workers
+    )
+    for line in tidy_lines(out, depth=1):
+        say(args, line)
     say(args, f"discover where {condition} for {policy.name} against {counterfactual.name}: "
               f"{args.samples} points x {args.replications} replication(s) = "
               f"{args.samples * args.replications} paired runs -> {out}")  # fmt: skip
@@ -98,6 +107,9 @@ def cmd_discover(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except (SweepError, ComparisonError) as error:
         raise BadInput(str(error)) from None
+    except FailedRuns as error:
+        print(f"balloon: error: {one_line(error)}", file=sys.stderr)
+        return 1
     if discovery is None:
         return 130
     write_discovery(discovery, out)

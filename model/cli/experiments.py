@@ -16,8 +16,9 @@ from model.cli.options import (
     interruptible,
     positive_int,
     say,
+    tidy_lines,
 )
-from model.scenario.loading import ScenarioError, load_scenario
+from model.scenario.loading import ScenarioError, load_scenario, one_line
 
 DEFAULT_METRICS = ["final_ha_total", "regional_shift_ratio"]
 
@@ -37,6 +38,16 @@ def _bad_input_as_such(command):
     return guarded
 
 
+def _prepare(args, scenario, parameters, runs: int, out: Path) -> None:
+    """Refuse a design too big for the memory; tidy what killed commands left in ``out``."""
+    from model.experiments.memory import check_memory, largest_point
+
+    check_memory([largest_point(scenario, parameters)], runs, executor_from_args(args),
+                 args.workers)  # fmt: skip
+    for line in tidy_lines(out, depth=1):
+        say(args, line)
+
+
 @_bad_input_as_such
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a design of parameter values, write the table and the figure."""
@@ -47,7 +58,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     parameters = scenario_parameters(scenario, args.param)
     metrics = _check_metrics(scenario, args.metric or DEFAULT_METRICS)
     points = design_points(parameters, args.samples, args.design, scenario.seed)
-    out = args.out or _default_out(args, scenario, f"sweep-{args.design}")
+    out = Path(args.out or _default_out(args, scenario, f"sweep-{args.design}"))
+    _prepare(args, scenario, parameters, len(points) * args.replications, out)
     say(args, f"sweep {scenario.name}: {len(points)} points x {args.replications} replication(s) "
                f"= {len(points) * args.replications} runs -> {out}")  # fmt: skip
     result = interruptible(
@@ -61,12 +73,24 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )  # fmt: skip
     if result is None:
         return 130
-    png = plot_sweep(
-        result.table, [p.path for p in parameters], metrics, Path(out) / "sweep.png",
-        f"Sweep of {scenario.name}: {len(result.table)} runs, {args.design} design",
-    )  # fmt: skip
+    good = result.succeeded
+    png = None
+    if len(good):
+        png = plot_sweep(
+            good, [p.path for p in parameters], metrics, out / "sweep.png",
+            f"Sweep of {scenario.name}: {len(good)} runs, {args.design} design",
+        )  # fmt: skip
     print(f"{result.computed} run(s) computed, {result.reused} reused; "
-          f"table {Path(out) / 'sweep.parquet'} (and .csv), figure {png} (and .svg)")  # fmt: skip
+          f"table {out / 'sweep.parquet'} (and .csv)"
+          + (f", figure {png} (and .svg)" if png else ""))  # fmt: skip
+    if len(result.failed):
+        print(f"sweep: {len(result.failed)} of {len(result.table)} run(s) failed; each is in "
+              f"{out / 'sweep.parquet'} with its parameters and its error (column error); fix "
+              "the cause and add --resume to the same command to run only those again:",
+              file=sys.stderr)  # fmt: skip
+        for line in result.failure_lines():
+            print(f"  {line}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -74,34 +98,39 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of outcome metrics; table and bar figure."""
     from model.experiments.sensitivity import sample, scenario_sensitivity
-    from model.experiments.sweep import scenario_parameters
+    from model.experiments.sweep import FailedRuns, scenario_parameters
     from model.figures.sweeps import plot_indices
 
     scenario = load_scenario(args.scenario, args.overrides)
     parameters = scenario_parameters(scenario, args.param)
     metrics = _check_metrics(scenario, args.metric or ["final_ha_total"])
     runs = len(sample(parameters, args.method, args.samples, scenario.seed)) * args.replications
-    out = args.out or _default_out(args, scenario, f"sensitivity-{args.method}")
+    out = Path(args.out or _default_out(args, scenario, f"sensitivity-{args.method}"))
+    _prepare(args, scenario, parameters, runs, out)
     say(args, f"{args.method} sensitivity of {scenario.name}: {runs} runs -> {out}")
-    result = interruptible(
-        args,
-        out,
-        lambda: scenario_sensitivity(
-            scenario, parameters, args.method, args.samples, metrics, out,
-            replications=args.replications, executor=executor_from_args(args),
-            workers=args.workers, resume=args.resume, progress=not args.quiet,
-        ),
-    )  # fmt: skip
+    try:
+        result = interruptible(
+            args,
+            out,
+            lambda: scenario_sensitivity(
+                scenario, parameters, args.method, args.samples, metrics, out,
+                replications=args.replications, executor=executor_from_args(args),
+                workers=args.workers, resume=args.resume, progress=not args.quiet,
+            ),
+        )  # fmt: skip
+    except FailedRuns as error:
+        print(f"balloon: error: {one_line(error)}", file=sys.stderr)
+        return 1
     if result is None:
         return 130
     png = plot_indices(
-        result.indices, args.method, Path(out) / "indices.png",
+        result.indices, args.method, out / "indices.png",
         f"{args.method.title()} sensitivity of {scenario.name} ({runs} runs)",
         warnings=result.warnings,
     )  # fmt: skip
     print(indices_text(result.indices))
     print(f"{result.sweep.computed} run(s) computed, {result.sweep.reused} reused; "
-          f"table {Path(out) / 'indices.csv'}, figure {png} (and .svg)")  # fmt: skip
+          f"table {out / 'indices.csv'}, figure {png} (and .svg)")  # fmt: skip
     for line in result.warnings:
         print(line, file=sys.stderr)
     return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from model.experiments.runner import EXECUTORS
 from model.scenario.errors import one_line
@@ -40,17 +41,6 @@ def add_scenario_arguments(parser: argparse.ArgumentParser, many: bool = False) 
         default=[],
         metavar="KEY=VALUE",
         help="change one key, e.g. --set households.scale=0.05 (repeatable)",
-    )
-
-
-def interruption(error: BaseException) -> bool:
-    """Whether ``error`` is Ctrl-C, also when it arrived inside a compiled (numba) loop.
-
-    A KeyboardInterrupt raised while a compiled function runs comes back as a SystemError
-    ("returned a result with an exception set") whose cause is the KeyboardInterrupt.
-    """
-    return isinstance(error, KeyboardInterrupt) or (
-        isinstance(error, SystemError) and isinstance(error.__cause__, KeyboardInterrupt)
     )
 
 
@@ -124,14 +114,26 @@ def interruptible(args: argparse.Namespace, out, work):
 
     Returns what ``work`` returns, or None if it was interrupted (the command then exits 130).
     """
-    from model.experiments.sweep import read_runs
+    from model.experiments.runner import interrupted
+    from model.experiments.sweep_store import ERROR, read_runs
 
     try:
         return work()
     except (KeyboardInterrupt, SystemError) as error:
-        if not interruption(error):
+        if not interrupted(error):
             raise
-        saved = len(read_runs(out, columns=["run"]))
+        saved = int((read_runs(out, columns=[ERROR])[ERROR] == "").sum())
         print(f"interrupted: {saved} finished run(s) saved in {out}; add --resume to the same "
               "command to compute only the rest", file=sys.stderr)  # fmt: skip
         return None
+
+
+def tidy_lines(root: str | Path, depth: int = 4, keep: tuple[Path, ...] = ()) -> list[str]:
+    """Tidy what killed ``balloon`` commands left under ``root``; the lines to show about it.
+
+    See :mod:`model.leftovers`: temporaries no live process holds are removed, a folder a killed
+    command was replacing is put back, replications kept for ``--resume`` are named.
+    """
+    from model.leftovers import tidy
+
+    return tidy(root, depth, keep).lines(root)

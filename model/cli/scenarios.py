@@ -14,10 +14,10 @@ from model.cli.options import (
     add_executor_options,
     add_scenario_arguments,
     executor_from_args,
-    interruption,
     non_negative_int,
     positive_int,
     say,
+    tidy_lines,
 )
 from model.files import write_text_atomic
 from model.scenario import schema_docs
@@ -34,14 +34,11 @@ from model.scenario.schema import Scenario
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a scenario's replications and write its results folder."""
+    from model.experiments.memory import check_memory
     from model.experiments.posterior import scenario_posterior
-    from model.experiments.results import (
-        ReplicationStore,
-        ResultsExistError,
-        partial_folder,
-        write_results,
-    )
-    from model.experiments.runner import replication_seeds, run_replications
+    from model.experiments.results import ReplicationStore, partial_folder
+    from model.experiments.runner import replication_seeds
+    from model.files import held
 
     overrides = list(args.overrides)
     if args.seed is not None:
@@ -52,12 +49,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     posterior = scenario_posterior(scenario) if args.posterior else None
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: runs are never overwritten")
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    # Finished replications are saved as they come, so a killed run can be resumed.
+    executor = executor_from_args(args)
+    check_memory([scenario], scenario.replications, executor, args.workers,
+                 kept_tables=scenario.replications)  # fmt: skip
+    # Finished replications are saved as they come, so a killed run can be resumed; the lock
+    # tells other commands this run is alive.
     tag = "posterior" if posterior is not None else None
     store = ReplicationStore(partial_folder(scenario, args.results_root, args.out, tag))
-    seeds = replication_seeds(scenario.seed, scenario.replications)
+    with held(store.folder):
+        root = Path(args.out).parent if args.out else Path(args.results_root)
+        for line in tidy_lines(root, depth=0 if args.out else 4, keep=(store.folder,)):
+            say(args, line)
+        seeds = replication_seeds(scenario.seed, scenario.replications)
+        folder, wall, done = _run_and_write(
+            args, scenario, store, seeds, executor, overrides, posterior
+        )
+    if folder is None:
+        return 130
+    store.remove()
+    if args.quiet:
+        print(folder)
+    else:
+        print(f"wrote {folder}/ ({wall:.1f} s); see {folder / 'summary.md'}")
+    return 0
+
+
+def _run_and_write(args, scenario, store, seeds, executor, overrides, posterior=None):
+    """Run the replications not saved yet and write the run's folder (None if interrupted)."""
+    from model.experiments.results import ResultsExistError, write_results
+    from model.experiments.runner import interrupted, run_replications
+
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
     saved = store.saved(seeds)
     done = store.load(seeds) if args.resume else []
     if saved and not args.resume:
@@ -69,22 +92,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         results = run_replications(
             scenario,
-            executor=executor_from_args(args),
+            executor=executor,
             workers=args.workers,
             progress=not args.quiet,
             done=done,
             on_run=store.save,
             posterior=posterior,
         )
-    except (KeyboardInterrupt, SystemError) as error:
-        if not interruption(error):
-            raise
-        kept = len(store.saved(seeds))
-        print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
-              "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip
-        return 130
-    wall = time.perf_counter() - clock
-    try:
+        wall = time.perf_counter() - clock
         folder = write_results(
             results,
             root=args.results_root,
@@ -100,12 +115,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     except ResultsExistError as error:
         raise BadInput(str(error)) from None
-    store.remove()
-    if args.quiet:
-        print(folder)
-    else:
-        print(f"wrote {folder}/ ({wall:.1f} s); see {folder / 'summary.md'}")
-    return 0
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interrupted(error):  # a Ctrl-C inside a compiled loop comes back as SystemError
+            raise
+        kept = len(store.saved(seeds))
+        print(f"interrupted: {kept} finished replication(s) saved in {store.folder}; add "
+              "--resume to the same command to run only the rest", file=sys.stderr)  # fmt: skip
+        return None, 0.0, done
+    return folder, wall, done
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -129,7 +146,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """List shipped scenarios, one line each: name and question."""
+    """List shipped scenarios, one line each: name and question.
+
+    Also tidies what killed commands left under the results root, and names what it keeps
+    (replications saved for ``--resume``) on stderr.
+    """
     files = shipped_scenarios()
     width = max((len(f.stem) for f in files), default=0)
     bad = 0
@@ -139,6 +160,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         except ScenarioError as error:
             question, bad = f"INVALID: {error}", bad + 1
         print(f"{file.stem:<{width}}  {question}")
+    for line in tidy_lines(args.results_root):
+        print(line, file=sys.stderr)
     return 2 if bad else 0
 
 
@@ -201,7 +224,15 @@ def add_parser(subparsers) -> None:
     validate.add_argument("--quiet", action="store_true", help="print only problems")
     validate.set_defaults(handler=cmd_validate)
 
-    listing = subparsers.add_parser("list", help="list shipped scenarios, one line each")
+    listing = subparsers.add_parser(
+        "list",
+        help="list shipped scenarios, one line each",
+        description="List the shipped scenarios; tidy what killed balloon commands left under the "
+        "results root and name what is kept there (replications saved for --resume).",
+    )
+    listing.add_argument(
+        "--results-root", default="results", help="results root (default: results)"
+    )
     listing.set_defaults(handler=cmd_list)
 
     show = subparsers.add_parser("show", help="print the fully resolved scenario as YAML")

@@ -34,6 +34,7 @@ from model.figures.folders import comparison_figures
 from model.figures.style import format_number
 from model.figures.tables import summary_markdown
 from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
+from model.leftovers import is_leftover
 from model.scenario.loading import load_scenario
 from model.scenario.schema import Scenario
 
@@ -373,6 +374,10 @@ def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str
 def load_comparison(folder: str | Path) -> Comparison:
     """Reopen a folder written by :func:`write_comparison` (with its runs)."""
     folder = Path(folder)
+    if is_leftover(folder):
+        raise ComparisonError(
+            f"{folder}: an unfinished folder left by a killed balloon command, not a comparison"
+        )
     if not (folder / "metrics.csv").is_file() or not (folder / "runs").is_dir():
         raise ComparisonError(f"{folder}: not a comparison folder (no metrics.csv and runs/)")
     summary = pd.read_csv(folder / "metrics.csv", dtype={"window_start": str, "window_end": str})

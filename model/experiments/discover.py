@@ -30,7 +30,9 @@ from model.experiments.pressure import Target, Window
 from model.experiments.prim_boxes import Box, find_boxes
 from model.experiments.runner import replication_seeds
 from model.experiments.sweep import (
+    ERROR,
     KEY_COLUMNS,
+    FailedRuns,
     Parameter,
     SweepResult,
     design_points,
@@ -105,7 +107,7 @@ def points_table(runs: pd.DataFrame, parameters: list[Parameter]) -> pd.DataFram
     A metric undefined in some replications (NaN) is the mean of the others; undefined in all, NaN.
     """
     paths = [p.path for p in parameters]
-    metrics = [c for c in runs.columns if c not in KEY_COLUMNS and c not in paths]
+    metrics = [c for c in runs.columns if c not in {*KEY_COLUMNS, ERROR, *paths}]
     grouped = runs.groupby("point", sort=True)
     points = grouped[paths].first()
     means = grouped[metrics].mean()  # pandas skips NaN
@@ -173,6 +175,7 @@ def run_discovery(
         SweepError: if ``out`` holds other runs, or these runs and ``resume`` is false.
         ConditionError: for a condition that cannot be read.
         ComparisonError: for scenarios on different calendars or an unknown target.
+        FailedRuns: if a run failed (the failures are in the sweep table).
 
     """
     if not isinstance(condition, Condition):
@@ -187,6 +190,14 @@ def run_discovery(
         executor=executor, workers=workers, resume=resume, progress=progress,
         description=f"{policy.name} vs {counterfactual.name}",
     )  # fmt: skip
+    if len(sweep.failed):  # a box drawn around missing points would mislead
+        first = sweep.failure_lines(most=1)[0]
+        raise FailedRuns(
+            f"{out}: {len(sweep.failed)} of {len(sweep.table)} run(s) failed (first: {first}); "
+            f"boxes need every point, so none were found: the failures are in "
+            f"{Path(out) / 'sweep.parquet'} (column error); fix the cause and add --resume to "
+            "run only those again"
+        )
     points, boxes = analyse(
         points_table(sweep.table, parameters), parameters, condition, min_density, max_boxes
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.experiments.data_files import read_csv, yes_no
+from model.experiments.data_files import read_csv, reading, yes_no
 
 CULTIVATION_FILE = "unodc_coca_cultivation_1990_2012.csv"
 ERADICATION_FILE = "eradication_1990_2023.csv"
@@ -22,6 +22,7 @@ COUNTRIES = ("colombia", "peru", "bolivia")
 METHODS = ("aerial", "manual")
 
 
+@reading(CULTIVATION_FILE)
 def cultivation() -> pd.DataFrame:
     """Net coca cultivation per country and year, 1990-2012 (UNODC).
 
@@ -40,6 +41,7 @@ def cultivation() -> pd.DataFrame:
     return df.sort_values(["year", "country"], ignore_index=True)
 
 
+@reading(ERADICATION_FILE)
 def eradication() -> pd.DataFrame:
     """Hectares eradicated per year, country and method, 1990-2023.
 
@@ -66,6 +68,7 @@ def eradication() -> pd.DataFrame:
     return df.sort_values(["country", "method", "year"], ignore_index=True)
 
 
+@reading(EVENTS_FILE)
 def events() -> pd.DataFrame:
     """Dated events a historical scenario can encode (captures, policies, interdiction).
 
@@ -86,6 +89,7 @@ def events() -> pd.DataFrame:
     return df.sort_values("date", kind="stable", ignore_index=True)
 
 
+@reading(PRODUCTION_FILE)
 def cocaine_production() -> pd.DataFrame:
     """Potential pure cocaine production per country and year, 1990-2003 (UNODC).
 

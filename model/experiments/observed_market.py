@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from model.experiments.data_files import read_csv, read_text, yes_no
+from model.experiments.data_files import read_csv, read_text, reading, yes_no
 
 DEMAND_FILE = "market/demand.csv"
 YIELDS_FILE = "market/yields.csv"
@@ -50,6 +50,11 @@ def market_table(name: str) -> pd.DataFrame:
         ValueError: if the file lacks a column, a value is not a number or a flag not yes/no.
 
     """
+    with reading(name):
+        return _market_table(name)
+
+
+def _market_table(name: str) -> pd.DataFrame:
     df = read_csv(name, dtype=str, keep_default_na=False)
     missing = [c for c in MARKET_COLUMNS if c not in df.columns]
     if missing:

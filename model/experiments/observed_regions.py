@@ -17,7 +17,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from model.experiments.data_files import read_csv, read_text, yes_no
+from model.experiments.data_files import read_csv, read_text, reading, yes_no
 
 REGIONAL_FILE = "regional_coca_cultivation_2001_2012.csv"
 REGION_LEVELS_FILE = "region_mapping.csv"
@@ -29,6 +29,7 @@ AGGREGATE_LEVEL = "UNODC regional aggregate"
 GROUP_COLUMNS = ["country", "group", "regions", "year", "hectares", "approximate"]
 
 
+@reading(REGION_LEVELS_FILE)
 def region_levels() -> pd.DataFrame:
     """The level of each observed region name and the broader growing zone it belongs to.
 
@@ -44,6 +45,7 @@ def region_levels() -> pd.DataFrame:
     return df
 
 
+@reading(REGIONAL_FILE)
 def regional_cultivation() -> pd.DataFrame:
     """Coca per department (Colombia) or growing zone (Peru, Bolivia) and year, 2001-2012.
 
@@ -81,6 +83,7 @@ def regional_cultivation() -> pd.DataFrame:
     return df.sort_values(["country", "region", "year"], ignore_index=True)
 
 
+@reading(MODEL_MAPPING_FILE)
 def model_region_mapping() -> pd.DataFrame:
     """The shipped assignment of every observed region to a model group.
 
@@ -275,6 +278,7 @@ def to_model_groups(hectares: pd.DataFrame, mapping: pd.DataFrame | None = None)
     return df.sort_values(["country", "group", "year"], ignore_index=True)
 
 
+@reading(OUTLINES_FILE)
 def country_outlines() -> dict:
     """Simplified outlines of Colombia, Peru, Bolivia, Ecuador and Venezuela (GeoJSON).
 

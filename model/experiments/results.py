@@ -28,7 +28,14 @@ import pandas as pd
 from model.columns import KEYS, Column, columns_csv, describe, field_metadata
 from model.columns import TABLES as TABLE_COLUMNS
 from model.experiments.runner import TABLES, Results, Run
-from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
+from model.files import (
+    claimed,
+    publish_folder,
+    staged_folder,
+    write_table_atomic,
+    write_text_atomic,
+)
+from model.leftovers import INCOMPLETE_PREFIX, PARTIAL_PREFIX, is_leftover
 from model.scenario.loading import ScenarioError, read_yaml, to_yaml, validate
 from model.scenario.schema import Scenario
 
@@ -36,8 +43,6 @@ FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
 #: Every results folder's description of its tables: file, column, unit and meaning.
 COLUMNS_FILE = "columns.csv"
-INCOMPLETE_PREFIX = ".incomplete-"
-PARTIAL_PREFIX = ".partial-"
 
 
 class ResultsExistError(FileExistsError):
@@ -172,10 +177,15 @@ def load_results(folder: str | Path) -> Results:
     """Reopen a run folder as :class:`model.experiments.runner.Results`.
 
     Raises:
-        ScenarioError: if the folder is not a complete run (no manifest) or its scenario is bad.
+        ScenarioError: if the folder is not a complete run (no manifest, or a leftover of a
+            killed write) or its scenario is bad.
 
     """
     folder = Path(folder)
+    if is_leftover(folder):
+        raise ScenarioError(
+            folder, "", "an unfinished folder left by a killed balloon command, not a result"
+        )
     manifest_file = folder / MANIFEST
     if not manifest_file.is_file():
         raise ScenarioError(folder, "", f"not a complete run folder (no {MANIFEST})")
@@ -240,8 +250,10 @@ class ReplicationStore:
         ]
 
     def remove(self) -> None:
-        """Delete the folder (the run is complete)."""
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Delete the folder (the run is complete), unless another run is using it."""
+        with claimed(self.folder) as free:
+            if free is not False:
+                shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def partial_folder(

@@ -49,9 +49,37 @@ class Run:
     tables: dict[str, pd.DataFrame]
 
 
+def interrupted(error: BaseException) -> bool:
+    """Whether ``error`` is, or was caused by, a Ctrl-C (``KeyboardInterrupt``).
+
+    A Ctrl-C that arrives while a compiled (numba) function hands its result back to Python
+    surfaces as ``SystemError: ... returned a result with an exception set``, caused by the
+    ``KeyboardInterrupt``: it is an interruption all the same.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+@contextmanager
+def interruptions_as_such() -> Iterator[None]:
+    """Raise ``KeyboardInterrupt`` for an error of the block that a Ctrl-C caused."""
+    try:
+        yield
+    except Exception as error:
+        if interrupted(error):
+            raise KeyboardInterrupt from error
+        raise
+
+
 def run_one(scenario: Scenario, replication: int, seed: int) -> Run:
     """Run one replication and return its tables, each with a ``replication`` column."""
-    model = BalloonModel(scenario, rng=seed).run()
+    with interruptions_as_such():
+        model = BalloonModel(scenario, rng=seed).run()
     tables = {
         "regions": model.regions,
         "countries": model.countries,

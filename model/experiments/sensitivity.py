@@ -25,6 +25,7 @@ from model.experiments.sweep import (
     COLUMNS_FILE,
     TABLE_FILE,
     Evaluator,
+    FailedRuns,
     ModelEvaluator,
     Parameter,
     SweepError,
@@ -237,9 +238,20 @@ def run_sensitivity(
         seed: seeds the sampling, the bootstrap and the replication seeds.
         **options: passed to ``run_sweep`` (replications, executor, workers, resume, progress).
 
+    Raises:
+        FailedRuns: if a run failed: indices need every point (the failures are in the table).
+
     """
     points = sample(parameters, method, samples, seed)
     sweep = run_sweep(evaluator, parameters, points, out, seed=seed, **options)
+    if len(sweep.failed):
+        first = sweep.failure_lines(most=1)[0]
+        raise FailedRuns(
+            f"{out}: {len(sweep.failed)} of {len(sweep.table)} run(s) failed (first: {first}); "
+            f"{method} indices need every point, so none were computed: the failures are in "
+            f"{Path(out) / 'sweep.parquet'} (column error); fix the cause and add --resume to "
+            "run only those again"
+        )
     unknown = [m for m in metrics if m not in sweep.metrics]
     if unknown:
         raise SweepError(

@@ -13,12 +13,15 @@ Resume: finished runs are written, at most a second after they finish, to parque
 saved whole or not at all; runs already saved are never computed again, so none counts twice.
 ``resume=True`` reads what is there and computes only what is missing; an interrupted sweep
 resumes to exactly the table an uninterrupted one writes.
+
+A run that fails does not stop the sweep: its row keeps the parameters and the error, one line,
+in the ``error`` column (empty for runs that succeeded; their metrics are missing), and the sweep
+carries on. ``resume=True`` runs failed runs again; a run that succeeds replaces its failure.
 """
 
 from __future__ import annotations
 
 import json
-import time
 import warnings
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -32,23 +35,31 @@ from scipy.stats import qmc
 from model.columns import SWEEP_KEYS, Column, columns_csv, describe, field_metadata
 from model.compile_cache import announce_compiling
 from model.experiments.outcomes import outcome_metrics
-from model.experiments.runner import map_jobs, replication_seeds
-from model.files import TEMPORARY_SUFFIX, write_table_atomic, write_text_atomic
+from model.experiments.runner import interrupted, map_jobs, replication_seeds
+from model.experiments.sweep_store import (
+    ERROR,
+    KEY_COLUMNS,
+    RUNS_DIR,
+    RunLog,
+    SweepError,
+    completed_runs,
+    read_runs,
+)
+from model.files import write_table_atomic, write_text_atomic
+from model.leftovers import tidy
 from model.scenario.loading import ScenarioError, with_parameters
 from model.scenario.parameters import parameter_column
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
 DESIGNS = ("lhs", "grid", "sobol")
-RUNS_DIR = "runs"
 SPEC_FILE = "sweep.json"
 TABLE_FILE = "sweep.parquet"
 COLUMNS_FILE = "columns.csv"
-KEY_COLUMNS = ("run", "point", "replication", "seed")
 
 
-class SweepError(ValueError):
-    """Bad sweep input or an output folder that holds something else; the message is one line."""
+class FailedRuns(RuntimeError):
+    """Runs of a design failed, so what needs every run (sensitivity indices) cannot be computed."""
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -221,8 +232,21 @@ class ModelEvaluator:
 def _run_point(job: tuple) -> dict:
     evaluator, run, point, replication, seed, values = job
     row = {"run": run, "point": point, "replication": replication, "seed": seed, **values}
-    row.update(evaluator(dict(values), seed))
+    try:
+        row.update(evaluator(dict(values), seed))
+    except Exception as error:  # noqa: BLE001 - one failed run is recorded; the sweep carries on
+        if interrupted(error):  # a Ctrl-C, not a failure of the run
+            raise KeyboardInterrupt from error
+        row[ERROR] = " ".join(f"{type(error).__name__}: {error}".split())
+    else:
+        row[ERROR] = ""
     return row
+
+
+def point_label(row: pd.Series, parameters: list[Parameter]) -> str:
+    """``run 5 (households.scale=0.3, ...)``: a run and its parameter values, for messages."""
+    values = ", ".join(f"{p.path}={row[p.path]:g}" for p in parameters)
+    return f"run {int(row['run'])} ({values})"
 
 
 # ----------------------------------------------------------------------------- running
@@ -241,8 +265,27 @@ class SweepResult:
     @property
     def metrics(self) -> list[str]:
         """Outcome metric columns of the table."""
-        skip = set(KEY_COLUMNS) | {p.path for p in self.parameters}
+        skip = {*KEY_COLUMNS, ERROR} | {p.path for p in self.parameters}
         return [c for c in self.table.columns if c not in skip]
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        """Rows of the runs that failed (their ``error`` says why)."""
+        return self.table[self.table[ERROR] != ""]
+
+    @property
+    def succeeded(self) -> pd.DataFrame:
+        """Rows of the runs that succeeded."""
+        return self.table[self.table[ERROR] == ""]
+
+    def failure_lines(self, most: int = 10) -> list[str]:
+        """One line per failed run (at most ``most``, then how many more)."""
+        failed = self.failed
+        lines = [f"{point_label(row, self.parameters)}: {row[ERROR]}"
+                 for _, row in failed.head(most).iterrows()]  # fmt: skip
+        if len(failed) > most:
+            lines.append(f"... and {len(failed) - most} more (see the error column)")
+        return lines
 
 
 def run_sweep(
@@ -272,9 +315,13 @@ def run_sweep(
         executor: ``process``, ``thread``, ``inline``, ``dask``, a scheduler address or an
             ``Executor`` (see ``model.experiments.runner.make_executor``).
         workers: worker processes.
-        resume: continue a sweep already in ``out``; without it an existing sweep is an error.
+        resume: continue a sweep already in ``out`` (computing missing and failed runs); without
+            it an existing sweep is an error.
         progress: show a progress bar with the time left.
         description: label of the progress bar.
+
+    Returns:
+        The table, failed runs included (see :attr:`SweepResult.failed`).
 
     Raises:
         SweepError: if ``out`` holds a different sweep, or a sweep and ``resume`` is false.
@@ -295,7 +342,7 @@ def run_sweep(
     )
     _prepare_folder(folder, spec, resume)
     total = len(points) * replications
-    done = _completed_runs(folder, total, seeds, replications)
+    done = completed_runs(folder, total, seeds, replications)
     jobs = []
     for run in range(total):
         if run in done:
@@ -371,61 +418,7 @@ def _prepare_folder(folder: Path, spec: dict, resume: bool) -> None:
     else:
         write_text_atomic(spec_file, json.dumps(spec, indent=1))
     (folder / RUNS_DIR).mkdir(parents=True, exist_ok=True)
-    for leftover in (folder / RUNS_DIR).glob(f".*{TEMPORARY_SUFFIX}"):  # a process killed mid-write
-        leftover.unlink(missing_ok=True)
-
-
-class RunLog:
-    """Finished runs, saved in batches as parquet parts under atomic names.
-
-    A part is written at most every ``interval`` seconds (and when the sweep ends or is interrupted),
-    so a killed sweep loses at most that much work, and thousands of fast runs do not make
-    thousands of files.
-    """
-
-    def __init__(self, folder: Path, interval: float = 1.0):
-        self.folder, self.interval = folder, interval
-        self.rows: list[dict] = []
-        self.last_flush = time.monotonic()
-
-    def add(self, row: dict) -> None:
-        """Keep a finished run; write the batch if the last write is ``interval`` old."""
-        self.rows.append(row)
-        if time.monotonic() - self.last_flush >= self.interval:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the runs kept since the last flush as one part."""
-        if self.rows:
-            first = min(row["run"] for row in self.rows)
-            name = f"part-{first:07d}-{time.time_ns():x}.parquet"
-            write_table_atomic(pd.DataFrame(self.rows), self.folder / name)
-            self.rows = []
-        self.last_flush = time.monotonic()
-
-
-def _completed_runs(folder: Path, total: int, seeds: list[int], replications: int) -> set[int]:
-    """Run indices already saved, each checked against the spec's seed for that run."""
-    keys = read_runs(folder, columns=["run", "seed"])
-    for run, seed in zip(keys.run, keys.seed, strict=True):
-        if not 0 <= run < total or seed != seeds[run % replications]:
-            raise SweepError(
-                f"{folder / RUNS_DIR}: run {run} with seed {seed} does not belong to this sweep"
-            )
-    if keys.run.duplicated().any():  # only if someone copied parts around by hand
-        raise SweepError(
-            f"{folder / RUNS_DIR}: holds run {keys.run[keys.run.duplicated()].iloc[0]} twice"
-        )
-    return set(int(run) for run in keys.run)
-
-
-def read_runs(folder: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """All saved runs of a sweep folder, one row per run, sorted by run index."""
-    parts = sorted((Path(folder) / RUNS_DIR).glob("part-*.parquet"))
-    if not parts:
-        return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
-    table = pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
-    return table.sort_values("run", ignore_index=True)
+    tidy(folder, depth=1)  # parts a killed sweep was writing (never one a live sweep holds)
 
 
 def sweep_scenario(

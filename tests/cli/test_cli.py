@@ -276,7 +276,7 @@ def test_every_option_of_every_command_has_help_text():
 
 
 def test_ctrl_c_inside_a_compiled_loop_counts_as_an_interruption():
-    from model.cli.options import interruption
+    from model.experiments.runner import interrupted as interruption
 
     # numba hands back a KeyboardInterrupt raised in a compiled loop as a SystemError caused by it.
     try:

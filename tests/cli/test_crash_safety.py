@@ -30,6 +30,7 @@ from model.experiments.results import (
 )
 from model.experiments.runner import TABLES, Run, replication_seeds, run_one
 from model.experiments.sweep import read_runs, scenario_parameters, sweep_scenario
+from model.leftovers import is_leftover
 from model.scenario.loading import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,6 +123,9 @@ def test_a_killed_run_leaves_nothing_that_looks_complete_and_resumes(
     assert main([*map(str, command), "--resume"]) == 0
     after = complete_runs(root / "crash")
     assert len(after) == len(before) + 1
+    assert not [p for p in (root / "crash").iterdir() if is_leftover(p)], (
+        "what the killed run was writing is tidied up by the next run"
+    )
     for folder in after:
         assert_same_tables(folder, reference_folder)
     assert not list((root / "crash").glob(f"{PARTIAL_PREFIX}*")), (
@@ -213,6 +217,36 @@ def test_ctrl_c_says_how_many_replications_are_saved(run_file, tmp_path):
     err = err.strip()
     assert err.startswith("interrupted: ") and "add --resume" in err, err
     assert len(err.splitlines()) == 1
+    assert complete_runs(root / "crash") == []
+
+
+def test_ctrl_c_inside_a_compiled_loop_still_says_how_many_replications_are_saved(
+    run_file, tmp_path, capsys, monkeypatch
+):
+    """A Ctrl-C while numba hands a result back surfaces as a SystemError caused by it."""
+    import model.experiments.runner as runner
+
+    real, built = runner.BalloonModel, []
+
+    def model(scenario, rng=None):
+        built.append(rng)
+        if len(built) == 2:  # the second replication is interrupted
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as error:
+                raise SystemError("CPUDispatcher(<function best_moves>) returned a result with "
+                                  "an exception set") from error  # fmt: skip
+        return real(scenario, rng=rng)
+
+    monkeypatch.setattr(runner, "BalloonModel", model)
+    root = tmp_path / "results"
+    code = main(["run", str(run_file), "--workers", "1", "--quiet", "--results-root", str(root),
+                 "--set", "end=1995-06"])  # fmt: skip
+    assert code == 130
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert (
+        line.startswith("interrupted: 1 finished replication(s) saved in ") and "--resume" in line
+    )
     assert complete_runs(root / "crash") == []
 
 

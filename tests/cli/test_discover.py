@@ -141,3 +141,23 @@ def test_bad_options_are_usage_errors_on_one_line(change, message, capsys):
 def test_a_finished_discovery_is_not_run_again_without_resume(finished, capsys):
     assert main([*TINY, "--out", str(finished)]) == 2
     assert "add --resume" in capsys.readouterr().err
+
+
+def test_a_failed_pair_stops_the_boxes_and_resume_runs_only_it(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "flaky"
+    original = PairedEvaluator.__call__
+
+    def flaky(self, values, seed):
+        if values["households.migration_rate"] > 0.03:
+            raise FloatingPointError("the pair broke")
+        return original(self, values, seed)
+
+    monkeypatch.setattr(PairedEvaluator, "__call__", flaky)
+    capsys.readouterr()
+    assert main([*TINY, "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "run(s) failed" in err and "FloatingPointError: the pair broke" in err
+    assert "boxes need every point" in err and not (out / "points.parquet").exists()
+    monkeypatch.setattr(PairedEvaluator, "__call__", original)
+    assert main([*TINY, "--out", str(out), "--resume"]) == 0
+    assert len(pd.read_parquet(out / "points.parquet")) == 12

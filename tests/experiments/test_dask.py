@@ -71,3 +71,33 @@ def test_the_command_line_points_at_a_running_scheduler(cluster, tmp_path, capsy
     table = pd.read_parquet(out / "sweep.parquet")
     assert main([*args, "--executor", "inline", "--out", str(tmp_path / "inline")]) == 0
     pd.testing.assert_frame_equal(table, pd.read_parquet(tmp_path / "inline" / "sweep.parquet"))
+
+
+def test_balloon_compare_gives_the_same_metrics_on_every_executor(cluster, tmp_path, capsys):
+    scenario = quick_scenario()
+    policy, base = tmp_path / "policy.yaml", tmp_path / "base.yaml"
+    policy.write_text(scenario.model_copy(update={"name": "policy"}).model_dump_json())
+    base.write_text(scenario.model_copy(update={"name": "base", "policies": []}).model_dump_json())
+    command = ["compare", str(policy), "--against", str(base), "--replications", "3",
+               "--no-figures", "--quiet"]  # fmt: skip
+    executors = {
+        "inline": ["--executor", "inline"],
+        "process": ["--executor", "process", "--workers", "2"],
+        "dask": ["--scheduler", cluster.scheduler_address],
+    }
+
+    def runs_on_the_cluster() -> int:
+        prefix = cluster.scheduler.task_prefixes.get("run_job")  # dask strips the underscore
+        return 0 if prefix is None else prefix.state_counts["memory"]  # runs finished there
+
+    tables, before = {}, None
+    for name, options in executors.items():
+        if name == "dask":
+            before = runs_on_the_cluster()
+        out = tmp_path / name
+        assert main([*command, *options, "--out", str(out)]) == 0, capsys.readouterr().err
+        tables[name] = pd.read_csv(out / "metrics_by_replication.csv")
+    assert len(tables["inline"]) >= 3 and tables["inline"].displacement_ratio.notna().any()
+    for name in ("process", "dask"):
+        pd.testing.assert_frame_equal(tables[name], tables["inline"], check_exact=True)
+    assert runs_on_the_cluster() >= before + 6, "the dask comparison ran its 6 runs on the cluster"

@@ -387,3 +387,170 @@ def test_installed_command_reports_bad_input_in_one_line(tmp_path, name):
     assert_one_line_error(done.stderr, str(file))
     assert done.stderr.startswith("balloon: error: ")
     assert not (tmp_path / "results").exists()
+
+
+# ----------------------------------------------------------------------------- dated inputs
+
+YEARS = st.one_of(
+    st.integers(min_value=1880, max_value=2250),
+    st.sampled_from([1990, 2000, 2012, "1990", "abc", "1990-06", 1990.5, True, None, -1, 10**20]),
+)
+SERIES = st.one_of(
+    st.dictionaries(YEARS, st.one_of(st.floats(allow_nan=True, allow_infinity=True), WEIRD),
+                    max_size=5),
+    st.dictionaries(st.integers(1950, 2050), st.floats(0.01, 20), min_size=1, max_size=5),
+    WEIRD,
+)  # fmt: skip
+DATED_PATHS = [
+    ("market", "consumer_markets", 0, "index"),
+    ("market", "consumer_markets", -1, "index"),
+    ("world", "yields", "colombia", "leaf_yield_index"),
+    ("world", "yields", "peru", "cocaine_per_tonne_leaf_kg"),
+    ("world", "yields", "bolivia", "leaf_yield_index"),
+]
+
+
+@st.composite
+def dated_mutants(draw) -> tuple[str, dict]:
+    """A shipped scenario whose demand or yield series, or consumer markets, are mangled."""
+    name = draw(st.sampled_from(sorted(BASES)))
+    data = copy.deepcopy(BASES[name][1])  # every key spelled out, the dated series included
+    markets = len(data["market"]["consumer_markets"])
+    for _ in range(draw(st.integers(1, 2))):
+        what = draw(st.sampled_from(["series", "series", "markets", "share", "country"]))
+        if what == "series":
+            path, value = draw(st.sampled_from(DATED_PATHS)), draw(SERIES)
+        elif what == "markets":
+            path = ("market", "consumer_markets")
+            value = draw(st.one_of(
+                st.lists(st.fixed_dictionaries({"name": st.sampled_from(["a", "b", "A b", ""]),
+                                                "share": WEIRD, "index": SERIES}), max_size=3),
+                WEIRD))  # fmt: skip
+        elif what == "share":
+            path = ("market", "consumer_markets", draw(st.integers(0, markets - 1)), "share")
+            value = draw(WEIRD)
+        else:  # yields of a country the world lacks, or of a known one, in any shape
+            path = ("world", "yields", draw(st.sampled_from(["chile", "peru", "名前"])))
+            value = draw(SERIES)
+        with contextlib.suppress(KeyError, IndexError, TypeError):  # an earlier change moved it
+            get(data, path[:-1])[path[-1]] = value
+    return name, data
+
+
+@settings(FUZZ, max_examples=200 * SCALE)
+@given(mutant=dated_mutants())
+def test_mangled_demand_and_yield_series_run_or_fail_in_one_line(mutant):
+    name, data = mutant
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / f"{name}.yaml"
+        file.write_text(dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        check_file(file)
+
+
+# ----------------------------------------------------------------------------- package data files
+
+from model.experiments import data_files, observed, observed_market, observed_regions  # noqa: E402
+
+DATA = Path(data_files.data_path("README.md")).parent
+LOADERS = {
+    observed.CULTIVATION_FILE: [observed.cultivation],
+    observed.ERADICATION_FILE: [observed.eradication],
+    observed.EVENTS_FILE: [observed.events],
+    observed.PRODUCTION_FILE: [observed.cocaine_production],
+    observed_regions.REGIONAL_FILE: [observed_regions.regional_cultivation],
+    observed_regions.REGION_LEVELS_FILE: [observed_regions.region_levels,
+                                          observed_regions.regional_cultivation],
+    observed_regions.MODEL_MAPPING_FILE: [observed_regions.model_region_mapping],
+    observed_regions.OUTLINES_FILE: [observed_regions.country_outlines],
+    observed_market.SOURCES_FILE: [observed_market.source_ids],
+    **{name: [lambda name=name: observed_market.market_table(name)]
+       for name in observed_market.MARKET_FILES},
+}  # fmt: skip
+
+
+def damage(draw, text: str) -> bytes:
+    """One way a data file gets damaged: cut, junk, a field or line changed, binary, empty."""
+    lines = text.splitlines(keepends=True)
+    how = draw(st.sampled_from(["cut", "junk", "field", "drop line", "header", "bytes", "empty",
+                                "duplicate", "latin-1"]))  # fmt: skip
+    if how == "cut":
+        text = text[: draw(st.integers(0, len(text)))]
+    elif how == "junk":
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from([",", '"', "\n", ",,,", "{", "]", "\x00", "é"])
+                                ) + text[at:]  # fmt: skip
+    elif how == "field" and len(lines) > 1:
+        i = draw(st.integers(1, len(lines) - 1))
+        fields = lines[i].rstrip("\n").split(",")
+        fields[draw(st.integers(0, len(fields) - 1))] = draw(
+            st.sampled_from(["", "x", "-1", "nan", "1e999", "maybe", "2023-13-45", '"'])
+        )
+        lines[i] = ",".join(fields) + "\n"
+        text = "".join(lines)
+    elif how == "drop line" and lines:
+        del lines[draw(st.integers(0, len(lines) - 1))]
+        text = "".join(lines)
+    elif how == "header" and lines:
+        text = "".join(lines[1:])
+    elif how == "duplicate" and len(lines) > 1:
+        text = text + lines[-1] if text.endswith("\n") else text + "\n" + lines[-1]
+    elif how == "bytes":
+        return draw(st.binary(max_size=64))
+    elif how == "empty":
+        return b""
+    elif how == "latin-1":
+        return text.replace("e", "é", 3).encode("latin-1", "replace")
+    return text.encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def data_copy(tmp_path_factory) -> Path:
+    """A copy of the package's data files, for the fuzzer to damage."""
+    import shutil
+
+    copy_of = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(DATA, copy_of)
+    return copy_of
+
+
+@settings(FUZZ, max_examples=300 * SCALE)
+@given(name=st.sampled_from(sorted(LOADERS)), choice=st.data(), missing=st.booleans())
+def test_damaged_or_missing_data_files_fail_in_one_line_naming_the_file(
+    data_copy, name, choice, missing
+):
+    file = data_copy / name
+    original = (DATA / name).read_bytes()
+    if missing and choice.draw(st.integers(0, 3)) == 0:
+        file.unlink()
+    else:
+        file.write_bytes(damage(choice.draw, original.decode("utf-8")))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(data_files, "data_path", lambda part: data_copy / part)
+            for load in LOADERS[name]:
+                try:
+                    load()
+                except data_files.DataFileError as error:
+                    message = str(error)
+                    assert "\n" not in message and "Traceback" not in message
+                    assert message.startswith(str(data_copy)), message
+                    assert "reinstall balloon-effect" in message
+    finally:
+        file.write_bytes(original)
+
+
+def test_calibrate_with_a_damaged_data_file_says_which_in_one_line(tmp_path, monkeypatch):
+    shutil_copy = __import__("shutil").copytree
+    data = shutil_copy(DATA, tmp_path / "data")
+    monkeypatch.setattr(data_files, "data_path", lambda part: data / part)
+    file = data / observed.CULTIVATION_FILE
+    for damaged in (None, file.read_text().replace("1990,peru", "1990,colombia")):
+        if damaged is None:
+            file.unlink()
+        else:
+            file.write_text(damaged)  # two values for one country and year
+        code, out, err = balloon("calibrate", "andes_history", "--quiet", "--out", tmp_path / "o")
+        assert code == 2 and out == ""
+        assert_one_line_error(err, str(file))
+        assert err.startswith("balloon: error: ") and "reinstall balloon-effect" in err
+    assert not (tmp_path / "o").exists()
