@@ -17,7 +17,8 @@ from model.cli.options import (
     say,
     tidy_lines,
 )
-from model.scenario.loading import load_scenario, one_line
+from model.scenario.errors import one_line
+from model.scenario.loading import load_scenario
 
 
 def _share(text: str) -> float:

@@ -18,7 +18,8 @@ from model.cli.options import (
     say,
     tidy_lines,
 )
-from model.scenario.loading import ScenarioError, load_scenario, one_line
+from model.scenario.errors import one_line
+from model.scenario.loading import ScenarioError, load_scenario
 
 DEFAULT_METRICS = ["final_ha_total", "regional_shift_ratio"]
 

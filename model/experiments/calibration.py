@@ -28,7 +28,7 @@ from model.figures.posterior import (
     plot_regional_predictive,
 )
 from model.figures.saving import save_figure
-from model.files import write_table_atomic, write_text_atomic
+from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
 from model.scenario.schema import Scenario
 
 
@@ -63,7 +63,7 @@ def calibrate(
     Args:
         scenario: the scenario, with ``free_parameters`` (the prior's bounds).
         source: the scenario's file (the calibrated scenario ``extends`` it).
-        out: folder for the posterior, report and figures (made if missing).
+        out: folder for the posterior, report and figures (replaced whole when all are written).
         scenario_file: where to write the calibrated scenario (default
             ``out/<name>_calibrated.yaml``); its posterior goes beside it.
         window: fitting window (years, inclusive).
@@ -84,13 +84,16 @@ def calibrate(
     posterior_file = scenario_file.with_name(f"{scenario_file.stem.removesuffix('_calibrated')}"
                                              "_posterior.parquet")  # fmt: skip
     posterior = Posterior(fit.samples, str(posterior_file))
-    write_table_atomic(fit.samples, out / "posterior.parquet")
-    write_table_atomic(fit.generations, out / "generations.csv")
     runs = predictive(scenario, posterior, predictive_runs, executor, workers, progress)
     report = _report(scenario, fit, posterior, runs, window)
-    write_text_atomic(out / "report.json", json.dumps(report, indent=1) + "\n")
-    write_text_atomic(out / "report.md", report_markdown(report))
-    _figures(scenario, fit, runs, window, out)
+    # The folder is replaced whole, so a failed write leaves the previous calibration's outputs.
+    with staged_folder(out) as staging:
+        write_table_atomic(fit.samples, staging / "posterior.parquet")
+        write_table_atomic(fit.generations, staging / "generations.csv")
+        write_text_atomic(staging / "report.json", json.dumps(report, indent=1) + "\n")
+        write_text_atomic(staging / "report.md", report_markdown(report))
+        _figures(scenario, fit, runs, window, staging)
+        publish_folder(staging, out, replace=True)
     write_table_atomic(fit.samples, posterior_file)
     write_text_atomic(
         scenario_file, calibrated_yaml(scenario, source, scenario_file, posterior_file, fit)

@@ -147,6 +147,7 @@ def fit_summary(run: Predictive, window: tuple[int, int] = targets.WINDOW) -> di
             for (year, _), row in after.xs(country, level="country", drop_level=False).iterrows()
         }
         for country in data.national.columns
+        if country in after.index.get_level_values("country")  # none if the run ends in the window
     }
     return {
         "window": [first, last],

@@ -4,8 +4,8 @@ A run's memory is dominated by its households: one slot (row) per household in n
 (:data:`model.sim.households.slots.COLUMNS`), so the estimate is built from those columns, not from
 a constant. It is an upper bound, the memory at the most households a run can reach:
 
-- per slot: every column of the slot layout (float64 or bool, 58 bytes today), the layout's work
-  buffers (two float columns, a bool column of households hit, eradication's four float rows),
+- per slot: every column of the slot layout (float64 or bool, 74 bytes today), the layout's work
+  buffers (two float columns, a bool column of households hit, eradication's six float rows),
   one column being copied while the layout grows, and a month's random draw (uint32);
 - slots: the initial households plus every newcomer ``households.spare_capacity`` allows, with
   the layout's room (an eighth, and four per region) and the quarter it adds when it grows;
@@ -43,8 +43,8 @@ from model.scenario.schema import Scenario
 from model.sim.households.slots import COLUMNS, FLOAT
 
 #: Float64 columns per slot besides :data:`COLUMNS`: the layout's two work buffers, eradication's
-#: four work rows, and one column being copied while the layout grows.
-WORK_FLOATS = 2 + 4 + 1
+#: six work rows, and one column being copied while the layout grows.
+WORK_FLOATS = 2 + 6 + 1
 #: Bool columns per slot besides :data:`COLUMNS`: the households hit by eradication this month.
 WORK_BOOLS = 1
 #: Bytes per slot of a month's random draws (one uint32 each).

@@ -197,18 +197,19 @@ def test_calibrate_that_fills_the_disk_keeps_the_earlier_report(tmp_path, capsys
     file = tmp_path / "fit.yaml"
     file.write_text(yaml.safe_dump(scenario), encoding="utf-8")
     out = tmp_path / "calibration"
-    args = ["calibrate", file, "--window", "1990-1992", "--replications", "1", "--maxiter", "1",
-            "--popsize", "1", "--report-replications", "1", "--workers", "1", "--quiet",
+    args = ["calibrate", file, "--window", "1990-1992", "--population", "3", "--simulations",
+            "6", "--generations", "1", "--predictive", "2", "--executor", "inline", "--quiet",
             "--out", out]  # fmt: skip
     assert balloon(capsys, *args)[0] == 0
     before = snapshot(out)
-    assert {"fit_report.json", "fit_report.md", "fit.png", "fit_calibrated.yaml"} <= set(before)
+    assert {"report.json", "report.md", "posterior.parquet", "fit_calibrated.yaml",
+            "fit_posterior.parquet"} <= set(before)  # fmt: skip
 
     with monkeypatch.context() as patch:
-        DiskFull(patch, after=2)  # the calibrated scenario is written, then the report fails
+        DiskFull(patch, after=3)  # the posterior and generations are written, then the report fails
         code, _, err = balloon(capsys, *args)
     assert_disk_full_reported(code, err)
-    assert "fit_report.json" in err
+    assert "report.json" in err
     assert snapshot(out) == before
     assert visible_leftovers(out) == []
 

@@ -28,9 +28,11 @@ HUGE = {"name": "huge", "households": {"full_scale_households": 10_000_000, "sca
 
 
 def test_a_slot_costs_what_its_columns_cost(monkeypatch):
-    assert slot_bytes() == 7 * 8 + 2 * 1 + memory.WORK_FLOATS * 8 + memory.WORK_BOOLS + 4
+    flags = sum(isinstance(empty, bool) for empty in COLUMNS.values())
+    columns = 8 * (len(COLUMNS) - flags) + flags
+    assert slot_bytes() == columns + memory.WORK_FLOATS * 8 + memory.WORK_BOOLS + 4
     monkeypatch.setitem(COLUMNS, "debt", 0.0)  # a new per-household column
-    assert slot_bytes() == 7 * 8 + 2 * 1 + 8 + memory.WORK_FLOATS * 8 + memory.WORK_BOOLS + 4
+    assert slot_bytes() == columns + 8 + memory.WORK_FLOATS * 8 + memory.WORK_BOOLS + 4
 
 
 def test_the_estimate_grows_with_households_and_their_room_for_newcomers():
