@@ -209,7 +209,7 @@ def test_show_prints_the_resolved_scenario(quick, tmp_path, capsys):
 def test_schema_lists_every_key_with_its_meaning(capsys):
     code, out, _ = run_cli(capsys, "schema")
     assert code == 0
-    assert "scale: number = 0.05, > 0, <= 4" in out
+    assert "scale: number = 0.05, >= 1e-06, <= 4" in out
     assert "Simulated households per real household" in out
     code, out, _ = run_cli(capsys, "schema", "--json")
     assert json.loads(out)["title"] == "Scenario"
