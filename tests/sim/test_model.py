@@ -322,6 +322,39 @@ def test_backlash_cuts_planned_eradication_continuously_but_never_the_record():
         assert (country_series(model, "peru", "manual_capacity_ha_yr")[pushing] == 100_000).all()
 
 
+def test_the_area_sprayed_is_the_schedule_and_the_coca_destroyed_the_kill_rate_of_it():
+    recorded = [{**COLOMBIA_PUSH[0], "recorded_until": "2004-12"}]  # history, as recorded
+    model = run(small_scenario(policies=recorded))
+    regions = model.regions.query("country == 'colombia'")
+    monthly = regions.groupby("date")[["sprayed_area_ha", "eradicated_aerial_ha"]].sum()
+    spraying = monthly["1997-01-01":"2001-11-01"]
+    assert spraying.sprayed_area_ha.mean() == pytest.approx(60_000 / 12, rel=0.03)
+    assert monthly["2002-01-01":].sprayed_area_ha.sum() == 0  # the programme ended
+    # The same hectares as a plan reach only part of each region's coca in a month: less.
+    planned = run(small_scenario(policies=COLOMBIA_PUSH)).regions
+    planned = planned.query("country == 'colombia'").groupby("date").sprayed_area_ha.sum()
+    assert planned["1997-01-01":"2001-11-01"].mean() < 0.8 * spraying.sprayed_area_ha.mean()
+    # A sprayed hectare loses at most the kill rate, less as farmers adapt to repeated spraying.
+    killed = spraying.eradicated_aerial_ha / spraying.sprayed_area_ha
+    assert (killed <= 0.55 + 1e-9).all()
+    assert killed.iloc[:3].mean() > 0.5 and killed.iloc[-12:].mean() < killed.iloc[:3].mean() - 0.05
+    # Spending pays for every hectare treated, made dearer by armed groups' danger.
+    danger = 1 + 1.5 * regions.armed_strength
+    expected = danger * (2_500 * regions.sprayed_area_ha + 3_500 * regions.manual_area_ha)
+    np.testing.assert_allclose(regions.eradication_spending_usd, expected, rtol=1e-9)
+
+
+def test_a_higher_kill_rate_destroys_more_and_leaves_less_coca():
+    def colombia(kill):
+        model = run(small_scenario(policies=COLOMBIA_PUSH, government={"aerial_kill_rate": kill}))
+        table = model.countries.query("country == 'colombia'")
+        return table.eradicated_ha.sum(), table.hectares.iloc[-1], table.hectares.min()
+
+    weak, strong = colombia(0.3), colombia(0.8)
+    assert strong[0] > 1.5 * weak[0]  # destroyed
+    assert strong[1] < weak[1] and strong[2] < weak[2]  # coca left
+
+
 def test_sponsor_following_production_gives_the_largest_producer_the_most_aid():
     aid = [{"instrument": "aid_budget", "schedule": [{"start": "1995-01", "value": 300e6}]}]
     model = run(small_scenario(policies=aid, sponsor={"rule": "follow_production"}))
