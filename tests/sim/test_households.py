@@ -86,6 +86,11 @@ def test_land_rent_rises_with_a_regions_fill_and_lowers_the_coca_advantage():
     occupied = hh.occupied
     expected = (450.0 - 50.0) / (hh.per_slot(licit) / hh.inv_licit)
     assert np.allclose((low - high)[occupied], expected[occupied])  # rent is a cost per hectare
+    # A region that fills attracts less than at the start; one that empties attracts more.
+    start = hh.region_hectares()
+    fuller = hh.region_attractiveness(net, licit, hh.land_rent(1.5 * start))
+    emptier = hh.region_attractiveness(net, licit, hh.land_rent(0.5 * start))
+    assert (fuller < -1e-3).all() and (emptier > 1e-3).all()
 
 
 # --------------------------------------------------------------------------- eradication
@@ -403,6 +408,43 @@ def test_newcomers_settle_where_coca_pays_within_the_free_plots():
     newcomers = np.flatnonzero(in_region(hh, NORTH_B))[-new[NORTH_B] :]
     assert np.allclose(hh.risk[newcomers], hh.region_mean_risk()[NORTH_B], rtol=0.02)
     assert not hh.coca()[newcomers].any() and (hh.land[newcomers] > 0).all()
+
+
+def test_households_without_coca_leave_regions_that_pay_less_than_the_outside_option():
+    _, hh = households(households={"exit_rate": 0.4})
+    idle = np.zeros(hh.capacity, bool)
+    for r in (NORTH_A, NORTH_B, SOUTH_A):
+        slots = np.flatnonzero(in_region(hh, r))
+        idle[slots[: len(slots) // 2]] = True  # half of each region has given up coca
+    hh.mature[idle] = hh.immature[idle] = 0.0
+    hh.replanting[np.flatnonzero(idle)[::10]] = 0.1  # these will replant: they still grow coca
+    hh._area_r = None
+    no_coca = idle & (hh.replanting == 0)
+    occupied, count, land = hh.occupied.copy(), hh.count.copy(), hh.land_r.copy()
+    value = np.array([-0.5, 0.3, -2.0])  # below the outside option in north_a and south_a
+    # The chance is exit_rate times the shortfall, capped at exit_rate: draws of 0.5 keep all.
+    assert not hh.leave(value, np.full(hh.capacity, 0.5)).any() and (hh.occupied == occupied).all()
+    # Draws of 0.3: below south_a's chance (0.4 x 2, capped at 0.4), above north_a's (0.4 x 0.5).
+    leaving = hh.leave(value, np.full(hh.capacity, 0.3))
+    left = occupied & ~hh.occupied
+    assert (left == (no_coca & in_region_before(occupied, hh, SOUTH_A))).all()
+    assert left.sum() > 0 and leaving[SOUTH_A] == pytest.approx(left.sum() * hh.weight)
+    assert leaving[NORTH_A] == leaving[NORTH_B] == 0
+    assert (hh.count == count - np.round(leaving / hh.weight)).all()
+    assert np.allclose(hh.land_r, hh.sum(hh.land)) and hh.land_r[SOUTH_A] < land[SOUTH_A]
+    assert not hh.land[left].any() and not hh.risk[left].any()  # the slots are empty again
+    # Lower draws: north_a's idle households go too; still nobody where coca pays (north_b).
+    leaving = hh.leave(value, np.full(hh.capacity, 0.1))
+    assert leaving[NORTH_A] == pytest.approx((no_coca & in_region_before(occupied, hh, NORTH_A))
+                                             .sum() * hh.weight)  # fmt: skip
+    assert leaving[NORTH_B] == 0 and hh.count[NORTH_B] == count[NORTH_B]
+
+
+def in_region_before(occupied, hh, r):
+    """Slots of region ``r``'s block that were occupied (the layout has not changed)."""
+    block = np.zeros(hh.capacity, bool)
+    block[hh.start[r] : hh.start[r + 1]] = True
+    return block & occupied
 
 
 def test_entry_stops_when_the_room_for_newcomers_is_used_up():
