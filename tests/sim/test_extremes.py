@@ -147,7 +147,7 @@ def test_a_hundred_years_with_demand_halving_every_year(tmp_path):
     markets = [{"name": "world", "share": 1.0, "index": halving}]
     scenario = small_scenario(
         start="1990-01", end="2089-12", households={"scale": 0.0005},
-        market={"consumer_markets": markets},
+        market={"consumer_markets": markets}, hold_dated_inputs=False,  # demand moves here
         policies=[eradication("peru", 20_000, "1995-01", "2080-01")],
     )  # fmt: skip
     assert scenario.months == 1200

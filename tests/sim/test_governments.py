@@ -9,8 +9,12 @@ from sim.tiny_world import NORTH_A, NORTH_B, SOUTH_A, tiny_model
 MAX_REACH = 0.25
 
 
-def plan(capacity=(0.0, 0.0, 0.0), targeted=None, **arrays):
-    """A plan over four regions (the last in another country) with hand-picked attributes."""
+def plan(capacity=(0.0, 0.0, 0.0), targeted=None, recorded=(0.0, 0.0, 0.0), **arrays):
+    """A plan over four regions (the last in another country) with hand-picked attributes.
+
+    ``capacity`` is the country's planned hectares of the month (aerial, manual, voluntary),
+    ``recorded`` its recorded ones (history, applied as recorded).
+    """
     inputs = {
         "coca": np.array([10_000.0, 6_000.0, 4_000.0, 8_000.0]),
         "legal": np.zeros(4),
@@ -26,8 +30,8 @@ def plan(capacity=(0.0, 0.0, 0.0), targeted=None, **arrays):
     targeted = targeted or (np.zeros(4), np.zeros(4), np.zeros(4))
     return plan_regions(
         inputs["coca"], inputs["legal"], inputs["protection"], inputs["danger"], inputs["access"],
-        inputs["state"], inputs["in_country"], targeted, tuple(float(c) for c in capacity),
-        MAX_REACH, inputs["access_weight"], inputs["danger_avoidance"],
+        inputs["state"], inputs["in_country"], targeted, tuple(float(c) for c in recorded),
+        tuple(float(c) for c in capacity), MAX_REACH, inputs["access_weight"], inputs["danger_avoidance"],
     )  # fmt: skip
 
 
@@ -118,6 +122,29 @@ def test_region_targets_come_first_up_to_the_reach_ceiling():
     assert planned[1, 0] == 0 and planned[0].sum() == 0
 
 
+def test_recorded_hectares_reach_all_of_a_regions_coca_not_only_the_reach_ceiling():
+    coca, access = np.array([10_000.0, 6_000.0, 4_000.0]), np.array([0.9, 0.5, 0.2])
+    aerial, manual = ceilings(coca, access)
+    everything = plan(recorded=(1e9, 1e9, 0.0))
+    assert np.allclose(everything[0, :3], coca) and np.allclose(everything[1, :3], coca)
+    assert (everything[:, 3] == 0).all()  # the other country's region
+    # 6,000 ha a month by weight (coca x access) is past every region's ceiling: all applied.
+    recorded = plan(recorded=(0.0, 6_000.0, 0.0))
+    weight = coca * access
+    assert np.allclose(recorded[1, :3], 6_000.0 * weight / weight.sum())
+    assert (recorded[1, :3] > manual).all()
+    # Plans come after the record, only up to the ceiling, which the record already used up.
+    assert np.allclose(plan(capacity=(0.0, 1e9, 0.0), recorded=(0.0, 6_000.0, 0.0)), recorded)
+    some = plan(capacity=(0.0, 1e9, 0.0), recorded=(0.0, 300.0, 0.0))
+    assert np.allclose(some[1, :3], manual)  # record and plans together fill the ceiling
+
+
+def test_recorded_and_planned_substitution_share_the_room_by_state_presence():
+    coca, state = np.array([10_000.0, 6_000.0, 4_000.0]), np.array([0.8, 0.4, 0.1])
+    both = plan(capacity=(0.0, 0.0, 100.0), recorded=(0.0, 0.0, 200.0))
+    assert np.allclose(both[2, :3], 300.0 * coca * state / (coca * state).sum())
+
+
 def test_voluntary_substitution_goes_by_state_presence_within_what_forced_eradication_left():
     coca, state = np.array([10_000.0, 6_000.0, 4_000.0]), np.array([0.8, 0.4, 0.1])
     planned = plan(capacity=(0.0, 0.0, 300.0))
@@ -167,40 +194,61 @@ def test_backlash_rises_with_the_share_of_income_destroyed():
     assert low.backlash == pytest.approx(0.2 * 0.95)
 
 
-def test_backlash_decays_and_switches_cutting_back_with_hysteresis():
+def test_backlash_cuts_plans_in_proportion_up_to_the_threshold_and_follows_it_down():
     model = tiny_model(
-        government={"backlash_sensitivity": 1.0, "backlash_decay": 0.1, "backlash_threshold": 0.5}
-    )
+        government={"backlash_sensitivity": 1.0, "backlash_decay": 0.1,
+                    "backlash_threshold": 0.5, "backlash_cutback": 0.6}
+    )  # fmt: skip
     government = model.governments[0]
-    government.update_backlash(0.45, 1.0, 0)
-    assert not government.cutting_back  # below the threshold
-    government.update_backlash(0.2, 1.0, 1)  # 0.405 + 0.2
-    assert government.backlash == pytest.approx(0.605) and government.cutting_back
-    states = []
-    for t in range(2, 12):
+    government.update_backlash(0.2, 1.0, 0)
+    assert government.backlash_cut == pytest.approx(0.6 * 0.2 / 0.5)  # a share of the full cut
+    government.update_backlash(0.45, 1.0, 1)  # 0.18 + 0.45, past the threshold
+    assert government.backlash == pytest.approx(0.63)
+    assert government.backlash_cut == pytest.approx(0.6)  # the full cut, no more
+    cuts = []
+    for t in range(2, 30):
         before = government.backlash
         government.update_backlash(0.0, 1.0, t)
         assert government.backlash == pytest.approx(before * 0.9)
-        states.append((government.backlash, government.cutting_back))
-    # Still cutting back between half the threshold and the threshold, not below half of it.
-    assert all(cut for level, cut in states if level >= 0.25)
-    assert not any(cut for level, cut in states if level < 0.25)
-    assert any(level < 0.5 for level, _ in states) and states[-1][0] < 0.25
+        # No switch and no hysteresis: the cut follows backlash down as it rose.
+        assert government.backlash_cut == pytest.approx(0.6 * min(government.backlash / 0.5, 1))
+        cuts.append(government.backlash_cut)
+    assert np.all(np.diff(cuts) <= 0) and 0 < cuts[-1] < 0.05
+    steps = np.diff([0.6, *cuts])
+    assert steps.min() > -0.1  # continuous: no jump as backlash crosses any level
 
 
-def test_cutting_back_cuts_eradication_but_not_interdiction():
+def test_backlash_cuts_planned_eradication_but_never_the_record_nor_interdiction():
     interdiction = {"instrument": "interdiction", "country": "north",
                     "schedule": [{"start": "2000-01", "value": 0.2}]}  # fmt: skip
-    model = tiny_model(
-        policies=[aerial_in_north(12_000), interdiction], government={"backlash_cutback": 0.6}
-    )
+    aerial = {**aerial_in_north(12_000), "recorded_until": "2000-06"}
+    model = tiny_model(policies=[aerial, interdiction], government={"backlash_cutback": 0.6})
     government = model.governments[0]
-    government.set_capacity(0)
+    for t, recorded in ((3, 12_000), (9, 0)):  # June 2000 is the last month of the record
+        government.backlash_cut = 0.0
+        government.set_capacity(t)
+        assert government.aerial_capacity_ha_yr == pytest.approx(12_000)
+        assert government.recorded_ha_yr[0] == pytest.approx(recorded)
+        government.backlash_cut = 0.6
+        government.set_capacity(t)
+        assert government.interdiction == pytest.approx(0.2)
+        # The record is applied as recorded; plans lose the cut.
+        expected = 12_000 if recorded else 12_000 * 0.4
+        assert government.aerial_capacity_ha_yr == pytest.approx(expected)
+    government.backlash_cut = 0.3
+    government.set_capacity(9)
+    assert government.aerial_capacity_ha_yr == pytest.approx(12_000 * 0.7)  # continuous
+
+
+def test_a_policy_cut_event_cuts_plans_but_not_the_record():
+    aerial = {**aerial_in_north(12_000), "recorded_until": "2000-06"}
+    model = tiny_model(policies=[aerial])
+    government = model.governments[0]
+    government.cuts["aerial_eradication"] = (0.25, 20)
+    government.set_capacity(3)
     assert government.aerial_capacity_ha_yr == pytest.approx(12_000)
-    government.cutting_back = True
-    government.set_capacity(0)
-    assert government.aerial_capacity_ha_yr == pytest.approx(12_000 * 0.4)
-    assert government.interdiction == pytest.approx(0.2)
+    government.set_capacity(9)
+    assert government.aerial_capacity_ha_yr == pytest.approx(3_000)
 
 
 def test_aid_buys_manual_eradication_and_interdiction_points():

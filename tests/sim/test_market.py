@@ -1,32 +1,52 @@
-"""The cocaine market: an equilibrium start, a capped source-price response, a sticky wholesale."""
+"""The cocaine market: an equilibrium start, an inventory that absorbs the gap, capped prices."""
 
 import math
 
+import numpy as np
 import pytest
 
 from model.scenario.behaviour import MarketParams
 from model.sim.market import CocaineMarket
 
 PRODUCTION, SEIZURE = 10.0, 0.1  # tonnes a month, share seized at source
+ARRIVING = PRODUCTION * (1 - SEIZURE) * 0.75  # 25% seized on the routes
 
 
-def market(respond=True, **params):
-    m = CocaineMarket(MarketParams(**params), respond_to_scarcity=respond)
+def market(respond=True, trend=None, **params):
+    """A market at its equilibrium start; demand at constant prices follows ``trend``."""
+    trend = np.ones(120) if trend is None else np.asarray(trend, float)
+    m = CocaineMarket(MarketParams(**params), trend, respond)
     m.start_in_equilibrium(PRODUCTION, SEIZURE)
     return m
 
 
 def test_it_starts_in_equilibrium_and_stays_there_without_a_change():
     m = market()
-    price, wholesale = m.source_price, m.wholesale_price
+    price, wholesale, stock = m.source_price, m.wholesale_price, m.stock_t
+    assert stock == pytest.approx(6.0 * ARRIVING)  # stock_months of consumption
     for t in range(6):
         m.clear(t, PRODUCTION, PRODUCTION * SEIZURE)
-        assert m.delivered_t == pytest.approx(m.demand_t)
-        assert m.source_price == pytest.approx(price) and m.wholesale_price == pytest.approx(
-            wholesale
-        )
-    assert m.delivered_t == pytest.approx(PRODUCTION * 0.9 * 0.75)  # 25% seized on routes
+        assert m.arrivals_t == pytest.approx(m.demand_t) and m.stock_t == pytest.approx(stock)
+        assert m.source_price == pytest.approx(price)
+        assert m.wholesale_price == pytest.approx(wholesale)
+    assert m.arrivals_t == pytest.approx(ARRIVING)
     assert m.route_seized_t == pytest.approx(PRODUCTION * 0.9 * 0.25)
+
+
+def test_supply_less_demand_is_the_change_of_stock_every_month_and_seizures_never_exceed_flows():
+    rng = np.random.default_rng(5)
+    m = market(trend=np.linspace(1.0, 1.6, 120))
+    for t in range(120):
+        production = PRODUCTION * rng.choice([0.0, 0.3, 1.0, 1.5, 4.0])
+        seized = production * rng.choice([0.0, 0.5, 1.0, 1.5])  # even more than was made
+        stock = m.stock_t
+        m.clear(t, production, seized)
+        exported = max(production - seized, 0.0)
+        assert 0 <= m.route_seized_t <= exported + 1e-12
+        assert m.arrivals_t == pytest.approx(exported - m.route_seized_t)
+        assert m.arrivals_t - m.demand_t == pytest.approx(m.stock_t - stock, abs=1e-9)
+        assert m.stock_t >= 0 and 0 <= m.demand_t <= stock + m.arrivals_t + 1e-12
+    assert m.source_price > 0 and m.wholesale_price > 0
 
 
 def test_the_wholesale_price_is_built_from_costs_along_the_chain():
@@ -34,14 +54,21 @@ def test_the_wholesale_price_is_built_from_costs_along_the_chain():
     assert m.wholesale_price == pytest.approx((1_000 / 0.9 + 9_000) / 0.5)
 
 
-def test_a_shortfall_raises_the_source_price_by_the_adjustment_rule():
+def test_a_shortfall_raises_the_source_price_toward_what_need_over_production_implies():
     m = market(price_flexibility=0.6, price_adjustment=0.25, max_monthly_price_change=0.15)
     start = m.source_price
     short = 0.8 * PRODUCTION
     m.clear(0, short, short * SEIZURE)
-    target = start * math.exp(0.6 * math.log(PRODUCTION / short))
-    assert m.source_price == pytest.approx(start * (target / start) ** 0.25)
-    assert m.source_price > start
+    # Traffickers need this month's consumption plus a share of the gap in their inventory.
+    target = 6.0 * ARRIVING
+    need = m.demand_t + (target - m.stock_t) / 12.0
+    needed = need / (0.9 * 0.75)  # before seizures
+    assert needed > PRODUCTION  # the inventory fell: they need more than before, not less
+    goal = start * math.exp(0.6 * math.log(needed / short))
+    assert m.source_price == pytest.approx(start * (goal / start) ** 0.25)
+    deeper = market(price_flexibility=0.6, price_adjustment=0.25, max_monthly_price_change=0.15)
+    deeper.clear(0, 0.6 * PRODUCTION, 0.6 * PRODUCTION * SEIZURE)
+    assert deeper.source_price > m.source_price > start
 
 
 def test_the_monthly_change_of_the_source_price_is_capped_both_ways():
@@ -61,8 +88,8 @@ def test_the_source_price_never_falls_below_its_floor():
     assert m.source_price == 50.0
 
 
-def test_the_wholesale_price_moves_far_less_than_the_source_price():
-    m = market()
+def test_the_cost_based_wholesale_price_moves_far_less_than_the_source_price():
+    m = market(scarcity_premium=0.0)  # prices from costs alone
     source0, wholesale0 = m.source_price, m.wholesale_price
     short = 0.6 * PRODUCTION
     for t in range(24):
@@ -71,6 +98,27 @@ def test_the_wholesale_price_moves_far_less_than_the_source_price():
     wholesale_rise = m.wholesale_price / wholesale0 - 1
     assert source_rise > 0.2
     assert 0 < wholesale_rise < 0.1 * source_rise
+
+
+def test_inventories_cushion_a_shortfall_until_they_run_short_and_then_scarcity_raises_the_price():
+    rises, stocks = {}, {}
+    for premium in (0.0, 0.3, 1.0):
+        m = market(scarcity_premium=premium, wholesale_stickiness=1.0)
+        wholesale0, stock0 = m.wholesale_price, m.stock_t
+        path = []
+        for t in range(12):
+            stock, cost_based = m.stock_t, m.cost_based_wholesale(SEIZURE)  # at this source price
+            m.clear(t, 0.6 * PRODUCTION, 0.6 * PRODUCTION * SEIZURE)
+            # Flexible price: the cost-based level times (what traders want / what they have)^p.
+            wanted = 6.0 * ARRIVING + ARRIVING
+            scarcity = (wanted / (stock + m.arrivals_t)) ** premium
+            assert m.wholesale_price == pytest.approx(cost_based * scarcity)
+            path.append(m.wholesale_price / wholesale0 - 1)
+        rises[premium], stocks[premium] = path, m.stock_t / stock0
+    assert stocks[0.0] < 0.7  # consumers were served from the inventory
+    assert rises[0.0][-1] < 0.05  # and, from costs alone, the price barely moved
+    assert rises[1.0][-1] > rises[0.3][-1] > 2 * rises[0.0][-1]
+    assert np.all(np.diff(rises[0.3]) > 0)  # the premium grows as the inventory runs down
 
 
 def test_without_a_price_response_the_source_price_stays():
@@ -87,6 +135,8 @@ def test_demand_falls_as_seizures_raise_the_wholesale_price_and_follows_its_tren
     relative = m.wholesale_price / m.reference_wholesale
     assert relative > 1.05
     assert m.demand_t == pytest.approx(reference * relative**-0.5)
-    growing = market(demand_growth_per_year=0.1)
-    growing.clear(12, PRODUCTION, PRODUCTION * SEIZURE)
+    trend = np.concatenate([[1.0], np.full(119, 1.1)])  # consumers' demand up 10% in month 1
+    growing = market(trend=trend, scarcity_premium=0.0)
+    growing.clear(1, PRODUCTION, PRODUCTION * SEIZURE)
     assert growing.demand_t == pytest.approx(reference * 1.1)
+    assert growing.stock_t == pytest.approx(6.0 * ARRIVING - 0.1 * reference)  # from stock

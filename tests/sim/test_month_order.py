@@ -28,7 +28,7 @@ WRITES = {
     "sell_harvest": {"price", "buyers", "coca_ha", "leaf_kg", "sold_kg", "revenue_usd"},
     "eradicate": {"planned", "outcome"},
     "tend_fields": {"net_revenue_ha", "planted"},
-    "move_households": {"free_ha", "leaving", "arriving", "entering"},
+    "move_households": {"free_ha", "leaving", "arriving", "entering", "exiting"},
     "traffic": {"cocaine_t", "interdiction", "seized_t"},
 }
 MONTH_METHODS = ["fund_and_equip_governments", "sell_harvest", "eradicate", "tend_fields",

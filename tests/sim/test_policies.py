@@ -59,9 +59,37 @@ def test_the_plan_puts_each_policy_on_its_country_or_region_scaled_and_summed():
         policy("aid_budget", 5e6),
     ])  # fmt: skip
     plan = PolicyPlan.from_scenario(model.params, model.world)
-    assert plan.country["manual_eradication"].shape == (24, 2)
-    assert (plan.country["manual_eradication"] == [2_000, 0]).all()
-    assert (plan.region["manual_eradication"] == [0, 700, 0]).all()
-    assert (plan.country["interdiction"] == [0, 0.2]).all()
+    assert plan.planned_country["manual_eradication"].shape == (24, 2)
+    assert (plan.planned_country["manual_eradication"] == [2_000, 0]).all()
+    assert (plan.planned_region["manual_eradication"] == [0, 700, 0]).all()
+    assert (plan.planned_country["interdiction"] == [0, 0.2]).all()
     assert (plan.aid_budget_usd_yr == 15e6).all()
-    assert not plan.country["aerial_eradication"].any()
+    assert not plan.planned_country["aerial_eradication"].any()
+    for table in (plan.recorded_country, plan.recorded_region):  # nothing marked as history
+        assert not any(values.any() for values in table.values())
+
+
+def test_recorded_values_go_to_the_record_until_their_month_and_plans_after_it():
+    def policy(value, recorded_until, **where):
+        return {"instrument": "manual_eradication", "recorded_until": recorded_until,
+                "schedule": [{"start": "2000-01", "value": value}], **where}  # fmt: skip
+
+    model = tiny_model(policies=[
+        policy(1_000, "2000-06", country="north"),
+        policy(500, "2001-03", country="north"),
+        policy(700, "2000-09", region="north_b"),
+    ])  # fmt: skip
+    plan = PolicyPlan.from_scenario(model.params, model.world)
+    recorded = plan.recorded_country["manual_eradication"][:, 0]
+    planned = plan.planned_country["manual_eradication"][:, 0]
+    assert (recorded[:6] == 1_500).all() and (recorded[6:15] == 500).all()
+    assert (recorded[15:] == 0).all()
+    assert (planned[:6] == 0).all() and (planned[6:15] == 1_000).all()
+    assert (planned[15:] == 1_500).all()
+    assert (recorded + planned == 1_500).all()  # every value is one or the other
+    region_recorded = plan.recorded_region["manual_eradication"][:, 1]
+    assert (region_recorded[:9] == 700).all() and (region_recorded[9:] == 0).all()
+    # Region targets: the record in full, plans times the share kept after backlash.
+    assert plan.region_targets("manual_eradication", 3, 0.4)[1] == pytest.approx(700)
+    assert plan.region_targets("manual_eradication", 12, 0.4)[1] == pytest.approx(280)
+    assert plan.region_targets("manual_eradication", 12, 1.0)[1] == pytest.approx(700)

@@ -53,6 +53,55 @@ def test_competition_raises_the_farmgate_price():
     assert prices == pytest.approx([bid(0) * 0.5, bid(0) * 0.75, bid(0) * (1 - 0.5 / 3)])
 
 
+def test_bids_pay_for_moving_cocaine_to_a_route_and_the_leaf_a_kg_takes_in_each_region():
+    arrays = organisations([[True, True, True]])
+    arrays.route_cost_usd_kg = np.array([0.0, 300.0, 2_000.0])
+    arrays.leaf_per_kg = np.array([320.0, 320.0, 400.0])
+    bids = arrays.bids(PRICE)[0]
+    assert bids[0] == pytest.approx(bid(0.0))
+    assert bids[1] == pytest.approx((PRICE - 150.0 - 300.0) / 320.0)  # a remote region pays less
+    assert bids[2] == 0  # moving it out costs more than it fetches
+    arrays.route_cost_usd_kg[:] = 0.0
+    assert arrays.bids(PRICE)[0, 2] == pytest.approx(bid(0.0) * 320.0 / 400.0)  # weaker leaf
+
+
+def test_local_scarcity_raises_the_price_where_the_harvest_fell_and_fades_as_buyers_adapt():
+    arrays = organisations([[True, True, True]], local_price_elasticity=0.3,
+                           usual_supply_months=4.0)  # fmt: skip
+    usual = np.array([2.0, 2.0, 2.0])
+    arrays.feel_scarcity(usual, True)  # the first month is the usual harvest
+    base = arrays.farmgate_prices(PRICE)
+    assert np.allclose(arrays.scarcity, 1.0)
+    harvest = np.array([2.0, 1.6, 0.2])  # a 20% shortfall in one region, a collapse in another
+    arrays.feel_scarcity(harvest, True)
+    price = arrays.farmgate_prices(PRICE)
+    assert price[0] == pytest.approx(base[0])  # where nothing fell, nothing moves
+    assert price[1] == pytest.approx(base[1] * (2.0 / 1.6) ** 0.3)
+    assert price[2] == pytest.approx(base[2] * 1.5**0.3)  # a shortfall counts up to 1.5 times
+    rises = [price[1] / base[1]]
+    for _ in range(12):  # the harvest stays low: buyers come to expect it
+        arrays.feel_scarcity(harvest, True)
+        rises.append(arrays.farmgate_prices(PRICE)[1] / base[1])
+    assert np.all(np.diff(rises) < 0) and 1.0 < rises[-1] < 1.01
+    arrays.feel_scarcity(np.array([2.0, 1.6, 1.0]), True)  # a glut against the usual harvest
+    assert arrays.scarcity[2] == pytest.approx((1 / 1.5) ** 0.3)
+    off = organisations([[True, True, True]], local_price_elasticity=0.3)
+    for harvest in (usual, np.array([2.0, 0.5, 0.2])):  # the channel switched off
+        off.feel_scarcity(harvest, False)
+        assert (off.scarcity == 1.0).all()
+
+
+def test_local_scarcity_is_stronger_with_a_higher_elasticity():
+    rises = []
+    for elasticity in (0.0, 0.3, 1.0):
+        arrays = organisations([[True, True, True]], local_price_elasticity=elasticity)
+        arrays.feel_scarcity(np.full(3, 2.0), True)
+        base = arrays.farmgate_prices(PRICE)[1]
+        arrays.feel_scarcity(np.array([2.0, 1.4, 2.0]), True)
+        rises.append(arrays.farmgate_prices(PRICE)[1] / base - 1)
+    assert rises[0] == 0 and 0 < rises[1] < rises[2]
+
+
 # --------------------------------------------------------------------------- shipping
 
 

@@ -42,8 +42,8 @@ def test_tend_fields_plants_toward_the_target_and_respects_free_land():
     # z = base - offset = 0 -> target = half_cap = 1 ha; gap 1, planting 10% of it.
     kernels.tend_fields(
         starts, np.zeros(2), np.zeros(2), risk, inv_licit, np.zeros(2), half_cap, mature,
-        immature, np.array([1e9, 0.15]), 1.0, 0.1, 0.2, 1 / 15, np.empty(n), np.empty(n),
-        planted, area_m, area_i,
+        immature, np.zeros(n), np.zeros(n), np.array([1e9, 0.15]), 1.0, 0.1, 0.2, 1 / 15,
+        1 / 4, 0.9, np.empty(n), np.empty(n), planted, area_m, area_i,
     )  # fmt: skip
     assert planted[0] == 3 * 0.1  # free land plenty: 0.1 ha on each of 3 farms
     assert np.isclose(planted[1], 0.15)  # 0.2 ha wanted, only 0.15 ha free
@@ -58,13 +58,32 @@ def test_tend_fields_abandons_mature_coca_first_and_never_goes_negative():
     # A barrier far above the advantage: targets are ~0, every farm abandons.
     kernels.tend_fields(
         starts, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.array([1e6]),
-        np.ones(2), mature, immature, np.array([1e9]), 1.0, 0.1, 0.5, 1 / 15, np.empty(2),
-        np.empty(2), planted, area_m, area_i,
+        np.ones(2), mature, immature, np.zeros(2), np.zeros(2), np.array([1e9]), 1.0, 0.1, 0.5,
+        1 / 15, 1 / 4, 0.9, np.empty(2), np.empty(2), planted, area_m, area_i,
     )  # fmt: skip
     assert planted[0] == 0
     assert np.all(mature >= 0) and np.all(immature >= 0)
     assert mature[0] < 0.05 and immature[0] < 1.0  # first farm: mature gone, then immature
     assert 0 < mature[1] < 2.0
+
+
+def test_tend_fields_replants_a_share_a_month_counts_it_toward_the_target_and_fades_spraying():
+    starts = np.array([0], dtype=np.int64)
+    # Target 1 ha (z = 0, half_cap 1): the first farm's 0.4 ha plus 0.6 ha to replant meet it.
+    mature, immature = np.array([0.4, 0.4]), np.zeros(2)
+    replanting, sprayed = np.array([0.6, 0.0]), np.array([2.0, 0.0])
+    planted, area_m, area_i = np.empty(1), np.empty(1), np.empty(1)
+    kernels.tend_fields(
+        starts, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.zeros(1), np.ones(2),
+        mature, immature, replanting, sprayed, np.array([1e9]), 1.0, 0.1, 0.5, 1 / 15, 1 / 4,
+        0.9, np.empty(2), np.empty(2), planted, area_m, area_i,
+    )  # fmt: skip
+    assert planted[0] == pytest.approx(0.1 * 0.6)  # only the second farm plants (10% of its gap)
+    assert np.allclose(replanting, [0.45, 0.0])  # a quarter of what waits is replanted
+    assert np.allclose(immature, [0.15, 0.06])  # replanted fields are young again
+    assert np.allclose(mature, [0.4, 0.4])
+    assert np.allclose(sprayed, [1.8, 0.0])  # the memory of spraying fades
+    assert area_i[0] == pytest.approx(0.21)
 
 
 def test_empty_slots_never_carry_risk_so_region_means_need_no_mask():
@@ -89,14 +108,14 @@ def test_too_few_draws_is_an_error_not_a_silent_shortfall():
     model = BalloonModel(small_scenario())
     hh, R = model.households, model.world.n_regions
     r = int(np.argmax(hh.region_hectares()))
-    plan, zeros = np.zeros(R), np.zeros(R)
-    plan[r] = 5_000.0
+    planned, zeros = np.zeros((3, R)), np.zeros(R)
+    planned[1, r] = 5_000.0  # by hand
     legal = model.world.legal_ha
     end = int(hh.start[r + 1])  # eradication visits slots start[r]..end-1
     short = np.random.default_rng(0).random(end - 1)
     with pytest.raises(ValueError, match="one draw per slot"):
-        hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, short)
+        hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, short)
     with pytest.raises(ValueError, match="one draw per slot"):
-        hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, lambda lo, hi: short[lo : hi - 1])
+        hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, lambda lo, hi: short[lo : hi - 1])
     enough = np.random.default_rng(0).random(end)
-    assert hh.eradicate(zeros, plan, zeros, 0.5, 0.95, legal, zeros, enough).manual_ha[r] > 0
+    assert hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, enough).manual_ha[r] > 0
