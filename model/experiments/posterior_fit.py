@@ -4,11 +4,12 @@ The scenario lists the parameters calibration may change under ``free_parameters
 policies by name, with bounds: the prior is uniform between them). :func:`fit_posterior` runs
 pyabc's sequential Monte Carlo approximate Bayesian computation: each generation proposes
 parameter vectors around the last generation's particles, runs the model once per proposal (a
-fresh seed each time, so the posterior carries the model's own randomness), and keeps proposals
+seed of its own, so the posterior carries the model's own randomness), and keeps proposals
 whose run is closer to the record than the generation's threshold
 (:func:`model.experiments.targets.distance`). Thresholds shrink generation by generation until
 the simulation budget is spent. Runs go through the project's executor: local processes or a
-Dask cluster.
+Dask cluster; candidates are numbered and seeded (:mod:`model.experiments.abc_sampler`), so the
+posterior does not depend on which executor or how many workers ran them.
 
 Why pyabc: it is a maintained ABC-SMC library with adaptive thresholds, adaptive perturbation
 kernels and a sampler that takes any ``concurrent.futures`` executor; the model's likelihood is
@@ -28,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from model.experiments import targets
+from model.experiments.abc_sampler import SeededSampler
 from model.experiments.runner import make_executor
 from model.scenario.loading import with_parameters
 from model.scenario.schema import Scenario
@@ -46,9 +48,9 @@ class Simulator:
     window: tuple[int, int]
 
     def __call__(self, parameters: dict) -> dict:
-        """Run the scenario with ``parameters`` on a fresh seed; score the window."""
+        """Run the scenario with ``parameters`` on a seed of this candidate's; score the window."""
         values = {path: float(parameters[name]) for name, path in _names(self.scenario).items()}
-        seed = int(np.random.default_rng().integers(2**63))
+        seed = int(np.random.randint(2**62))  # numpy's global state: seeded per candidate
         try:
             scenario = with_parameters(self.scenario, values, "free_parameters")
             model = BalloonModel(scenario, rng=seed).run()
@@ -143,7 +145,8 @@ def fit_posterior(
         generations: generations at most.
         executor: ``process``, ``inline``, ``dask`` or a Dask scheduler address.
         workers: worker processes (default: every core).
-        seed: seed of pyabc's own proposals in this process.
+        seed: seeds every candidate's proposal and run (:class:`SeededSampler`): the same seed
+            gives the same posterior on every executor and worker count.
         simulator: a callable ``parameters -> {"distance": ...}`` replacing the model (tests).
         progress: let pyabc log each generation (threshold, acceptance) on stderr.
 
@@ -167,11 +170,7 @@ def fit_posterior(
     np.random.seed(seed)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, make_executor(executor, workers) as pool:
-        sampler = (
-            pyabc.sampler.SingleCoreSampler()
-            if pool is None
-            else pyabc.sampler.ConcurrentFutureSampler(pool, client_max_jobs=2 * (workers or 2))
-        )
+        sampler = SeededSampler(pool, seed)  # the same posterior on any executor
         # A kernel twice pyabc's default width keeps the importance weights from collapsing onto
         # a few particles (effective sample size 20-50% instead of 1-10% with about 15 parameters).
         transition = pyabc.MultivariateNormalTransition(scaling=2.0)
@@ -181,7 +180,7 @@ def fit_posterior(
         history = abc.run(max_nr_populations=generations, max_total_nr_simulations=simulations)
         samples = _samples(history, names)
         table = _generations(history)
-        runs = int(history.total_nr_simulations)  # with the prior sample that sets the first threshold
+        runs = sampler.runs  # with the prior sample that sets the first threshold
     seconds = time.perf_counter() - started
     settings = {
         "parameters": list(scenario.free_parameters),
