@@ -102,6 +102,13 @@ def _named_index(items: list, name: str) -> int | None:
     return None
 
 
+def _item_name(item: dict) -> str:
+    """What an item is addressed by: its name in full, else its start month (YYYY-MM)."""
+    if item.get("name"):
+        return str(item["name"])
+    return str(item.get("start", ""))[:7]
+
+
 def _list_index(items: list, part: str, source: str, where: str) -> int:
     """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
     if part.lstrip("-").isdigit():
@@ -112,12 +119,12 @@ def _list_index(items: list, part: str, source: str, where: str) -> int:
         return int(part)
     index = _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
     if index is None:
-        names = [str(item.get("name") or item.get("start", ""))[:7] for item in items
-                 if isinstance(item, dict)]  # fmt: skip
+        names = [_item_name(item) for item in items if isinstance(item, dict)]
         known = ", ".join(n for n in names if n)
         hint = f"items are named {known}" if known else "its items have no name"
         raise ScenarioError(
-            source, where,
+            source,
+            where,
             f"no item named {part!r}: {hint}; address an item by its 0-based number, "
             "its name or its start month (YYYY-MM)",
         )

@@ -235,7 +235,7 @@ def test_bad_set_list_index(tmp_path, capsys):
         ["show", str(file), "--set", "policies.first.note=x"],
         "policies.first",
         "no item named 'first'",
-        "none of its items has a name",
+        "its items have no name",
     )
     named = write(tmp_path, "named.yaml", NAMED)
     bad_input(
@@ -254,17 +254,12 @@ def test_bad_set_list_index(tmp_path, capsys):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in model/scenario/loading.py _list_index: the names listed in 'no item named' "
-    "are cut to 7 characters (meant for start months), e.g. 'peru_ma, bolivia'",
-)
 def test_a_missing_named_item_lists_the_names_in_full(tmp_path, capsys):
     named = write(tmp_path, "named.yaml", NAMED)
     bad_input(
         capsys,
         ["show", str(named), "--set", "policies.peru_aerial.scale=2"],
-        "(named: peru_manual, bolivia_manual)",
+        "items are named peru_manual, bolivia_manual",
     )
 
 

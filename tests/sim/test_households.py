@@ -185,11 +185,6 @@ def test_fields_sprayed_again_lose_less_as_farmers_adapt_and_the_memory_fades():
     assert np.allclose(hh.sprayed[north], 3.0 * 0.9)  # fades over spray_memory_months
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug: eradicate_fields counts spraying on empty slots too, and enter() does not "
-    "reset `sprayed`, so newcomers inherit an adaptation to spraying they never had",
-)
 def test_newcomers_have_never_been_sprayed():
     _, hh = households(households={"entry_rate": 1.0})
     eradicate(hh, aerial=[1e9, 0, 0], u=np.zeros(hh.capacity))
@@ -225,13 +220,6 @@ def test_eradicated_coca_comes_back_over_months_at_the_replanting_rate():
             assert replanting(hh)[NORTH_A] == pytest.approx(0.0, abs=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug: coca replanted after eradication (rules.tend_fields, `back`) is not counted "
-    "against the region's free suitable land, so a region that planted on the freed land exceeds "
-    "its suitable area; when fixed, put the suitable-area check back into "
-    "tests/sim/test_model.py::test_invariants_hold_for_random_parameters",
-)
 def test_replanting_never_takes_a_region_past_its_suitable_land():
     regions = [dict(r) for r in REGIONS]
     regions[NORTH_A]["suitable_ha"] = 9_000

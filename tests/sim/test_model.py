@@ -113,12 +113,8 @@ def test_invariants_hold_for_random_parameters(
     before.iloc[0] = initial.reindex(hectares.columns).to_numpy()
     assert (removed <= before + 1e-6).all().all()
     suitable = pd.Series({r["name"]: r["suitable_ha"] for r in DEFAULT_REGIONS})
-    # Planting stops at the free land; replanting does not (a model bug, see the strict xfail
-    # test_replanting_never_takes_a_region_past_its_suitable_land in test_households.py), so
-    # until it is fixed a region may pass its suitable area by at most what was removed there.
-    # When it is fixed, drop the allowance: hectares <= suitable.
-    allowance = removed.cumsum()
-    assert (hectares <= suitable[hectares.columns] + allowance + 1e-6).all().all()
+    # planting and replanting stop at the free land: no region passes its suitable area
+    assert (hectares <= suitable[hectares.columns] * (1 + 1e-9) + 1e-6).all().all()
     # countries and system add up to their regions
     summed = regions.groupby(["date", "country"])[["hectares", "eradicated_ha", "leaf_t"]].sum()
     mine = countries_t.set_index(["date", "country"])[["hectares", "eradicated_ha", "leaf_t"]]
@@ -172,7 +168,7 @@ def elsewhere_nearly_full(room=0.01):
 
 def test_balloon_is_contained_when_no_free_suitable_land_exists_elsewhere():
     # Land rent soars as a region fills and planting stops at its free land: coca elsewhere
-    # cannot grow past its suitable area. (Regions exactly full at the start: see the xfail.)
+    # cannot grow past its suitable area.
     world = elsewhere_nearly_full()
     policy = run(small_scenario(policies=COLOMBIA_PUSH, world=world))
     counterfactual = run(small_scenario(world=world))
@@ -189,11 +185,6 @@ def test_balloon_is_contained_when_no_free_suitable_land_exists_elsewhere():
     assert contained < 0.1 * balloon
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug: Households.start_in_equilibrium bisects barriers from -30 up, too high "
-    "where land rent soars (a region whose coca fills its suitable land starts at ~3% of it)",
-)
 def test_a_region_whose_coca_fills_its_suitable_land_starts_at_its_initial_coca():
     model = BalloonModel(small_scenario(world=elsewhere_nearly_full(room=0.0)))
     start = model.households.region_hectares()

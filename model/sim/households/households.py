@@ -187,9 +187,13 @@ class Households(SlotBlocks, Migration):
         lo, hi = np.full(R, -30.0), np.full(R, 30.0)
         k = self.params.profit_sensitivity
         # A goal below the area at the usual top barrier (no coca at all, say) needs a far higher
-        # barrier; every other region keeps the usual range, and so the same result.
+        # barrier, and one above the area at the usual bottom barrier (coca filling the suitable
+        # land, where land rent soars) a far lower one; every other region keeps the usual range,
+        # and so the same result.
         floor = self._target_areas(advantage, hi, self._work)
         hi[floor > goal] = 1e9
+        ceiling = self._target_areas(advantage, lo, self._work)
+        lo[ceiling < goal] = -1e9
         rules.fit_barriers(advantage, self.half_cap, k, goal, self._block_starts, lo, hi, 60,
                            self._work)  # fmt: skip
         self.theta = (lo + hi) / 2

@@ -132,6 +132,7 @@ class Migration:
         self.inv_licit[slots] = 1.0 / licit
         self.risk[slots] = mean_risk[regions]
         self.substituted[slots] = False
+        self.sprayed[slots] = 0.0  # newcomers have not adapted to spraying
         self.occupied[slots] = True
         self._at_risk = None
         self.n_active += total

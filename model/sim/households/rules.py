@@ -99,9 +99,9 @@ def tend_fields(
     the household's coca advantage over its region's barrier with the per-region parts worked out
     once (``base``, ``per_ha`` and ``offset``, see ``Households.adjust_area``). Coca waiting to be
     replanted after eradication counts toward the target, and a share ``inv_replant`` of it is
-    replanted each month. Planting is a share of the gap, cut back pro rata where a region's
-    planting would exceed its free suitable land; abandonment takes a share of a negative gap,
-    from mature coca first. Farmers' memory of spraying fades by ``spray_memory`` a month.
+    replanted each month as far as the region's free suitable land allows. Planting is a share of
+    the gap, cut back pro rata where it would exceed the free land replanting leaves; abandonment
+    takes a share of a negative gap, from mature coca first. Farmers' memory of spraying fades by ``spray_memory`` a month.
 
     Args:
         starts: first slot of each region's block.
@@ -140,13 +140,20 @@ def tend_fields(
         cap_b, mature_b, immature_b = half_cap[lo:hi], mature[lo:hi], immature[lo:hi]
         replanting_b, sprayed_b = replanting[lo:hi], sprayed[lo:hi]
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
+        waiting = 0.0
         for i in range(hi - lo):
             z = (base_b - per_ha_b * risk_b[i]) * inv_b[i] - offset_b
             x = target_area(z, cap_b[i]) - mature_b[i] - immature_b[i] - replanting_b[i]
             gap_b[i] = x
             plant_b[i] = max(x, 0.0) * planting_rate
+            waiting += replanting_b[i]
+        # Replanting takes the free land first (the farmers' own cleared plots), new planting
+        # the rest; what does not fit waits for land to free up.
+        back_ha = waiting * inv_replant * weight
+        back_room = min(free_ha[b] / back_ha, 1.0) if back_ha > 0 else 1.0
+        free_left = max(free_ha[b] - back_ha * back_room, 0.0)
         planted[b] = block_sum(plant, lo, hi) * weight
-        room = min(free_ha[b] / planted[b], 1.0) if planted[b] > 0 else 1.0
+        room = min(free_left / planted[b], 1.0) if planted[b] > 0 else 1.0
         planted[b] *= room
         for i in range(hi - lo):
             # With d = mature - abandoned: mature becomes max(d, 0), immature loses max(-d, 0).
@@ -155,7 +162,7 @@ def tend_fields(
             matured = young * inv_maturity
             back = 0.0
             if replanting_b[i] > 0.0:  # most households have nothing to replant: no write
-                back = replanting_b[i] * inv_replant
+                back = replanting_b[i] * inv_replant * back_room
                 replanting_b[i] -= back
             immature_b[i] = young - matured + plant_b[i] * room + back
             mature_b[i] = max(d, 0.0) + matured
@@ -224,7 +231,8 @@ def eradicate_fields(
             kill = 0.0
             if hit_aerial:
                 kill = kill_aerial / (1.0 + adaptation * sprayed[i])
-                sprayed[i] += 1.0
+                if treated > 0.0:  # farmers learn from spraying of their own coca only
+                    sprayed[i] += 1.0
             elif hit_manual:
                 kill = kill_manual
             elif hit_voluntary:
