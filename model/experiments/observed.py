@@ -38,6 +38,9 @@ def cultivation() -> pd.DataFrame:
     df["year"] = df["year"].astype(int)
     df["hectares"] = df["hectares"].astype(float)
     df["approximate"] = yes_no(df["approximate"], CULTIVATION_FILE)
+    if df.duplicated(["country", "year"]).any():
+        twice = df.loc[df.duplicated(["country", "year"]), ["country", "year"]].iloc[0]
+        raise ValueError(f"{twice.country} has two rows for {twice.year}")
     return df.sort_values(["year", "country"], ignore_index=True)
 
 

@@ -166,6 +166,8 @@ def fit_posterior(
             for name, bound in zip(names, scenario.free_parameters.values(), strict=True)
         }
     )
+    if simulator is None:
+        targets.observed(window)  # a missing or damaged data file stops here, not in every run
     simulate = simulator or Simulator(fitting_scenario(scenario, window), window)
     np.random.seed(seed)
     started = time.perf_counter()
