@@ -130,9 +130,12 @@ def plot_posterior_predictive(
             ax.plot(observed.index, observed[country] / 1e3, "o", color="black", ms=3.5)
         ax.set_title(country_label(country))
         ax.set_xlabel("year")
-        ax.set_ylim(bottom=0)
         ax.set_xlim(years.min() - 0.5, last_year + 0.5)
         ax.yaxis.set_major_formatter(thousands)
+    # One scale from zero that holds every band and data point (a limit set on the first panel
+    # alone would cut the others' bands).
+    shown = [high.max(), *(observed[c].max() for c in countries if c in observed)]
+    np.atleast_1d(axes)[0].set_ylim(0, 1.05 * max(shown) / 1e3)
     np.atleast_1d(axes)[0].set_ylabel("coca, thousand ha (December)")
     handles = [
         Line2D([], [], color=NEUTRAL_COLOUR, lw=2, label="model: median"),
