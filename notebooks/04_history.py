@@ -108,7 +108,10 @@ plot_posterior_predictive(runs.national, observed, (1990, 2012),
 from model import fit_summary
 
 summary = fit_summary(runs)
-lines = ["| country | RMSE of log ha | correlation | data inside the 90% band |", "|---|---|---|---|"]
+lines = [
+    "| country | RMSE of log ha | correlation | data inside the 90% band |",
+    "|---|---|---|---|",
+]
 for country, row in summary["countries"].items():
     lines.append(f"| {country} | {row['rmse_log']:.2f} | {row['correlation']:.2f} | "
                  f"{100 * row['inside_band']:.0f}% |")  # fmt: skip
