@@ -15,14 +15,26 @@
 # %% [markdown]
 # # Compare policies against one counterfactual
 #
-# Several policy scenarios run against the same counterfactual (the baseline: the same world without
-# any policy), on the same replication seeds, so that replication *k* of each policy differs from
-# replication *k* of the baseline only by the policy. `compare` (from `model`) does the runs and the
-# metrics; the `plot_*` functions draw them. From the command line:
+# Policy questions are asked of the calibrated history (`andes_history_calibrated.yaml`: recorded
+# eradication, interdiction and events from 1990, parameters drawn from the posterior), not of a
+# world frozen in 1990. Two kinds of question:
+#
+# 1. **What did a programme do?** The history is the policy and a counterfactual in
+#    `scenarios/counterfactuals/` removes that one programme (here: Plan Colombia).
+# 2. **What would a policy do from 2026?** Futures in `scenarios/futures/` run the recorded history
+#    to 2023 and assumed inputs to 2035, each against the status quo.
+#
+# Each policy and its counterfactual run on the same replication seeds and, with `posterior=True`,
+# the same posterior draw, so replication *k* of each differs only by the policy and the intervals
+# cover both the model's randomness and the parameters' uncertainty. `compare` (from `model`) does
+# the runs and the metrics; the `plot_*` functions draw them. From the command line:
 #
 # ```bash
-# .venv/bin/balloon compare scenarios/plan_colombia.yaml scenarios/peru_pressure_1990s.yaml \
-#     --against scenarios/baseline.yaml
+# .venv/bin/balloon compare scenarios/andes_history_calibrated.yaml \
+#     --against scenarios/counterfactuals/no_plan_colombia.yaml --posterior
+# .venv/bin/balloon compare scenarios/futures/colombia_resumes_spraying.yaml \
+#     scenarios/futures/peru_doubles_eradication.yaml --against scenarios/futures/status_quo.yaml \
+#     --posterior
 # ```
 #
 # Each policy is measured over its own months of extra pressure, on the country that lost most coca.
@@ -49,29 +61,52 @@ print(f"quick mode: {QUICK}; files go to {OUT}")
 # %%
 from model import compare, load_scenario, write_comparison
 
+HISTORY = SCENARIOS_DIR / "andes_history_calibrated.yaml"
+NO_PLAN = SCENARIOS_DIR / "counterfactuals" / "no_plan_colombia.yaml"
+FUTURES = SCENARIOS_DIR / "futures"
 POLICIES = [
-    "plan_colombia",
-    "peru_pressure_1990s",
-    "bolivia_plan_dignidad",
-    "coordinated_andean_pressure",
-    "alternative_development",
+    "colombia_resumes_spraying",
+    "peru_doubles_eradication",
+    "coordinated_pressure",
+    "demand_falls",
 ]
-COUNTERFACTUAL = "baseline"
-OVERRIDES = []
-if QUICK:  # two policies that both start by 2000, over four years, small and few runs
-    POLICIES = ["plan_colombia", "coordinated_andean_pressure"]
-    OVERRIDES = ["households.scale=0.005", "start=1999-01", "end=2002-12", "replications=2"]
+HISTORY_OVERRIDES, OVERRIDES = ["replications=20"], ["replications=20"]
+if QUICK:  # the same questions on a short stretch, small and few runs
+    POLICIES = POLICIES[:2]
+    HISTORY_OVERRIDES = ["households.scale=0.005", "end=2003-12", "replications=2"]
+    OVERRIDES = ["households.scale=0.005", "start=2020-01", "end=2027-12", "replications=2"]
 
-policies = [load_scenario(name, OVERRIDES) for name in POLICIES]
-counterfactual = load_scenario(COUNTERFACTUAL, OVERRIDES)
-for scenario in policies:
-    print(f"{scenario.name}: {scenario.description}\n")
+# %% [markdown]
+# ## What did Plan Colombia do?
 
 # %%
 import time
 
 clock = time.perf_counter()
-comparison = compare(policies, counterfactual, executor=EXECUTOR, progress=not QUICK)
+history = load_scenario(HISTORY, HISTORY_OVERRIDES)
+plan = compare([history], load_scenario(NO_PLAN, HISTORY_OVERRIDES), executor=EXECUTOR,
+               progress=not QUICK, posterior=True)  # fmt: skip
+print(
+    f"{len(plan.counterfactual.seeds)} paired replications in {time.perf_counter() - clock:.0f} s"
+)
+plan.summary.set_index("metric").loc[
+    ["displacement_ratio", "displacement_ratio_across", "net_reduction_ha",
+     "net_reduction_per_ha_eradicated"], ["median", "low", "high", "n"]
+]  # fmt: skip
+
+# %% [markdown]
+# ## Futures from 2026 against the status quo
+
+# %%
+policies = [load_scenario(FUTURES / f"{name}.yaml", OVERRIDES) for name in POLICIES]
+counterfactual = load_scenario(FUTURES / "status_quo.yaml", OVERRIDES)
+for scenario in policies:
+    print(f"{scenario.name}: {scenario.description}\n")
+
+# %%
+clock = time.perf_counter()
+comparison = compare(policies, counterfactual, executor=EXECUTOR, progress=not QUICK,
+                     posterior=True)  # fmt: skip
 print(
     f"{len(comparison.counterfactual.seeds)} paired replications of {len(policies)} policies "
     f"and the counterfactual in {time.perf_counter() - clock:.0f} s"

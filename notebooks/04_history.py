@@ -47,7 +47,7 @@ OUT.mkdir(parents=True, exist_ok=True)
 # Runs go to worker processes (all cores), or stay in this process for quick runs.
 EXECUTOR = "inline" if QUICK else "process"
 RUNS = 4 if QUICK else 40
-print(f"quick mode: {QUICK}; {RUNS} posterior predictive runs; files go to {OUT}")
+print(f"quick mode: {QUICK}; files go to {OUT}; {RUNS} posterior predictive runs")
 
 # %%
 from model import load_scenario, scenario_posterior

@@ -241,9 +241,9 @@ def test_comparison_notebook_saves_each_run_into_a_new_folder(out_dir):
         assert f"wrote {folder}: " in printed(run)
         metrics = (folder / "metrics.csv").read_text(encoding="utf-8")
         assert sorted(path.name for path in (folder / "runs").iterdir()) == [
-            "baseline",
-            "coordinated_andean_pressure",
-            "plan_colombia",
+            "colombia_resumes_spraying",
+            "peru_doubles_eradication",
+            "status_quo",
         ]
     # Same scenarios, same seeds: the second run saved the same metrics beside the first.
     assert (folders[0] / "metrics.csv").read_text(encoding="utf-8") == metrics

@@ -17,9 +17,7 @@ from model import BalloonModel, load_scenario
 from model.experiments.metrics import Window, cost_per_kg_removed
 from model.scenario.policy_spec import Event
 
-HISTORY = (
-    Path(__file__).resolve().parent.parent / "scenarios" / "andes_history.yaml"
-)  # TODO calibrated
+HISTORY = Path(__file__).resolve().parent.parent / "scenarios" / "andes_history_calibrated.yaml"
 SEEDS = (1, 2, 3)
 FIT_YEARS = (2001, 2012)
 

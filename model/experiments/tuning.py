@@ -205,12 +205,20 @@ class TunedRun:
         )
 
 
+def recorded_before(base: Scenario, month: date) -> bool:
+    """Whether any policy or event of ``base`` acts before ``month`` (a recorded history does)."""
+    acting = [entry.start for policy in base.policies for entry in policy.schedule if entry.value]
+    acting += [event.date for event in base.events]
+    return any(when < month for when in acting)
+
+
 class Tuner:
     """Re-runs a base scenario, cut to a short window, with a user's tuning.
 
     Args:
         base: the base scenario (its own dates are kept in saved files).
-        start: first month of the tuning window.
+        start: first month of the tuning window (the base's own start if its policies or events
+            act earlier: a history is not cut from its past).
         end: last month of the tuning window.
         scale: simulated households per real one while tuning.
         seed: the seed of every run (default: the base scenario's), so runs differ only by tuning.
@@ -219,6 +227,8 @@ class Tuner:
 
     def __init__(self, base: Scenario, start: str, end: str, scale: float, seed: int | None = None):
         self.base = base
+        if recorded_before(base, parse_month(start)):
+            start = f"{base.start:%Y-%m}"  # a history keeps its past: the window starts with it
         self.short = with_parameters(
             base, {"start": start, "end": end, "households.scale": scale}, "tuning window"
         )

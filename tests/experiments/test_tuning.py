@@ -240,3 +240,12 @@ def test_session_keeps_one_figure_and_reports_times():
     assert "extra eradication in colombia: asked 20,000 ha/yr" in report
     assert "balloon metrics (target colombia)" in report
     assert "balloon metrics" not in second.report()
+
+
+def test_a_history_is_tuned_from_its_own_start_and_a_still_world_from_the_window(baseline):
+    history = load_scenario(SCENARIOS_DIR / "andes_history_calibrated.yaml")
+    tuned = Tuner(history, "2000-01", "2009-12", 0.005)
+    assert (tuned.short.start, tuned.short.end) == (date(1990, 1, 1), date(2009, 12, 1))
+    assert len(tuned.short.policies) == len(history.policies)  # the recorded past is kept
+    still = Tuner(baseline, "2000-01", "2009-12", 0.005)
+    assert (still.short.start, still.short.end) == (date(2000, 1, 1), date(2009, 12, 1))
