@@ -52,12 +52,14 @@ def _prepare(args, scenario, parameters, runs: int, out: Path) -> None:
 @_bad_input_as_such
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a design of parameter values, write the table and the figure."""
+    from model.experiments.posterior import scenario_posterior
     from model.experiments.sweep import design_points, scenario_parameters, sweep_scenario
     from model.figures.sweeps import plot_sweep
 
     scenario = load_scenario(args.scenario, args.overrides)
     parameters = scenario_parameters(scenario, args.param)
     metrics = _check_metrics(scenario, args.metric or DEFAULT_METRICS)
+    posterior = scenario_posterior(scenario) if args.posterior else None
     points = design_points(parameters, args.samples, args.design, scenario.seed)
     out = Path(args.out or _default_out(args, scenario, f"sweep-{args.design}"))
     _prepare(args, scenario, parameters, len(points) * args.replications, out)
@@ -70,6 +72,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             scenario, parameters, args.samples, args.design, out,
             replications=args.replications, executor=executor_from_args(args),
             workers=args.workers, resume=args.resume, progress=not args.quiet,
+            posterior=posterior,
         ),
     )  # fmt: skip
     if result is None:
@@ -214,6 +217,11 @@ def add_parser(subparsers) -> None:
         help="how points fill the ranges: lhs (Latin hypercube: one point in each of --samples "
         "slices of every range), grid (every combination of --samples levels per parameter), "
         "sobol (a scrambled Sobol sequence) (default lhs)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--posterior", action="store_true",
+        help="draw each replication's free parameters from the scenario's posterior (posterior: "
+        "FILE; replication r uses the same sample at every point), then set the swept values",
     )  # fmt: skip
     sweep.set_defaults(handler=cmd_sweep)
 

@@ -35,6 +35,7 @@ from scipy.stats import qmc
 from model.columns import SWEEP_KEYS, Column, columns_csv, describe, field_metadata
 from model.compile_cache import announce_compiling
 from model.experiments.outcomes import outcome_metrics
+from model.experiments.posterior import Posterior
 from model.experiments.runner import interrupted, map_jobs, replication_seeds
 from model.experiments.sweep_store import (
     ERROR,
@@ -212,21 +213,33 @@ class Evaluator(Protocol):
 
 @dataclass(frozen=True)
 class ModelEvaluator:
-    """Runs the balloon model with parameter values set on a base scenario."""
+    """Runs the balloon model with parameter values set on a base scenario.
+
+    With a ``posterior``, each run first takes the free parameters of the posterior sample its
+    seed draws (:meth:`Posterior.draw`: replication ``r`` uses the same sample at every point),
+    then the swept values on top: the sweep's spread then covers the parameters' uncertainty.
+    """
 
     scenario: Scenario
+    posterior: Posterior | None = None
 
     def __call__(self, values: dict[str, float], seed: int) -> dict[str, float]:
         """Run the scenario with ``values`` on ``seed`` and return its outcome metrics."""
-        scenario = with_parameters(self.scenario, values)
+        scenario = self.scenario
+        if self.posterior is not None:
+            scenario = self.posterior.scenario(scenario, self.posterior.draw(seed))
+        scenario = with_parameters(scenario, values)
         model = BalloonModel(scenario, rng=seed).run()
         return outcome_metrics(
             {"regions": model.regions, "countries": model.countries, "system": model.system}
         )
 
     def fingerprint(self) -> dict:
-        """The full scenario."""
-        return {"scenario": self.scenario.model_dump(mode="json")}
+        """The full scenario (and the posterior's file and size, if runs draw from one)."""
+        identity = {"scenario": self.scenario.model_dump(mode="json")}
+        if self.posterior is not None:
+            identity["posterior"] = {"file": self.posterior.source, "samples": len(self.posterior)}
+        return identity
 
 
 def _run_point(job: tuple) -> dict:
@@ -429,8 +442,12 @@ def sweep_scenario(
     out: str | Path,
     **options,
 ) -> SweepResult:
-    """Sweep the model: a design over ``parameters`` run on ``scenario`` (see ``run_sweep``)."""
+    """Sweep the model: a design over ``parameters`` run on ``scenario`` (see ``run_sweep``).
+
+    ``posterior=`` (a :class:`Posterior`) draws each replication's free parameters from it.
+    """
     points = design_points(parameters, samples, design, scenario.seed)
+    posterior = options.pop("posterior", None)
     options.setdefault("seed", scenario.seed)
     options.setdefault("description", scenario.name)
-    return run_sweep(ModelEvaluator(scenario), parameters, points, out, **options)
+    return run_sweep(ModelEvaluator(scenario, posterior), parameters, points, out, **options)

@@ -17,6 +17,7 @@ from model.cli import main
 from model.experiments.outcomes import outcome_metrics
 from model.experiments.runner import run_one
 from model.experiments.sweep import (
+    ModelEvaluator,
     Parameter,
     SweepError,
     design_points,
@@ -275,3 +276,29 @@ def test_cli_sweep_reports_bad_input_in_one_line(tmp_path, capsys):
     assert "unknown metric" in capsys.readouterr().err
     assert main(["sweep", str(file), "--param", PARAMS[0], "--scheduler", "localhost"]) == 2
     assert "tcp://HOST:8786" in capsys.readouterr().err
+
+
+def test_a_posterior_sweep_draws_each_replications_parameters_and_sets_the_swept_ones(tmp_path):
+    from model.experiments.posterior import scenario_posterior
+
+    history = Path(__file__).resolve().parents[2] / "scenarios" / "andes_history_calibrated.yaml"
+    args = ["sweep", str(history), "--set", "end=1992-12", "--set", "households.scale=0.002",
+            "--param", "government.manual_kill_rate=0.5:0.9", "--samples", "2",
+            "--replications", "3", "--executor", "inline", "--quiet"]  # fmt: skip
+    tables = []
+    for name, extra in (("drawn", ["--posterior"]), ("again", ["--posterior"]), ("median", [])):
+        assert main([*args, *extra, "--out", str(tmp_path / name)]) == 0
+        tables.append(pd.read_parquet(tmp_path / name / "sweep.parquet"))
+    drawn, again, median = tables
+    pd.testing.assert_frame_equal(drawn, again)  # reproducible
+    assert not drawn["final_ha_total"].equals(median["final_ha_total"])  # the draws matter
+    # The evaluator: the seed picks the sample, the swept value wins over it.
+    scenario = load_scenario(history, ["end=1990-06", "households.scale=0.002"])
+    posterior = scenario_posterior(scenario)
+    seed = int(drawn.seed.iloc[0])
+    sample = posterior.draw(seed)
+    expected = with_parameters(posterior.scenario(scenario, sample),
+                               {"government.manual_kill_rate": 0.7})  # fmt: skip
+    evaluator = ModelEvaluator(scenario, posterior)
+    direct = outcome_metrics(run_one(expected, 0, seed).tables)
+    assert evaluator({"government.manual_kill_rate": 0.7}, seed) == direct
