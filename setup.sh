@@ -27,4 +27,4 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[$extra]"
 echo "setup.sh: ready. Put balloon on your PATH with: source .venv/bin/activate"
-echo "setup.sh: then try: balloon run scenarios/plan_colombia.yaml"
+echo "setup.sh: then try: balloon run scenarios/andes_history_calibrated.yaml --posterior"
