@@ -51,7 +51,8 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
     List items are addressed by 0-based number or, for items with a ``name`` (policies, events,
     traffickers, groups, regions), by that name: ``policies.colombia_aerial.scale``. Setting a
     named item to ``null`` removes it; setting a name the list does not have to a mapping adds
-    that item (with that name). The path is
+    that item (with that name; a start month YYYY-MM adds a schedule entry starting then, in its
+    place among the others). The path is
     checked against the scenario schema so a typo is reported as such, with the closest valid key,
     instead of silently adding a key.
     """
@@ -64,7 +65,12 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
             if last and not part.lstrip("-").isdigit() and _named_index(node, part) is None:
                 if not isinstance(value, Mapping):  # a new named item is a whole mapping
                     _list_index(node, part, source, where)  # raises: no item named part
-                node.append({"name": part, **value})
+                if MONTH_KEY.match(part):  # a schedule entry, in its place among the months
+                    item = {"start": part, **value}
+                    later = [i for i, e in enumerate(node) if str(e.get("start", "")) > part]
+                    node.insert(later[0] if later else len(node), item)
+                else:
+                    node.append({"name": part, **value})
                 return data
             index = _list_index(node, part, source, where)
             if last and value is None:  # ``null`` removes the item
@@ -122,11 +128,16 @@ def _list_index(items: list, part: str, source: str, where: str) -> int:
         names = [_item_name(item) for item in items if isinstance(item, dict)]
         known = ", ".join(n for n in names if n)
         hint = f"items are named {known}" if known else "its items have no name"
+        add = (
+            f"; to add an entry starting then, set it whole: {where}={{value: ...}}"
+            if MONTH_KEY.match(part)
+            else ""
+        )
         raise ScenarioError(
             source,
             where,
             f"no item named {part!r}: {hint}; address an item by its 0-based number, "
-            "its name or its start month (YYYY-MM)",
+            f"its name or its start month (YYYY-MM){add}",
         )
     return index
 

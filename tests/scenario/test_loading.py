@@ -392,6 +392,24 @@ def test_set_adds_a_named_item_and_null_removes_one(tmp_path):
     assert child.policies[0].schedule[0].value == 10
 
 
+def test_set_adds_a_schedule_entry_by_its_start_month_in_its_place(tmp_path, capsys):
+    file = write(tmp_path, "named.yaml", NAMED)
+    middle = load_scenario(file, ["policies.peru_manual.schedule.1996-01={value: 2000}"])
+    schedule = middle.policies[0].schedule
+    assert [(f"{e.start:%Y-%m}", e.value) for e in schedule] == [
+        ("1995-01", 1000), ("1996-01", 2000), ("1997-01", 3000)
+    ]  # fmt: skip
+    last = load_scenario(file, ["policies.peru_manual.schedule.2001-01={value: 0}"])
+    assert f"{last.policies[0].schedule[-1].start:%Y-%m}" == "2001-01"
+    # Setting one key of an entry that is not there says how to add it.
+    bad_input(
+        capsys,
+        ["show", str(file), "--set", "policies.peru_manual.schedule.2001-01.value=0"],
+        "no item named '2001-01'",
+        "set it whole: policies.peru_manual.schedule.2001-01={value: ...}",
+    )
+
+
 def test_parse_override_splits_on_the_first_equals():
     assert parse_override("description=a=b") == (["description"], "a=b")
     assert parse_override("seed=12") == (["seed"], 12)
