@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from model import load_scenario
@@ -107,3 +108,23 @@ def test_every_file_says_its_question_and_sources(file):
     assert "docs/literature.md" in text or "model/data/" in text or "seed article" in text
     if file.parent.name == "futures":
         assert "ASSUMPTION" in text
+
+
+def test_a_future_runs_to_2035_against_the_status_quo_with_bands_over_the_posterior():
+    from model import compare
+
+    small = ["households.scale=0.002", "replications=3"]
+    future = load_scenario(SCENARIOS / "futures" / "colombia_resumes_spraying.yaml", small)
+    status_quo = load_scenario(STATUS_QUO, small)
+    comparison = compare([future], status_quo, executor="inline", posterior=True)
+    countries = comparison.policies[future.name].countries
+    assert countries.date.max() == pd.Timestamp("2035-12-01")
+    assert countries.replication.nunique() == 3  # a band: one run per posterior draw and seed
+    row = comparison.summary.set_index("metric").loc["removed_ha"]
+    assert row["n"] == 3 and row["low"] <= row["median"] <= row["high"]
+    assert row["median"] > 0  # spraying from 2026 removes coca in Colombia
+    colombia = countries.query("country == 'colombia'").groupby("date").hectares.median()
+    base = comparison.counterfactual.countries.query("country == 'colombia'")
+    base = base.groupby("date").hectares.median()
+    assert (colombia["2026-01-01":] - base["2026-01-01":]).mean() < 0
+    assert (colombia[:"2025-12-01"] == base[:"2025-12-01"]).all()  # the same past, draw by draw
