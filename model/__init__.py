@@ -18,6 +18,7 @@ from model.scenario.loading import (
     ScenarioError,
     find_scenario,
     load_scenario,
+    shipped_name,
     shipped_scenarios,
 )
 from model.scenario.schema import Scenario
@@ -105,6 +106,7 @@ __all__ = [
     "find_scenario",
     "load_scenario",
     "run_scenario",
+    "shipped_name",
     "shipped_scenarios",
     *_ON_FIRST_USE,
 ]

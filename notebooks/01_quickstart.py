@@ -53,9 +53,9 @@ print(f"quick mode: {QUICK}; files go to {OUT}")
 # and the key.
 
 # %%
-from model import load_scenario, shipped_scenarios
+from model import load_scenario, shipped_name, shipped_scenarios
 
-print("shipped scenarios:", ", ".join(path.stem for path in shipped_scenarios()))
+print("shipped scenarios:", ", ".join(shipped_name(path) for path in shipped_scenarios()))
 
 # Quick runs: fewer households and four years around the start of Plan Colombia (mid-2000).
 OVERRIDES = (

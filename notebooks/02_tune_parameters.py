@@ -94,6 +94,7 @@ from model import (
     knob_values,
     save_tuned,
     scenario_countries,
+    shipped_name,
     shipped_scenarios,
 )
 
@@ -140,7 +141,10 @@ def save(path, base, method, start_year, eradication, **parameters):
 first_base = session.tuner(BASE).base
 wide = {"style": {"description_width": "300px"}, "layout": widgets.Layout(width="640px")}
 base_box = widgets.Dropdown(
-    options=[p.stem for p in shipped_scenarios()], value=BASE, description="base scenario", **wide
+    options=[shipped_name(p) for p in shipped_scenarios()],
+    value=BASE,
+    description="base scenario",
+    **wide,
 )
 sliders = {
     name: widgets.FloatSlider(

@@ -26,6 +26,7 @@ from model.scenario.loading import (
     ScenarioError,
     find_scenario,
     load_scenario,
+    shipped_name,
     shipped_scenarios,
     to_yaml,
 )
@@ -152,14 +153,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     (replications saved for ``--resume``) on stderr.
     """
     files = shipped_scenarios()
-    width = max((len(f.stem) for f in files), default=0)
+    width = max((len(shipped_name(f)) for f in files), default=0)
     bad = 0
     for file in files:
         try:
             question = " ".join(load_scenario(file).description.split()) or "(no description)"
         except ScenarioError as error:
             question, bad = f"INVALID: {error}", bad + 1
-        print(f"{file.stem:<{width}}  {question}")
+        print(f"{shipped_name(file):<{width}}  {question}")
     for line in tidy_lines(args.results_root):
         print(line, file=sys.stderr)
     return 2 if bad else 0

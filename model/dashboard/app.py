@@ -30,7 +30,7 @@ from mesa.visualization import SolaraViz
 from model.dashboard.assets import ensure_offline_assets
 from model.figures.dashboard_charts import HECTARES, MAP, PRICES, LiveChart
 from model.figures.style import country_label
-from model.scenario.loading import find_scenario, load_scenario, shipped_scenarios
+from model.scenario.loading import find_scenario, load_scenario, shipped_name, shipped_scenarios
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
@@ -49,7 +49,7 @@ def scenario_choices(requested: str | None = None) -> dict[str, Path | None]:
         requested: a scenario file or shipped name (e.g. from ``balloon dashboard SCENARIO``).
 
     """
-    choices: dict[str, Path | None] = {path.stem: path for path in shipped_scenarios()}
+    choices: dict[str, Path | None] = {shipped_name(path): path for path in shipped_scenarios()}
     choices[DEFAULTS_LABEL] = None
     if requested and requested_label(choices, requested) is None:
         path = find_scenario(requested)

@@ -255,20 +255,29 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 
 
 def find_scenario(name: str | Path) -> Path:
-    """A scenario file by path, or a shipped scenario by bare name (``baseline``)."""
+    """A scenario file by path, or a shipped scenario by name as ``balloon list`` prints it.
+
+    Names: ``baseline``, ``counterfactuals/no_plan_colombia``, ``futures/status_quo``.
+    """
     path = Path(name)
-    if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+    if path.exists() or path.suffix in (".yaml", ".yml"):
         return path
     shipped = SCENARIOS_DIR / f"{name}.yaml"
     return shipped if shipped.is_file() else path
 
 
 def shipped_scenarios() -> list[Path]:
-    """Scenario files shipped in ``scenarios/``, sorted by name.
+    """Scenario files shipped in ``scenarios/`` and its folders, sorted by name.
 
     Files whose name starts with ``_`` are building blocks other scenarios extend, not scenarios.
     """
-    return sorted(f for f in SCENARIOS_DIR.glob("*.yaml") if not f.name.startswith("_"))
+    files = (f for f in SCENARIOS_DIR.rglob("*.yaml") if not f.name.startswith("_"))
+    return sorted(files, key=shipped_name)
+
+
+def shipped_name(file: Path) -> str:
+    """A shipped scenario's name for the command line: its path in ``scenarios/``, no suffix."""
+    return file.relative_to(SCENARIOS_DIR).with_suffix("").as_posix()
 
 
 def to_yaml(scenario: Scenario, expand_world: bool = False) -> str:

@@ -16,7 +16,7 @@ import model.experiments.results as results_module
 from model.experiments.results import ResultsExistError, load_results, write_results
 from model.experiments.runner import TABLES, replication_seeds, run_replications
 from model.scenario import schema_docs
-from model.scenario.loading import load_scenario, shipped_scenarios
+from model.scenario.loading import load_scenario, shipped_name, shipped_scenarios
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "name: quick\nstart: 1995-01\nend: 1996-06\nseed: 5\nreplications: 1\nhouseholds: {scale: 0.005}\n"
@@ -184,8 +184,11 @@ def test_list_shows_every_shipped_scenario_on_one_line(capsys):
     assert code == 0
     lines = out.strip().splitlines()
     names = [line.split()[0] for line in lines]
-    assert names == [f.stem for f in shipped_scenarios()]
-    assert {"baseline", "plan_colombia"} <= set(names)
+    assert names == [shipped_name(f) for f in shipped_scenarios()]
+    assert {"baseline", "plan_colombia", "counterfactuals/no_plan_colombia"} <= set(names)
+    # a listed name is what run, show and compare take
+    code, out, _ = run_cli(capsys, "show", "futures/status_quo")
+    assert code == 0 and "name: status_quo" in out
     assert not any(name.startswith("_") for name in names)
     assert all(len(line.split(None, 1)) == 2 and "INVALID" not in line for line in lines)
 
