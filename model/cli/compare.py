@@ -43,12 +43,10 @@ def _default_out(root: str, policies, counterfactual) -> Path:
     return Path(root) / "comparisons" / f"{names[:80]}_vs_{base}" / stamp
 
 
-MIN_RUNS_FOR_INTERVALS = 10  # fewer paired runs give intervals too rough to read
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run (or read) each policy and the counterfactual on common seeds; write metrics, figures."""
     from model.experiments.compare import (
+        MIN_RUNS_FOR_INTERVALS,
         ComparisonError,
         compare,
         console_table,

@@ -271,11 +271,20 @@ def _json_ready(value):
     return value
 
 
+#: Fewer paired runs give intervals too rough to read; results say so where they show intervals.
+MIN_RUNS_FOR_INTERVALS = 10
+
+
 def interval_covers(comparison: Comparison) -> str:
     """What the comparison's intervals are over, in words (runs, and posterior draws if any)."""
     runs = len(comparison.counterfactual.seeds)
     draws = ", each with its own posterior draw" if comparison.counterfactual.posterior else ""
-    return f"{runs} paired replication(s){draws}"
+    rough = (
+        f" (fewer than {MIN_RUNS_FOR_INTERVALS}: read the intervals as rough)"
+        if runs < MIN_RUNS_FOR_INTERVALS
+        else ""
+    )
+    return f"{runs} paired replication(s){draws}{rough}"
 
 
 def metrics_json(comparison: Comparison) -> dict:

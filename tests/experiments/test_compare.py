@@ -7,7 +7,13 @@ import pytest
 from conftest import eradication, small_scenario
 
 from model.cli import main
-from model.experiments.compare import ComparisonError, compare, load_comparison, write_comparison
+from model.experiments.compare import (
+    ComparisonError,
+    compare,
+    interval_covers,
+    load_comparison,
+    write_comparison,
+)
 from model.experiments.pressure import Target, Window
 from model.experiments.results import write_results
 from model.experiments.runner import run_replications
@@ -191,3 +197,12 @@ class _no_exit:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_intervals_on_fewer_than_ten_runs_say_they_are_rough(paired, tmp_path):
+    out = write_comparison(paired, tmp_path / "few", figures=False)
+    expected = "over 2 paired replication(s) (fewer than 10: read the intervals as rough)"
+    assert expected in json.loads((out / "metrics.json").read_text())["interval"]
+    assert "fewer than 10: read the intervals as rough" in (out / "summary.md").read_text()
+    enough = compare([PUSH], BASE, replications=10, executor="inline")
+    assert interval_covers(enough) == "10 paired replication(s)"
