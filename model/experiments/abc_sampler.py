@@ -61,7 +61,9 @@ class SeededSampler(Sampler):
         considered = 0
         while sample.n_accepted < n and considered < max_eval:
             wanted = (n - sample.n_accepted) / max(self._rate, 1e-3)
-            size = int(min(max(math.ceil(wanted), FIRST_BATCH), 4 * n, max_eval - considered))
+            # pyabc's max_eval may be fractional (population / minimum acceptance rate)
+            left = math.ceil(max_eval - considered) if math.isfinite(max_eval) else 4 * n
+            size = max(1, int(min(max(math.ceil(wanted), FIRST_BATCH), 4 * n, left)))
             numbers = range(considered, considered + size)
             for particle in self._evaluate(payload, t, numbers):
                 self.runs += 1

@@ -21,6 +21,7 @@ carries on. ``resume=True`` runs failed runs again; a run that succeeds replaces
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 from concurrent.futures import Executor
@@ -235,10 +236,13 @@ class ModelEvaluator:
         )
 
     def fingerprint(self) -> dict:
-        """The full scenario (and the posterior's file and size, if runs draw from one)."""
+        """The full scenario (and, if runs draw from a posterior, its file, size and digest)."""
         identity = {"scenario": self.scenario.model_dump(mode="json")}
         if self.posterior is not None:
-            identity["posterior"] = {"file": self.posterior.source, "samples": len(self.posterior)}
+            table = self.posterior.table
+            digest = hashlib.sha256(pd.util.hash_pandas_object(table).to_numpy().tobytes())
+            identity["posterior"] = {"file": self.posterior.source, "samples": len(table),
+                                     "sha256": digest.hexdigest()}  # fmt: skip
         return identity
 
 

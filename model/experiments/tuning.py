@@ -227,7 +227,8 @@ class Tuner:
 
     def __init__(self, base: Scenario, start: str, end: str, scale: float, seed: int | None = None):
         self.base = base
-        if recorded_before(base, parse_month(start)):
+        self.window_start = parse_month(start)  # extra eradication starts here by default
+        if recorded_before(base, self.window_start):
             start = f"{base.start:%Y-%m}"  # a history keeps its past: the window starts with it
         self.short = with_parameters(
             base, {"start": start, "end": end, "households.scale": scale}, "tuning window"
@@ -237,6 +238,7 @@ class Tuner:
     def run(self, tuning: Tuning) -> TunedRun:
         """Run the tuned scenario, its counterfactual and the untuned base (cached) on one seed."""
         clock = time.perf_counter()
+        tuning = replace(tuning, start=tuning.start or self.window_start)
         scenario = apply_tuning(self.short, tuning)
         computed = 0
         models = []

@@ -52,9 +52,9 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
     traffickers, groups, regions), by that name: ``policies.colombia_aerial.scale``. Setting a
     named item to ``null`` removes it; setting a name the list does not have to a mapping adds
     that item (with that name; a start month YYYY-MM adds a schedule entry starting then, in its
-    place among the others). The path is
-    checked against the scenario schema so a typo is reported as such, with the closest valid key,
-    instead of silently adding a key.
+    place among the others, and setting an existing month's entry whole keeps its start). The path
+    is checked against the scenario schema so a typo is reported as such, with the closest valid
+    key, instead of silently adding a key.
     """
     _check_schema_path(parts, source)
     node: Any = data
@@ -62,23 +62,10 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
         last = depth == len(parts) - 1
         where = ".".join(parts[: depth + 1])
         if isinstance(node, list):
-            if last and not part.lstrip("-").isdigit() and _named_index(node, part) is None:
-                if not isinstance(value, Mapping):  # a new named item is a whole mapping
-                    _list_index(node, part, source, where)  # raises: no item named part
-                if MONTH_KEY.match(part):  # a schedule entry, in its place among the months
-                    item = {"start": part, **value}
-                    later = [i for i, e in enumerate(node) if str(e.get("start", "")) > part]
-                    node.insert(later[0] if later else len(node), item)
-                else:
-                    node.append({"name": part, **value})
+            if last:
+                _set_item(node, parts, value, source)
                 return data
-            index = _list_index(node, part, source, where)
-            if last and value is None:  # ``null`` removes the item
-                del node[index]
-            elif last:
-                node[index] = value
-            else:
-                node = node[index]
+            node = node[_list_index(node, part, source, where)]
         elif isinstance(node, dict):
             if last:
                 node[part] = value
@@ -96,6 +83,30 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
                 source, where, f"{parent} is a value ({node!r}), not a mapping or list"
             )
     return data
+
+
+def _set_item(items: list, parts: list[str], value: Any, source: str) -> None:
+    """Set, add (a mapping under a new name or start month) or remove (``None``) a list item."""
+    part, where = parts[-1], ".".join(parts)
+    # A schedule entry is addressed by its start month, and keeps it when set whole.
+    dated = len(parts) > 1 and parts[-2] == "schedule" and MONTH_KEY.match(part)
+    if not part.lstrip("-").isdigit() and _named_index(items, part) is None:
+        if not isinstance(value, Mapping):  # a new named item is a whole mapping
+            _list_index(items, part, source, where)  # raises: no item named part
+        if dated:  # a new schedule entry, in its place among the months
+            later = [i for i, entry in enumerate(items)
+                     if isinstance(entry, Mapping) and str(entry.get("start", "")) > part]  # fmt: skip
+            items.insert(later[0] if later else len(items), {"start": part, **value})
+        else:
+            items.append({"name": part, **value})
+        return
+    index = _list_index(items, part, source, where)
+    if value is None:  # ``null`` removes the item
+        del items[index]
+    elif dated and isinstance(value, Mapping) and "start" not in value:
+        items[index] = {"start": items[index]["start"], **value}
+    else:
+        items[index] = value
 
 
 def _named_index(items: list, name: str) -> int | None:

@@ -98,3 +98,18 @@ def test_the_posterior_is_the_same_on_every_executor_and_worker_count():
     other = fit_posterior(toy, population=40, simulations=400, generations=3, executor="inline",
                           simulator=NormalMean(), seed=8, progress=False)  # fmt: skip
     assert not other.samples.equals(fits[0].samples)
+
+
+def test_the_sampler_stops_at_a_fractional_evaluation_budget():
+    # pyabc passes max_eval = population / minimum acceptance rate, often not a whole number.
+    from pyabc.population import Particle
+
+    from model.experiments.abc_sampler import SeededSampler
+
+    def never_accepted():
+        return Particle(m=0, parameter={}, weight=1.0, sum_stat={}, distance=1.0, accepted=False)
+
+    sampler = SeededSampler(None, seed=0)
+    sample = sampler.sample_until_n_accepted(5, never_accepted, 0, max_eval=20 / 0.3)
+    assert not sample.ok and sample.n_accepted == 0
+    assert sampler.nr_evaluations_ == 67 and sampler.runs == 67

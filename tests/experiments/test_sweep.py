@@ -302,3 +302,15 @@ def test_a_posterior_sweep_draws_each_replications_parameters_and_sets_the_swept
     evaluator = ModelEvaluator(scenario, posterior)
     direct = outcome_metrics(run_one(expected, 0, seed).tables)
     assert evaluator({"government.manual_kill_rate": 0.7}, seed) == direct
+
+
+def test_a_sweep_over_another_posterior_of_the_same_size_does_not_resume_into_this_one():
+    from model.experiments.posterior import Posterior
+
+    scenario = small_scenario()
+    table = pd.DataFrame({"households.planting_rate": [0.05, 0.1], "weight": [0.5, 0.5]})
+    other = table.assign(**{"households.planting_rate": [0.06, 0.1]})
+    first = ModelEvaluator(scenario, Posterior(table, "p.parquet")).fingerprint()
+    again = ModelEvaluator(scenario, Posterior(table.copy(), "p.parquet")).fingerprint()
+    second = ModelEvaluator(scenario, Posterior(other, "p.parquet")).fingerprint()
+    assert first == again and first != second

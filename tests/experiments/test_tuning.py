@@ -247,5 +247,9 @@ def test_a_history_is_tuned_from_its_own_start_and_a_still_world_from_the_window
     tuned = Tuner(history, "2000-01", "2009-12", 0.005)
     assert (tuned.short.start, tuned.short.end) == (date(1990, 1, 1), date(2009, 12, 1))
     assert len(tuned.short.policies) == len(history.policies)  # the recorded past is kept
+    # Extra eradication without a start of its own starts with the window, not with the history.
+    run = tuned.run(Tuning({}, {"peru": 5_000.0}, "manual"))
+    added = [p for p in run.scenario.policies if p.name not in {q.name for q in history.policies}]
+    assert [f"{e.start:%Y-%m}" for e in added[0].schedule] == ["2000-01"]
     still = Tuner(baseline, "2000-01", "2009-12", 0.005)
     assert (still.short.start, still.short.end) == (date(2000, 1, 1), date(2009, 12, 1))

@@ -401,6 +401,15 @@ def test_set_adds_a_schedule_entry_by_its_start_month_in_its_place(tmp_path, cap
     ]  # fmt: skip
     last = load_scenario(file, ["policies.peru_manual.schedule.2001-01={value: 0}"])
     assert f"{last.policies[0].schedule[-1].start:%Y-%m}" == "2001-01"
+    # Setting an existing month's entry whole keeps its start.
+    replaced = load_scenario(file, ["policies.peru_manual.schedule.1995-01={value: 5}"])
+    assert [(f"{e.start:%Y-%m}", e.value) for e in replaced.policies[0].schedule] == [
+        ("1995-01", 5), ("1997-01", 3000)
+    ]  # fmt: skip
+    # A schedule with an item that is not a mapping is a one-line error, not a crash.
+    odd = write(tmp_path, "odd.yaml", NAMED.replace("{start: 1995-01, value: 1000}", "1000"))
+    bad_input(capsys, ["show", str(odd), "--set", "policies.peru_manual.schedule.1996-01={value: 5}"],
+              "policies")  # fmt: skip
     # Setting one key of an entry that is not there says how to add it.
     bad_input(
         capsys,

@@ -101,7 +101,8 @@ def tend_fields(
     replanted after eradication counts toward the target, and a share ``inv_replant`` of it is
     replanted each month as far as the region's free suitable land allows. Planting is a share of
     the gap, cut back pro rata where it would exceed the free land replanting leaves; abandonment
-    takes a share of a negative gap, from mature coca first. Farmers' memory of spraying fades by ``spray_memory`` a month.
+    takes a share of a negative gap, from mature coca first. Farmers' memory of spraying fades by
+    ``spray_memory`` a month.
 
     Args:
         starts: first slot of each region's block.
