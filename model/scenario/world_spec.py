@@ -27,14 +27,15 @@ class RegionSpec(Strict):
     initial_coca_ha: Hectares = Field(0.0, description="Coca at the start date, hectares.")
     accessibility: Share = Field(0.5, description="Reach of the state, 0 (remote) to 1 (easy).")
     state_presence: Share = Field(0.5, description="Presence of state institutions, 0-1.")
-    yield_kg_ha: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    # Upper bounds far above anything recorded keep every product of the month's arithmetic finite.
+    yield_kg_ha: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] = Field(
         1500.0, description="Dry coca leaf yield of mature coca, kg per hectare per year."
     )
-    licit_income_usd_ha: Annotated[float, Field(ge=1, allow_inf_nan=False)] = Field(
+    licit_income_usd_ha: Annotated[float, Field(ge=1, le=1_000_000, allow_inf_nan=False)] = Field(
         900.0, description="Net income of the best licit crop, US$ per hectare per year."
     )
     legal_ha: Hectares = Field(0.0, description="Coca area legal under national law, hectares.")
-    route_cost_usd_kg: NonNeg = Field(
+    route_cost_usd_kg: Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)] = Field(
         100.0,
         description=(
             "Cost and risk of moving a kg of cocaine from the region to an export route, US$; "
