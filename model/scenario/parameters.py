@@ -8,7 +8,6 @@ so a parameter's unit and meaning are written once, where the parameter is defin
 from __future__ import annotations
 
 import re
-import types
 import typing
 
 import annotated_types
@@ -16,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from model.columns import Column
+from model.scenario.paths import unwrap
 from model.scenario.schema import Scenario
 
 # A description ends in its unit: "..., hectares.", "..., US$ per ha.", "... (unitless)."
@@ -32,7 +32,7 @@ def schema_field(path: str) -> FieldInfo | None:
     annotation: typing.Any = Scenario
     field = None
     for part in path.split("."):
-        inner = _unwrap(annotation)
+        inner = unwrap(annotation)
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             field = inner.model_fields.get(part)
             if field is None:
@@ -81,18 +81,3 @@ def _metadata(annotation) -> list:
         for item in extra:
             found.extend(getattr(item, "metadata", [item]))
     return found
-
-
-def _unwrap(annotation):
-    """Strip ``Annotated`` and ``X | None``."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
