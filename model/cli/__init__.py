@@ -11,6 +11,7 @@ list the module in ``COMMAND_GROUPS``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="balloon",
         description="An agent-based model of the coca balloon effect. "
-        "Try: balloon list; balloon run scenarios/plan_colombia.yaml",
+        "Try: balloon list; balloon run scenarios/andes_history_calibrated.yaml --posterior",
     )
     parser.add_argument("--version", action="version", version=f"balloon {__version__}")
     parser.add_argument(
@@ -61,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("balloon: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped early (balloon list | head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit either
+        return 141
     except Exception as error:  # noqa: BLE001 - the last line of defence, reported as exit 1
         if interrupted(error):  # a Ctrl-C that a library turned into another error
             print("balloon: interrupted", file=sys.stderr)

@@ -242,4 +242,6 @@ def unknown_key(key: str, model: Any) -> str:
     fields = list(model.model_fields) if isinstance(model, type) else []
     close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(fields)}"
+    if "." in str(key) and not close:  # a dotted path written as a key of the file
+        hint = f"a dotted path goes under set:, e.g. set: {{{key}: ...}}"
     return f"unknown key {key!r} ({hint})"

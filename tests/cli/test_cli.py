@@ -308,3 +308,12 @@ def test_an_interruption_in_a_compiled_loop_exits_130_with_the_resume_hint(
     code = cli.main(["run", str(quick), "--results-root", str(tmp_path / "r"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 130 and err.startswith("interrupted: ") and "--resume" in err
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    # balloon list | head -1: the pipe closes after one line; no internal error, exit 141 as SIGPIPE
+    command = f'"{sys.executable}" -m model.cli list | head -1'
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True,
+                          text=True, cwd=ROOT)  # fmt: skip
+    assert len(done.stdout.splitlines()) == 1
+    assert "error" not in done.stderr.lower() and done.returncode == 141

@@ -541,3 +541,10 @@ def test_validate_names_each_file_by_its_own_scenario_name(tmp_path, capsys):
 
 def test_shipped_building_block_is_named_after_its_file():
     assert load_scenario("scenarios/_peru_2003_2015.yaml").name == "peru_2003_2015"
+
+
+def test_a_dotted_path_written_as_a_key_of_the_file_says_it_goes_under_set(tmp_path, capsys):
+    write(tmp_path, "base.yaml", NAMED)
+    file = write(tmp_path, "child.yaml", "extends: base.yaml\npolicies.peru_manual.scale: 2\n")
+    bad_input(capsys, ["validate", str(file)], "policies.peru_manual.scale",
+              "a dotted path goes under set:")  # fmt: skip
