@@ -229,8 +229,10 @@ class MarketParams(Strict):
     restock_months: Annotated[float, Field(ge=1, le=120, allow_inf_nan=False)] = Field(
         12.0, description="Months over which traffickers plan to close a gap in their inventory."
     )
+    # Kennedy, Reuter & Riley: destroying up to ~70% of production moves retail prices little,
+    # so most of a shortfall is met by inventories and by the source price drawing new supply.
     scarcity_premium: Annotated[float, Field(ge=0, le=5, allow_inf_nan=False)] = Field(
-        0.3,
+        0.03,
         description=(
             "Elasticity of the wholesale price to the inventory shortfall: the price is its "
             "cost-based level times (target stock / stock) to this power."

@@ -51,12 +51,13 @@ class BalloonModel(Model):
         super().__init__(rng=scenario.seed if rng is None else rng)
         self.params = scenario
         self.world = World.from_scenario(scenario, random=self.random)
-        (setup_rng, eradication_rng, migration_rng, self._entry_rng, seizure_rng, relocation_rng,
+        (setup_rng, eradication_rng, migration_rng, entry_rng, seizure_rng, relocation_rng,
          exit_rng) = self.rng.spawn(7)  # fmt: skip
-        # Per-household draws come from fixed places in these streams (see ``_slot_draws``).
-        self._eradication_draws, self._migration_draws, self._exit_draws = (
+        # Per-household draws come from fixed places in these streams (see ``_slot_draws``); so
+        # do the regions' counts of entrants.
+        self._eradication_draws, self._migration_draws, self._entry_draws, self._exit_draws = (
             (rng.bit_generator, rng.bit_generator.state)
-            for rng in (eradication_rng, migration_rng, exit_rng)
+            for rng in (eradication_rng, migration_rng, entry_rng, exit_rng)
         )
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
@@ -184,7 +185,8 @@ class BalloonModel(Model):
             if month.leaving.any():
                 month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
         if channels.household_entry:
-            month.entering = hh.enter(value, month.free_ha, month.buyers > 0, self._entry_rng)
+            draws = self._slot_draws(self._entry_draws, month.t)(0, world.n_regions)
+            month.entering = hh.enter(value, month.free_ha, month.buyers > 0, draws)
             month.exiting = hh.leave(value, self._slot_draws(self._exit_draws, month.t))
 
     def traffic(self, month: Month) -> None:

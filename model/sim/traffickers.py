@@ -185,8 +185,9 @@ class TraffickerArrays:
         """Set each region's local scarcity from this month's leaf against what buyers usually get.
 
         The price factor is (usual / now) to the ``local_price_elasticity``, the ratio counted
-        between 1/1.5 and 1.5; the usual quantity follows the harvest over ``usual_supply_months``. Without ``local`` (the
-        channel switched off) prices feel no local scarcity.
+        between 1/1.5 and 1.5 (1 in a region with neither a harvest nor a usual one); the usual
+        quantity follows the harvest over ``usual_supply_months``. Without ``local`` (the channel
+        switched off) prices feel no local scarcity.
 
         Args:
             leaf_t_r: cocaine equivalent of this month's harvest per region, tonnes.
@@ -197,8 +198,10 @@ class TraffickerArrays:
         if self.usual_t.max(initial=0.0) == 0.0:  # the first month: the harvest is the usual
             self.usual_t = leaf_t_r.copy()
         if local:
-            ratio = np.divide(self.usual_t, leaf_t_r, out=np.full_like(leaf_t_r, MAX_SCARCITY),
-                              where=leaf_t_r > 0)  # fmt: skip
+            # No harvest where buyers usually get some is the sharpest scarcity; a region with
+            # neither harvest nor a usual one (no coca yet) feels none.
+            fallback = np.where(self.usual_t > 0, MAX_SCARCITY, 1.0)
+            ratio = np.divide(self.usual_t, leaf_t_r, out=fallback, where=leaf_t_r > 0)
             self.scarcity = (
                 np.clip(ratio, 1 / MAX_SCARCITY, MAX_SCARCITY) ** p.local_price_elasticity
             )

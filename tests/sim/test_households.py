@@ -10,6 +10,11 @@ KILL_AERIAL, KILL_MANUAL = 0.55, 0.95
 NONE = np.zeros(3)
 
 
+def entry_draws(seed: int, regions: int = 3) -> np.ndarray:
+    """One uniform uint32 per region, as the model takes them from its entry stream."""
+    return np.random.default_rng(seed).integers(0, 2**32, regions, dtype=np.uint32)
+
+
 def households(**changes):
     model = tiny_model(**changes)
     return model, model.households
@@ -190,8 +195,7 @@ def test_newcomers_have_never_been_sprayed():
     eradicate(hh, aerial=[1e9, 0, 0], u=np.zeros(hh.capacity))
     count = hh.count.copy()
     start = hh.start.copy()
-    hh.enter(np.array([1.0, 0.0, 0.0]), np.full(3, 5_000.0), np.ones(3, bool),
-             np.random.default_rng(0))  # fmt: skip
+    hh.enter(np.array([1.0, 0.0, 0.0]), np.full(3, 5_000.0), np.ones(3, bool), entry_draws(0))
     new = hh.count[NORTH_A] - count[NORTH_A]
     assert new > 0 and (hh.start == start).all()  # they took free slots of the block
     newcomers = np.flatnonzero(in_region(hh, NORTH_A))[-new:]
@@ -375,7 +379,7 @@ def test_households_hit_by_eradication_move_more_readily():
 def test_newcomers_need_buyers_and_a_region_that_pays_better_than_at_the_start():
     _, hh = households(households={"entry_rate": 1.0})
     free = np.full(3, 10_000.0)
-    rng, count = np.random.default_rng(0), hh.count.sum()
+    rng, count = entry_draws(0), hh.count.sum()
     assert not hh.enter(np.full(3, 0.5), free, np.zeros(3, bool), rng).any()
     assert not hh.enter(np.array([0.0, -0.3, 0.0]), free, np.ones(3, bool), rng).any()
     assert hh.count.sum() == count
@@ -388,7 +392,7 @@ def test_newcomers_settle_where_coca_pays_within_the_free_plots():
     plot = hh.params.mean_land_ha * hh.weight  # real hectares of one simulated farm
     free = np.array([0.0, 3.5 * plot, 40 * plot])
     excess = np.array([0.5, 1.0, 0.2])
-    entering = hh.enter(excess, free, np.array([True, True, True]), np.random.default_rng(1))
+    entering = hh.enter(excess, free, np.array([True, True, True]), entry_draws(1))
     new = hh.count - count
     assert entering[NORTH_A] == 0  # no free land
     assert 0 < new[NORTH_B] <= 3 and new[SOUTH_A] > 0
@@ -441,7 +445,6 @@ def test_entry_stops_when_the_room_for_newcomers_is_used_up():
     room = int(np.ceil(n_active * 1.01)) - n_active
     total = 0.0
     for seed in range(30):
-        entering = hh.enter(np.ones(3), np.full(3, 1e6), np.ones(3, bool),
-                            np.random.default_rng(seed))  # fmt: skip
+        entering = hh.enter(np.ones(3), np.full(3, 1e6), np.ones(3, bool), entry_draws(seed))
         total += entering.sum() / hh.weight
     assert total == pytest.approx(room) and hh.n_active == n_active + room

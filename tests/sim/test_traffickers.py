@@ -91,6 +91,14 @@ def test_local_scarcity_raises_the_price_where_the_harvest_fell_and_fades_as_buy
         assert (off.scarcity == 1.0).all()
 
 
+def test_a_region_with_neither_a_harvest_nor_a_usual_one_feels_no_scarcity():
+    arrays = organisations([[True, True, True]], local_price_elasticity=0.3)
+    arrays.feel_scarcity(np.array([2.0, 2.0, 0.0]), True)  # no coca yet in the third region
+    arrays.feel_scarcity(np.array([2.0, 0.0, 0.0]), True)  # the second loses its whole harvest
+    assert arrays.scarcity[2] == pytest.approx(1.0)
+    assert arrays.scarcity[1] == pytest.approx(1.5**0.3)
+
+
 def test_local_scarcity_is_stronger_with_a_higher_elasticity():
     rises = []
     for elasticity in (0.0, 0.3, 1.0):

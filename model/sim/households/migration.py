@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.sim.households import rules
+from model.sim.households.poisson import poisson_counts
 from model.sim.households.slots import COLUMNS, Uniforms, draws_for, thresholds
 
 
@@ -90,7 +91,7 @@ class Migration:
         return leaving * self.weight, arrivals * self.weight
 
     def enter(
-        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
+        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
     ) -> np.ndarray:
         """New households settle where coca pays more than the outside option and land is free.
 
@@ -99,7 +100,9 @@ class Migration:
                 ``Households.region_attractiveness``).
             free_ha_r: free suitable land per region, real hectares.
             buyers: whether a trafficker buys in each region.
-            rng: generator for the number of entrants.
+            draws: one uniform uint32 per region, from a fixed place in the entry stream: the
+                number of entrants is the Poisson count at that draw, so a policy run and its
+                counterfactual stay in step (common random numbers).
 
         Returns:
             New households (real) per region.
@@ -109,9 +112,10 @@ class Migration:
         R = self.n_regions
         plots = free_ha_r / (p.mean_land_ha * self.weight)
         rate = p.entry_rate * plots * np.minimum(np.maximum(value, 0.0), 1.0) * buyers
-        if not (rate > 0).any():  # Poisson draws with zero mean consume no random numbers
+        if not (rate > 0).any():
             return np.zeros(R)
-        n_new = rng.poisson(np.maximum(rate, 0.0))
+        uniforms = (draws + 0.5) * 2.0**-32
+        n_new = poisson_counts(uniforms, np.maximum(rate, 0.0), np.empty(R, dtype=np.int64))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
         room = self._start_count + self._entry_room - self.n_active
         total = int(min(n_new.sum(), room))
