@@ -22,7 +22,8 @@ from model.scenario.loading import ScenarioError, with_parameters
 from model.scenario.schema import Scenario
 
 #: Columns of a posterior file that are not parameters.
-NOT_PARAMETERS = ("weight", "distance", "national", "regional", "turning_points", "prices")
+NOT_PARAMETERS = ("weight", "distance", "national", "regional", "turning_points", "prices",
+                  "spraying", "market", "spraying_effect")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from model.experiments import targets
 from model.experiments.abc_sampler import SeededSampler
+from model.experiments.moments import SPRAYING, empty_inventory_share, outside_band
 from model.experiments.runner import make_executor
 from model.scenario.loading import with_parameters
 from model.scenario.schema import Scenario
@@ -38,14 +39,26 @@ from model.sim.model import BalloonModel
 
 @dataclass
 class Simulator:
-    """One model run for a parameter dict, scored against the record (picklable for workers).
+    """One candidate's model runs, scored against the record (picklable for workers).
 
-    Returns pyabc's summary: the distance and its components, so that workers ship five numbers
-    back instead of tables.
+    Returns pyabc's summary: the distance and its components, so that workers ship a few numbers
+    back instead of tables. Where the scenario has the policy of the spraying experiment
+    (``moments.SPRAYING``) and the window covers its years, a second run of the same candidate
+    and seed with more spraying measures the published spraying effect.
     """
 
     scenario: Scenario
     window: tuple[int, int]
+
+    @property
+    def runs_per_candidate(self) -> int:
+        """Model runs per candidate: 2 where the spraying effect is measured, else 1."""
+        return 2 if self._measures_spraying() else 1
+
+    def _measures_spraying(self) -> bool:
+        first, last = SPRAYING.years
+        inside = self.window[0] <= first and last <= self.window[1]
+        return inside and SPRAYING.applies_to(self.scenario)
 
     def __call__(self, parameters: dict) -> dict:
         """Run the scenario with ``parameters`` on a seed of this candidate's; score the window."""
@@ -54,11 +67,17 @@ class Simulator:
         try:
             scenario = with_parameters(self.scenario, values, "free_parameters")
             model = BalloonModel(scenario, rng=seed).run()
+            gaps = {"market": empty_inventory_share(model, self.window)}
+            if self._measures_spraying():
+                more = BalloonModel(SPRAYING.scenario(scenario), rng=seed).run()
+                effect = SPRAYING.effect(model, more)
+                gaps |= {"spraying": outside_band(effect), "spraying_effect": effect}
         except (ValueError, FloatingPointError):
             return {"distance": float("inf")}
         run = targets.summarise_model(model, self.window)
-        parts = targets.components(run, targets.observed(self.window))
-        return {"distance": targets.distance(run, targets.observed(self.window)), **parts}
+        data = targets.observed(self.window)
+        parts = targets.components(run, data)
+        return {"distance": targets.distance(run, data, moments=gaps), **parts, **gaps}
 
 
 def _summary_distance(x: dict, x0: dict) -> float:
@@ -179,10 +198,13 @@ def fit_posterior(
         abc = pyabc.ABCSMC(simulate, prior, _summary_distance, population_size=population,
                            sampler=sampler, transitions=transition)  # fmt: skip
         abc.new(f"sqlite:///{Path(folder) / 'abc.db'}", {"distance": 0.0})
-        history = abc.run(max_nr_populations=generations, max_total_nr_simulations=simulations)
+        per_candidate = getattr(simulate, "runs_per_candidate", 1)
+        history = abc.run(max_nr_populations=generations,
+                          max_total_nr_simulations=max(simulations // per_candidate, 1))  # fmt: skip
         samples = _samples(history, names)
         table = _generations(history)
-        runs = sampler.runs  # with the prior sample that sets the first threshold
+        # with the prior sample that sets the first threshold
+        runs = sampler.runs * per_candidate
     seconds = time.perf_counter() - started
     settings = {
         "parameters": list(scenario.free_parameters),
@@ -205,7 +227,7 @@ def _samples(history, names: dict[str, str]) -> pd.DataFrame:
     frame["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
     stats = history.get_weighted_sum_stats_for_model(m=0, t=history.max_t)[1]
     frame["distance"] = [s["distance"] for s in stats]
-    for key in targets.WEIGHTS:
+    for key in [*targets.WEIGHTS, "spraying_effect"]:
         frame[key] = [s.get(key, np.nan) for s in stats]
     return frame
 

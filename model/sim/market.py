@@ -5,7 +5,8 @@ routes take their share of each flow (never more than the flow), and what arrive
 traffickers' inventory. Consumers buy at the month's wholesale price, which is the price built from
 costs along the chain (Kennedy, Reuter & Riley 1993: the source price, grossed up for seizures,
 plus smuggling) times a scarcity premium when inventories run short of the traffickers' target.
-The inventory absorbs what the price does not close: every month
+The inventory absorbs what the price does not close; when it cannot cover a month's demand, the
+price rises to the level at which consumers buy what there is. Every month
 
     supply (arrivals) - demand (consumption) = stock at the end - stock at the start.
 
@@ -96,8 +97,16 @@ class CocaineMarket:
         goal = self.cost_based_wholesale(source_seizure) * scarcity
         self.wholesale_price += p.wholesale_stickiness * (goal - self.wholesale_price)
         relative = self.wholesale_price / self.reference_wholesale
-        demand = self.reference_demand_t * trend * relative**p.demand_elasticity
-        self.demand_t = min(demand, available)
+        at_trend = self.reference_demand_t * trend
+        demand = at_trend * relative**p.demand_elasticity
+        if demand > available:
+            # The inventory cannot cover the month: the price rises until consumers want no
+            # more than there is (the market clears; nobody is rationed at a price too low).
+            demand = available
+            if available > 0 and p.demand_elasticity < 0:
+                clearing = (available / at_trend) ** (1.0 / p.demand_elasticity)
+                self.wholesale_price = self.reference_wholesale * clearing
+        self.demand_t = demand
         self.stock_t = available - self.demand_t
         if self.respond:
             self._move_source_price(production_t, source_seizure, target)

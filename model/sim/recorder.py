@@ -56,6 +56,10 @@ class Recorder:
         self.dates = month_starts(scenario.start, T)
         self._completed = 0  # months whose derived columns are filled
 
+    def system_column(self, name: str) -> np.ndarray:
+        """One stored column of the system table (``source_price``, ``stock_t``, ...), so far."""
+        return self._system[name][: self.months]
+
     def country_cocaine_history(self) -> np.ndarray:
         """Cocaine production per month so far and country, tonnes."""
         return self.country_cocaine[: max(self.months, 1)]

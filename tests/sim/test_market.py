@@ -121,6 +121,21 @@ def test_inventories_cushion_a_shortfall_until_they_run_short_and_then_scarcity_
     assert np.all(np.diff(rises[0.3]) > 0)  # the premium grows as the inventory runs down
 
 
+def test_when_the_inventory_runs_out_the_price_rises_until_consumers_buy_what_there_is():
+    m = market(stock_months=1.0, scarcity_premium=0.0, demand_elasticity=-0.5, respond=False)
+    reference, stock = m.wholesale_price, m.stock_t
+    for t in range(3):
+        stock = m.stock_t
+        m.clear(t, 0.5 * PRODUCTION, 0.5 * PRODUCTION * SEIZURE)
+    available = stock + m.arrivals_t
+    assert m.stock_t == 0 and m.demand_t == pytest.approx(available)
+    # demand at the price is exactly what there is: half the usual flow at (1/2)^(1/-0.5) = 4x
+    assert m.wholesale_price == pytest.approx(reference * (available / ARRIVING) ** -2.0)
+    assert m.wholesale_price == pytest.approx(4.0 * reference)
+    relative = m.wholesale_price / m.reference_wholesale
+    assert m.demand_t == pytest.approx(ARRIVING * relative**-0.5)
+
+
 def test_without_a_price_response_the_source_price_stays():
     m = market(respond=False)
     start = m.source_price
