@@ -4,10 +4,12 @@ The cultivation record says where coca was, not how strongly it answered each in
 comes from studies of the instruments (``LITERATURE.md``). Two of them are cheap enough to measure
 on every calibration candidate, and they constrain parameters the record alone leaves loose:
 
-- **Spraying.** 20% more recorded Colombian spraying in 2001-2012 lowers Colombian coca by 0.02
-  to 0.25 ha per extra hectare sprayed a year (Mejia, Restrepo & Rozo 2017: 0.022-0.03 locally;
-  Rozo 2013: about 0.25 at most). Measured on a second run of the same candidate and seed with
-  the extra spraying (common random numbers keep the pair in step).
+- **Spraying.** More recorded Colombian spraying in 2001-2012 lowers Colombian coca by 0.02 to
+  0.065 ha per extra hectare sprayed a year (Mejia 2016, Brookings: 0.02-0.065; 32 ha sprayed
+  per ha eliminated, 0.031; Mejia, Restrepo & Rozo 2017: 0.022-0.03 locally), about 0.25 at
+  most (Rozo 2013). Outside the band a run is penalised in units of that upper end, so 0.25
+  costs a little and 0.5 much more. Measured on a second run of the same candidate and seed
+  with 20% more spraying (common random numbers keep the pair in step).
 - **No lasting shortage.** Retail prices fell through the 1990s and stayed low (Kennedy, Reuter
   & Riley: destroying much of the production moves retail prices little), so traffickers'
   inventories never ran dry for long: a run whose inventory is empty in many months of the
@@ -22,7 +24,8 @@ import numpy as np
 
 from model.scenario.schema import Scenario
 
-SPRAYING_BAND = (0.02, 0.25)  # ha of coca less per extra ha sprayed a year (LITERATURE.md)
+SPRAYING_BAND = (0.02, 0.065)  # ha of coca less per extra ha sprayed a year (model/data/market)
+SPRAYING_AT_MOST = 0.25  # Rozo (2013): the unit of the penalty outside the band
 
 
 @dataclass(frozen=True)
@@ -88,15 +91,17 @@ def _raised(entry, factor: float):
     return entry.model_copy(update=update)
 
 
-def outside_band(value: float, band: tuple[float, float] = SPRAYING_BAND) -> float:
-    """How far ``value`` lies outside ``band``, in units of the band's upper end (0 inside).
+def outside_band(
+    value: float, band: tuple[float, float] = SPRAYING_BAND, unit: float = SPRAYING_AT_MOST
+) -> float:
+    """How far ``value`` lies outside ``band``, in ``unit``s (0 inside).
 
     NaN (no measurable effect) counts as a whole unit.
     """
     if not np.isfinite(value):
         return 1.0
     low, high = band
-    return float(max(low - value, value - high, 0.0) / high)
+    return float(max(low - value, value - high, 0.0) / unit)
 
 
 def empty_inventory_share(model, window: tuple[int, int]) -> float:

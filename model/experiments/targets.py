@@ -33,8 +33,8 @@ TURNING_POINTS = ("colombia_overtakes_peru", "bolivia_fall", "peru_overtakes_col
 # the regional shares and prices are fewer points and noisier. The turning points are what the
 # history is about (who leads when), and a fit of levels alone let Peru return five years early:
 # a turning point off by 5 years costs as much as a national error of 1.5 in log hectares. The
-# published effects (``moments.py``): a spraying effect twice the literature's upper end costs
-# 0.5, an inventory empty in a third of the months 0.33.
+# published effects (``moments.py``): a spraying effect of 0.25 ha per ha (Rozo's upper end)
+# costs 0.37, one of 0.5 costs 0.87, an inventory empty in a third of the months 0.33.
 WEIGHTS = {
     "national": 1.0,
     "regional": 1.0,
