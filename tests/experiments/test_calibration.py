@@ -66,6 +66,9 @@ def test_a_short_calibration_writes_a_posterior_that_runs_reproduce(tmp_path):
         load_scenario("scenarios/andes_history.yaml").free_parameters
     )
     assert report["inference"]["simulations"] >= 12
+    share = report["published_effects"]["market"]  # months with an empty inventory
+    assert 0.0 <= share["q5"] <= share["q50"] <= share["q95"] <= 1.0
+    assert "spraying_effect" not in report["published_effects"]  # 1990-1994 has no 2001-2012
     posterior = pd.read_parquet(shipped.with_name("history_posterior.parquet"))
     assert {"weight", "distance"} <= set(posterior.columns) and len(posterior) == 6
     calibrated = load_scenario(shipped)

@@ -1,0 +1,80 @@
+"""Published effects measured on paired runs: the spraying experiment and the empty inventory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import BalloonModel, load_scenario
+from model.experiments.moments import (
+    SPRAYING,
+    SprayingExperiment,
+    empty_inventory_share,
+    outside_band,
+)
+from model.experiments.posterior_fit import Simulator, fitting_scenario
+from model.scenario.schema import Event
+
+HISTORY = "scenarios/andes_history.yaml"
+
+
+def test_the_experiment_raises_only_the_policy_entries_that_start_in_its_years():
+    scenario = load_scenario(HISTORY)
+    more = SPRAYING.scenario(scenario)
+    for before, after in zip(scenario.policies, more.policies, strict=True):
+        for a, b in zip(before.schedule, after.schedule, strict=True):
+            raised = before.name == "colombia_aerial" and 2001 <= a.start.year <= 2012
+            assert b.value == pytest.approx(a.value * 1.2 if raised else a.value)
+    assert SPRAYING.applies_to(scenario) and not SPRAYING.applies_to(load_scenario(
+        "scenarios/baseline.yaml"))  # fmt: skip
+
+
+def test_the_effect_is_coca_less_per_extra_hectare_actually_sprayed_a_year():
+    scenario = load_scenario(HISTORY, ["households.scale=0.002", "end=2012-12"])
+    base = BalloonModel(scenario, rng=1).run()
+    more = BalloonModel(SPRAYING.scenario(scenario), rng=1).run()
+    countries = [m.countries.query("country == 'colombia'") for m in (base, more)]
+    inside = [c.date.dt.year.between(2001, 2012) for c in countries]
+    hectares = [c.loc[i, "hectares"].mean() for c, i in zip(countries, inside, strict=True)]
+    sprayed = [c.loc[i, "sprayed_area_ha"].sum() / 12 for c, i in zip(countries, inside,
+                                                                        strict=True)]  # fmt: skip
+    assert sprayed[1] > sprayed[0]
+    expected = (hectares[0] - hectares[1]) / (sprayed[1] - sprayed[0])
+    assert SPRAYING.effect(base, more) == pytest.approx(expected, rel=1e-9)
+    assert np.isnan(SprayingExperiment(extra=0.0).effect(base, base))
+
+
+@pytest.mark.parametrize(
+    ("value", "gap"),
+    [(0.03, 0.0), (0.02, 0.0), (0.065, 0.0), (0.0, 0.08), (0.315, 1.0), (-0.23, 1.0),
+     (float("nan"), 1.0)],
+)  # fmt: skip
+def test_a_value_outside_the_band_costs_its_distance_in_units_of_the_upper_end(value, gap):
+    assert outside_band(value) == pytest.approx(gap)
+
+
+def test_the_empty_inventory_share_counts_months_of_the_window_with_no_stock():
+    scenario = load_scenario(HISTORY, ["households.scale=0.002", "end=1995-12"])
+    model = BalloonModel(scenario, rng=1).run()
+    stock = model.system.set_index("date").stock_t
+    inside = stock[stock.index.year.isin(range(1991, 1996))]
+    assert empty_inventory_share(model, (1991, 1995)) == pytest.approx((inside <= 1e-9).mean())
+    losses = [Event(date="1992-01", kind="crop_loss", country=c, factor=0.9)
+              for c in ("peru", "colombia", "bolivia")]  # fmt: skip
+    dry = scenario.model_copy(update={"events": [*scenario.events, *losses]})
+    assert empty_inventory_share(BalloonModel(dry, rng=1).run(), (1991, 1995)) > 0
+
+
+def test_a_calibration_candidate_runs_the_pair_only_where_the_window_covers_the_experiment():
+    scenario = load_scenario(HISTORY, ["households.scale=0.002"])
+    assert Simulator(fitting_scenario(scenario, (1990, 2012)), (1990, 2012)).runs_per_candidate == 2
+    short = Simulator(fitting_scenario(scenario, (1990, 1994)), (1990, 1994))
+    assert short.runs_per_candidate == 1
+    np.random.seed(0)
+    names = {f"p{i}": path for i, path in enumerate(scenario.free_parameters)}
+    middle = {n: (b.low + b.high) / 2 for n, b in zip(names, scenario.free_parameters.values(),
+                                                       strict=True)}  # fmt: skip
+    scored = Simulator(fitting_scenario(scenario, (1990, 2012)), (1990, 2012))(middle)
+    assert {"spraying", "spraying_effect", "market"} <= set(scored)
+    assert scored["spraying"] == pytest.approx(outside_band(scored["spraying_effect"]))
+    assert "spraying" not in short(middle)
