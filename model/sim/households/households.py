@@ -116,6 +116,11 @@ class Households(SlotBlocks, Migration):
         """Real hectares of mature and of immature coca per region."""
         if self._area_r is None:
             self._area_r = (self.sum(self.mature), self.sum(self.immature))
+        elif self._area_stale.any():  # only the blocks a move or an exit changed
+            stale, starts = self._area_stale, self._block_starts
+            rules.stale_block_sums(self.mature, starts, stale, self._area_r[0])
+            rules.stale_block_sums(self.immature, starts, stale, self._area_r[1])
+        self._area_stale[:] = False
         mature, immature = self._area_r
         return mature * self.weight, immature * self.weight
 
@@ -314,7 +319,7 @@ class Households(SlotBlocks, Migration):
             self.replanting, self.sprayed, self.substituted, self.inv_licit, self.licit_factor,
             self._hit, self._removed_by, sums,
         )  # fmt: skip
-        self._area_r = None
+        self._area_stale[b0:b1] = True
         by_region = np.zeros((6, R))
         by_region[:, b0:b1] = sums * self.weight
         return EradicationOutcome(
@@ -409,4 +414,5 @@ class Households(SlotBlocks, Migration):
             self._work2, planted, *area,
         )  # fmt: skip
         self._area_r = area
+        self._area_stale[:] = False
         return planted

@@ -80,9 +80,11 @@ class Migration:
             column[slots] = empty
         self.mature[new] = 0.0
         self.immature[new] = 0.0
-        self._area_r = None
-        self._at_risk = None
+        # Movers leave their coca behind: their old blocks' sums change; the new slots were empty
+        # and hold no coca, so the destinations' sums stay as they were, to the bit.
         leaving = np.bincount(origin, minlength=R)
+        self._area_stale |= leaving > 0
+        self._at_risk = None
         self.count -= leaving
         moved_land = self.land[new]
         self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
@@ -170,6 +172,6 @@ class Migration:
             getattr(self, name)[slots] = empty
         self.count -= leaving
         self.n_active -= len(slots)
-        self._area_r = None
+        self._area_stale |= leaving > 0
         self._at_risk = None
         return leaving * self.weight

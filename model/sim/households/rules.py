@@ -88,6 +88,15 @@ def block_sums(values, starts, out):
 
 
 @compiled
+def stale_block_sums(values, starts, stale, out):
+    """Per-block sums of ``values`` into ``out`` for the blocks where ``stale`` is set only."""
+    for b in range(len(starts)):
+        if stale[b]:
+            out[b] = block_sum(values, starts[b], block_end(starts, b, len(values)))
+    return out
+
+
+@compiled
 def tend_fields(
     starts, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting, sprayed,
     free_ha, weight, planting_rate, abandon_rate, inv_maturity, inv_replant, spray_memory, gap,

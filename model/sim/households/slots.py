@@ -89,6 +89,7 @@ class SlotBlocks:
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
+        self._area_stale = np.zeros(self.n_regions, bool)  # blocks whose cached sums are stale
         self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
 
     def _set_layout(self, lengths: np.ndarray) -> None:
