@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.sim.compiled import compiled
 from model.sim.households import rules
 from model.sim.households.slots import COLUMNS, Uniforms, draws_for, thresholds
 
@@ -28,9 +29,7 @@ class Migration:
         if excess.max() - excess.min() <= self._cheapest_move:  # no move can pay
             return np.zeros(R), np.zeros(R, np.int64)
         has_room = free_ha_r > p.mean_land_ha * self.weight
-        return rules.best_moves(
-            excess, self._migration_cost, has_room, self.count, p.migration_rate
-        )
+        return best_moves(excess, self._migration_cost, has_room, self.count, p.migration_rate)
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -62,8 +61,8 @@ class Migration:
         draws = draws_for(u, lo, hi)
         boosted = prob * (1.0 + p.displaced_migration_boost)
         slots = rules.choose_movers(
-            draws, lo, self.start[b0:b1] - lo, thresholds(draws, prob)[b0:b1],
-            thresholds(draws, boosted)[b0:b1], hit, self.occupied,
+            draws, lo, self.start[b0:b1] - lo, self.fill[b0:b1] - lo,
+            thresholds(draws, prob)[b0:b1], thresholds(draws, boosted)[b0:b1], hit, self.occupied,
         )  # fmt: skip
         if len(slots) == 0:
             return zeros, zeros
@@ -155,14 +154,19 @@ class Migration:
         R = self.n_regions
         probability = self.params.exit_rate * np.minimum(np.maximum(-value, 0.0), 1.0)
         probability *= self.count > 0
-        b0, b1, lo, hi = self.span(probability > 0)
-        if lo == hi:
+        active = probability > 0
+        if not active.any():
             return np.zeros(R)
-        draws = draws_for(u, lo, hi)
-        slots = rules.choose_leavers(
-            draws, lo, self.start[b0:b1] - lo, thresholds(draws, probability)[b0:b1],
-            self.occupied, self.mature, self.immature, self.replanting,
-        )  # fmt: skip
+        slots = rules.idle_households(self._block_starts, self.fill, active, self.occupied,
+                                      self.mature, self.immature, self.replanting)  # fmt: skip
+        # Draws for these few households only (with the numbers a draw for every slot gives).
+        if hasattr(u, "at"):
+            draws = u.at(slots)
+        else:
+            _, _, lo, hi = self.span(active)
+            draws = draws_for(u, lo, hi)[slots - lo]
+        region = np.searchsorted(self.start, slots, side="right") - 1
+        slots = slots[draws < thresholds(draws, probability)[region]]
         if len(slots) == 0:
             return np.zeros(R)
         origin = np.searchsorted(self.start, slots, side="right") - 1
@@ -175,3 +179,25 @@ class Migration:
         self._area_stale |= leaving > 0
         self._at_risk = None
         return leaving * self.weight
+
+
+@compiled
+def best_moves(excess, cost, has_room, count, migration_rate):
+    """Per region: the monthly probability of leaving, and the best destination.
+
+    The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
+    destinations with room (the first best on a tie); the probability is the migration rate times
+    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
+    """
+    R = len(count)
+    probability, best = np.zeros(R), np.zeros(R, np.int64)
+    for r in range(R):
+        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
+        for d in range(1, R):
+            if has_room[d]:
+                gain = excess[d] - excess[r] - cost[r, d]
+                if gain > best_gain:
+                    best[r], best_gain = d, gain
+        pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
+        probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
+    return probability, best

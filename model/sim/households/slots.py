@@ -167,7 +167,8 @@ class SlotBlocks:
 
     def sum(self, values: np.ndarray) -> np.ndarray:
         """Per-region sums of a per-slot column."""
-        return rules.block_sums(values, self._block_starts, np.empty(self.n_regions))
+        out = np.empty(self.n_regions)
+        return rules.filled_block_sums(values, self._block_starts, self.fill, None, out)
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""
