@@ -117,18 +117,26 @@ class Households(SlotBlocks, Migration):
         """Real hectares of mature and of immature coca per region."""
         if self._area_r is None:
             self._area_r = (self.sum(self.mature), self.sum(self.immature))
+            self._area_stale[:] = False
         elif self._area_stale.any():  # only the blocks a move or an exit changed
             stale, starts, fills = self._area_stale, self._block_starts, self.fill
             rules.filled_block_sums(self.mature, starts, fills, stale, self._area_r[0])
             rules.filled_block_sums(self.immature, starts, fills, stale, self._area_r[1])
-        self._area_stale[:] = False
-        mature, immature = self._area_r
-        return mature * self.weight, immature * self.weight
+            self._area_stale[:] = False
+            self._area_real = None
+        if self._area_real is None or self._area_real[0] is not self._area_r:
+            # Asked for several times a month: worked out once per change (read-only, shared).
+            mature, immature = (sums * self.weight for sums in self._area_r)
+            total = mature + immature
+            for array in (mature, immature, total):
+                array.setflags(write=False)
+            self._area_real = (self._area_r, mature, immature, total)
+        return self._area_real[1], self._area_real[2]
 
     def region_hectares(self) -> np.ndarray:
         """Real hectares of coca per region."""
-        mature, immature = self.area_by_region()
-        return mature + immature
+        self.area_by_region()
+        return self._area_real[3]
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""

@@ -73,12 +73,7 @@ class Migration:
         arrivals = np.bincount(destination, minlength=R)
         slots = self.make_room(arrivals, slots)
         new = self.place(destination)
-        for name, empty in COLUMNS.items():
-            column = getattr(self, name)
-            column[new] = column[slots]
-            column[slots] = empty
-        self.mature[new] = 0.0
-        self.immature[new] = 0.0
+        self._move_columns(slots, new)
         # Movers leave their coca behind: their old blocks' sums change; the new slots were empty
         # and hold no coca, so the destinations' sums stay as they were, to the bit.
         leaving = np.bincount(origin, minlength=R)
@@ -89,6 +84,19 @@ class Migration:
         self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
         self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
         return leaving * self.weight, arrivals * self.weight
+
+    def _move_columns(self, old: np.ndarray, new: np.ndarray) -> None:
+        """Households in slots ``old`` move to the empty slots ``new``, leaving their coca."""
+        if self._moved_columns is None:  # the columns as one tuple, for one compiled call
+            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
+            self._moved_columns = (
+                tuple(getattr(self, name) for name in floats),
+                np.array([COLUMNS[name] for name in floats]),
+                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
+            )
+        move_slots(old, new, *self._moved_columns)
+        self.mature[new] = 0.0
+        self.immature[new] = 0.0
 
     def enter(
         self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, rng
@@ -179,6 +187,24 @@ class Migration:
         self._area_stale |= leaving > 0
         self._at_risk = None
         return leaving * self.weight
+
+
+@compiled
+def move_slots(old, new, floats, float_empty, flags):
+    """Copy every column from slots ``old`` to slots ``new`` and empty the old ones.
+
+    ``floats`` are the float columns, emptied to ``float_empty``; ``flags`` the boolean ones,
+    emptied to False. The old and new slots are distinct.
+    """
+    for k in range(len(floats)):
+        column, empty = floats[k], float_empty[k]
+        for j in range(len(old)):
+            column[new[j]] = column[old[j]]
+            column[old[j]] = empty
+    for column in flags:
+        for j in range(len(old)):
+            column[new[j]] = column[old[j]]
+            column[old[j]] = False
 
 
 @compiled

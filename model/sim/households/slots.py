@@ -90,6 +90,8 @@ class SlotBlocks:
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
         self._area_stale = np.zeros(self.n_regions, bool)  # blocks whose cached sums are stale
+        self._area_real = None  # the cached sums in real hectares, and the sums they came from
+        self._moved_columns = None  # the columns, grouped for moving households (migration.py)
         self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
 
     def _set_layout(self, lengths: np.ndarray) -> None:
@@ -135,6 +137,7 @@ class SlotBlocks:
                 fresh[lo:used] = packed[p0:p1]
                 fresh[used:hi] = empty
             setattr(self, name, fresh)
+        self._moved_columns = None
         moved = np.full(len(self._hit), -1, dtype=np.int64)
         moved[old] = self.occupied_slots()
         self.fill = self.start[:-1] + self.count
