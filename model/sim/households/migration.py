@@ -9,7 +9,13 @@ import numpy as np
 
 from model.sim.compiled import compiled
 from model.sim.households import rules
-from model.sim.households.slots import COLUMNS, Uniforms, draws_for, thresholds
+from model.sim.households.slots import (
+    COLUMNS,
+    Uniforms,
+    draws_for,
+    draws_in_blocks,
+    thresholds,
+)
 
 
 class Migration:
@@ -58,7 +64,9 @@ class Migration:
         b0, b1, lo, hi = self.span(prob > 0)
         if lo == hi:
             return zeros, zeros
-        draws = draws_for(u, lo, hi)
+        # Only households of regions people leave, below each block's fill mark, need a draw.
+        runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
+        draws = draws_in_blocks(u, lo, hi, runs)
         boosted = prob * (1.0 + p.displaced_migration_boost)
         slots = rules.choose_movers(
             draws, lo, self.start[b0:b1] - lo, self.fill[b0:b1] - lo,

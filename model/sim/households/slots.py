@@ -50,6 +50,20 @@ def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
     return draws
 
 
+def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) -> np.ndarray:
+    """Draws of slots ``lo..hi-1`` where only those within ``runs`` (first, past-last) are used.
+
+    A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
+    where a call costs more than the draws it saves. The draws of the runs' slots are the same.
+    """
+    if not callable(u) or hi - lo < 50_000:
+        return draws_for(u, lo, hi)
+    draws = np.empty(hi - lo, np.uint32)
+    for first, end in runs:
+        draws[first - lo : end - lo] = draws_for(u, first, end)
+    return draws
+
+
 def thresholds(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
     """Per-region cut-offs such that ``u < cut-off`` happens with ``probability``.
 
