@@ -124,49 +124,40 @@ class SlotBlocks:
         offset = np.arange(n) - np.repeat(np.cumsum(self.count) - self.count, self.count)
         return np.repeat(self.start[:-1], self.count) + offset
 
-    def _relayout(self, extra: np.ndarray) -> np.ndarray:
+    def _relayout(self, extra: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray | None:
         """Rebuild the blocks without holes and with room for ``extra`` more per region.
 
         Returns:
-            The new slot of every old slot (-1 for empty ones).
+            The new slots of the (occupied) ``slots``, if given.
 
         """
-        occupied = self.occupied
-        old = np.flatnonzero(occupied)
+        old = np.flatnonzero(self.occupied)  # households keep their order
         lengths = self.count + extra + slack(self.count + extra) + self.count // 4
         self._set_layout(lengths)
-        # Households keep their order: each block's occupied slots, packed, start the new block.
-        # Slice copies per block instead of scattering every slot (a relayout used to cost more
-        # than a month).
+        # Each block's households, in order, start the new block: one gather per column.
         packed_start = np.concatenate([[0], np.cumsum(self.count)])
-        blocks = [
-            (int(self.start[r]), int(self.start[r] + self.count[r]), int(self.start[r + 1]),
-             int(packed_start[r]), int(packed_start[r + 1]))
-            for r in range(self.n_regions)
-        ]  # fmt: skip
         for name, empty in COLUMNS.items():
-            packed = getattr(self, name)[occupied]
-            fresh = np.empty(self.capacity, dtype=packed.dtype)
-            for lo, used, hi, p0, p1 in blocks:
-                fresh[lo:used] = packed[p0:p1]
-                fresh[used:hi] = empty
+            column = getattr(self, name)
+            fresh = np.empty(self.capacity, dtype=column.dtype)
+            rules.gather_blocks(column, old, packed_start, self.start, column.dtype.type(empty),
+                                fresh)  # fmt: skip
             setattr(self, name, fresh)
         self._moved_columns = None
-        moved = np.full(len(self._hit), -1, dtype=np.int64)
-        moved[old] = self.occupied_slots()
+        if slots is not None:  # a household's rank among all households gives its new slot
+            rank = np.searchsorted(old, slots)
+            region = np.searchsorted(packed_start, rank, side="right") - 1
+            slots = self.start[region] + rank - packed_start[region]
         self.fill = self.start[:-1] + self.count
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
         self._at_risk = None
         self._area_r = None
-        return moved
+        return slots
 
     def make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
         """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
         if np.any(self.fill + arrivals > self.start[1:]):
-            moved = self._relayout(arrivals)
-            if slots is not None:
-                slots = moved[slots]
+            slots = self._relayout(arrivals, slots)
         return slots
 
     def place(self, regions: np.ndarray) -> np.ndarray:
