@@ -245,6 +245,8 @@ def idle_households(starts, fills, active, occupied, mature, immature, replantin
     """Slots of the households without coca (none waiting to be replanted) in ``active`` blocks.
 
     Blocks are visited up to their fill marks (empty from there); the slots come out sorted.
+    Areas are never negative, so a household with more mature coca than the threshold is not
+    idle whatever its other columns hold: most households are passed over reading one column.
     """
     chosen = np.empty(0, np.int64)
     count = 0
@@ -252,6 +254,8 @@ def idle_households(starts, fills, active, occupied, mature, immature, replantin
         if not active[b]:
             continue
         for i in range(starts[b], fills[b]):
+            if mature[i] > 1e-9:
+                continue
             if mature[i] + immature[i] + replanting[i] <= 1e-9 and occupied[i]:
                 if count == len(chosen):  # such households are few: grow the list as they come
                     chosen = np.concatenate((chosen, np.empty(max(count, 64), np.int64)))
