@@ -188,11 +188,16 @@ class Migration:
         origin = np.searchsorted(self.start, slots, side="right") - 1
         leaving = np.bincount(origin, minlength=R)
         self.land_r -= np.bincount(origin, weights=self.land[slots], minlength=R)
+        # Most leave with exactly no coca (+0.0): emptying their slots leaves the sums as they were.
+        had_coca = np.zeros(R, bool)
+        for column in (self.mature, self.immature):
+            values = column[slots]
+            had_coca[origin[(values != 0.0) | np.signbit(values)]] = True
         for name, empty in COLUMNS.items():
             getattr(self, name)[slots] = empty
         self.count -= leaving
         self.n_active -= len(slots)
-        self._area_stale |= leaving > 0
+        self._area_stale |= had_coca
         self._at_risk = None
         return leaving * self.weight
 
