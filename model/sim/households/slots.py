@@ -5,7 +5,8 @@ one slice, and a mechanism acting in a few regions (eradication, migration) visi
 blocks. Each block keeps a few empty slots at its end for newcomers; an empty slot has no land, no
 coca and no risk, so it adds nothing to any sum. A household that migrates moves to a free slot in
 its new region's block; when a block runs out of room the layout is rebuilt with more room
-(rarely).
+(rarely). Slots from a block's fill mark on have never held a household since the layout was
+built, so the monthly loops stop there and sums add their zeros without reading them.
 """
 
 from __future__ import annotations
@@ -174,7 +175,7 @@ class SlotBlocks:
         return np.repeat(values_r, self.lengths)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        """Per-region sums of a per-slot column."""
+        """Per-region sums of a per-slot column (empty past the fill marks, as every column is)."""
         out = np.empty(self.n_regions)
         return rules.filled_block_sums(values, self._block_starts, self.fill, None, out)
 
