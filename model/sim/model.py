@@ -11,6 +11,7 @@ from model.sim.armed_groups import ArmedGroups
 from model.sim.events import Events
 from model.sim.governments import Government
 from model.sim.households import Households
+from model.sim.households.draws import SlotStream
 from model.sim.inputs import DatedInputs
 from model.sim.market import CocaineMarket
 from model.sim.month import Month
@@ -53,11 +54,10 @@ class BalloonModel(Model):
         self.world = World.from_scenario(scenario, random=self.random)
         (setup_rng, eradication_rng, migration_rng, entry_rng, seizure_rng, relocation_rng,
          exit_rng) = self.rng.spawn(7)  # fmt: skip
-        # Per-household draws come from fixed places in these streams (see ``_slot_draws``); so
+        # Per-household draws come from fixed places in these streams (see ``SlotStream``); so
         # do the regions' counts of entrants.
         self._eradication_draws, self._migration_draws, self._entry_draws, self._exit_draws = (
-            (rng.bit_generator, rng.bit_generator.state)
-            for rng in (eradication_rng, migration_rng, entry_rng, exit_rng)
+            SlotStream(rng) for rng in (eradication_rng, migration_rng, entry_rng, exit_rng)
         )
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
@@ -134,7 +134,7 @@ class BalloonModel(Model):
                 )
                 eradicating = True
         revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
-        draws = self._slot_draws(self._eradication_draws, month.t)
+        draws = self._eradication_draws.month(month.t)
         adaptation = self.params.households.spray_adaptation
         month.outcome = outcome = self.households.eradicate(
             month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
@@ -178,16 +178,16 @@ class BalloonModel(Model):
         month.leaving = month.arriving = month.entering = month.exiting = zeros
         month.free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
         if channels.household_migration:
-            draws = self._slot_draws(self._migration_draws, month.t)
+            draws = self._migration_draws.month(month.t)
             month.leaving, month.arriving = hh.migrate(
                 value, month.free_ha, month.outcome.hit, draws
             )
             if month.leaving.any():
                 month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
         if channels.household_entry:
-            draws = self._slot_draws(self._entry_draws, month.t)(0, world.n_regions)
+            draws = self._entry_draws.month(month.t)(0, world.n_regions)
             month.entering = hh.enter(value, month.free_ha, month.buyers > 0, draws)
-            month.exiting = hh.leave(value, self._slot_draws(self._exit_draws, month.t))
+            month.exiting = hh.leave(value, self._exit_draws.month(month.t))
 
     def traffic(self, month: Month) -> None:
         """Traffickers buy, ship and lose part to seizures; they learn and relocate."""
@@ -227,24 +227,6 @@ class BalloonModel(Model):
         """Expected coca revenue net of armed-group tax, US$/ha/yr."""
         np.multiply(self.inputs.yield_kg_ha[self.t], 1.0 - tax, out=self._net_yield)
         return price * self._net_yield
-
-    @staticmethod
-    def _slot_draws(stream: tuple[np.random.BitGenerator, dict], t: int):
-        """Uniform uint32 draws for household slots ``lo..hi-1`` in month ``t``.
-
-        Each month and slot has a fixed place in the stream, so a run draws only for the slots a
-        mechanism visits, and skipping a mechanism never shifts later draws: a policy run and
-        its counterfactual see the same numbers (common random numbers).
-        """
-        bits, state = stream
-
-        def draw(lo: int, hi: int) -> np.ndarray:
-            bits.state = state
-            bits.advance((t << 40) + lo // 2)
-            raw = bits.random_raw((hi + 1) // 2 - lo // 2)
-            return raw.view(np.uint32)[lo % 2 : lo % 2 + hi - lo]
-
-        return draw
 
     # ------------------------------------------------------------------ the start
 

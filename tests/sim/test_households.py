@@ -448,3 +448,22 @@ def test_entry_stops_when_the_room_for_newcomers_is_used_up():
         entering = hh.enter(np.ones(3), np.full(3, 1e6), np.ones(3, bool), entry_draws(seed))
         total += entering.sum() / hh.weight
     assert total == pytest.approx(room) and hh.n_active == n_active + room
+
+
+def test_a_relayout_keeps_every_household_in_order_and_renumbers_the_slots_asked_for():
+    _, hh = households()
+    hh.occupied[hh.start[NORTH_B]] = False  # a hole, as a household that left leaves it
+    hh.land[hh.start[NORTH_B]] = 0.0
+    hh.count[NORTH_B] -= 1
+    before = {name: getattr(hh, name)[hh.occupied].copy() for name in ("land", "risk", "mature")}
+    regions_before = hh.region_of_slots()[hh.occupied]
+    asked = np.flatnonzero(hh.occupied)[[0, 5, -1]]
+    asked_land = hh.land[asked]
+    renumbered = hh.make_room(hh.lengths, asked)  # room for as many again: a re-layout
+    assert (hh.lengths >= 2 * hh.count).all()
+    for name, values in before.items():
+        assert np.array_equal(getattr(hh, name)[hh.occupied], values)
+    assert np.array_equal(hh.region_of_slots()[hh.occupied], regions_before)
+    assert np.array_equal(hh.land[renumbered], asked_land) and hh.occupied[renumbered].all()
+    assert (hh.fill == hh.start[:-1] + hh.count).all()  # no holes left below the fill marks
+    assert not hh.land[~hh.occupied].any() and not hh.mature[~hh.occupied].any()

@@ -21,6 +21,7 @@ import numpy as np
 
 from model.scenario.behaviour import HouseholdParams
 from model.sim.households import rules
+from model.sim.households.eradication import eradicate_fields
 from model.sim.households.migration import Migration
 from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
 from model.sim.world import World
@@ -116,13 +117,26 @@ class Households(SlotBlocks, Migration):
         """Real hectares of mature and of immature coca per region."""
         if self._area_r is None:
             self._area_r = (self.sum(self.mature), self.sum(self.immature))
-        mature, immature = self._area_r
-        return mature * self.weight, immature * self.weight
+            self._area_stale[:] = False
+        elif self._area_stale.any():  # only the blocks a move or an exit changed
+            stale, starts, fills = self._area_stale, self._block_starts, self.fill
+            rules.filled_block_sums(self.mature, starts, fills, stale, self._area_r[0])
+            rules.filled_block_sums(self.immature, starts, fills, stale, self._area_r[1])
+            self._area_stale[:] = False
+            self._area_real = None
+        if self._area_real is None or self._area_real[0] is not self._area_r:
+            # Asked for several times a month: worked out once per change (read-only, shared).
+            mature, immature = (sums * self.weight for sums in self._area_r)
+            total = mature + immature
+            for array in (mature, immature, total):
+                array.setflags(write=False)
+            self._area_real = (self._area_r, mature, immature, total)
+        return self._area_real[1], self._area_real[2]
 
     def region_hectares(self) -> np.ndarray:
         """Real hectares of coca per region."""
-        mature, immature = self.area_by_region()
-        return mature + immature
+        self.area_by_region()
+        return self._area_real[3]
 
     def region_mean_risk(self) -> np.ndarray:
         """Mean perceived risk of the households of each region (0 where none live)."""
@@ -133,7 +147,7 @@ class Households(SlotBlocks, Migration):
         R = self.n_regions
         growing, total = np.empty(R, np.int64), np.empty(R)
         rules.growing_and_risk(
-            self.mature, self.immature, self.risk, self._block_starts, growing, total
+            self.mature, self.immature, self.risk, self._block_starts, self.fill, growing, total
         )
         return growing * self.weight, self.mean(total)
 
@@ -275,7 +289,7 @@ class Households(SlotBlocks, Migration):
                 offered voluntary substitution.
             kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
             kill_manual: share of the coca on a manually eradicated hectare removed.
-            adaptation: farmers' adaptation to repeated spraying (see ``rules.eradicate_fields``).
+            adaptation: farmers' adaptation to repeated spraying (see ``eradication.eradicate_fields``).
             legal_ha: legal coca area per region, real hectares.
             revenue_ha: gross coca revenue per region, US$/yr per hectare (for lost income).
             u: the draws of the slots (see ``slots.Uniforms``).
@@ -306,15 +320,18 @@ class Households(SlotBlocks, Migration):
         if self._removed_by.shape[1] < hi - lo:
             self._removed_by = np.empty((6, self.capacity))
         sums = np.empty((6, b1 - b0))
-        rules.eradicate_fields(
-            draws, lo, self.start[b0:b1] - lo, thresholds(draws, edge_a)[b0:b1],
+        starts = self.start[b0:b1] - lo
+        eradicate_fields(
+            draws, lo, starts, thresholds(draws, edge_a)[b0:b1],
             thresholds(draws, edge_m)[b0:b1], thresholds(draws, edge_v)[b0:b1],
             eligible_share[b0:b1], kill_aerial, kill_manual, adaptation, p.replant_forced,
             p.replant_voluntary, 1.0 + self._ad_gain, self.mature, self.immature,
             self.replanting, self.sprayed, self.substituted, self.inv_licit, self.licit_factor,
-            self._hit, self._removed_by, sums,
+            self._hit, self._removed_by,
         )  # fmt: skip
-        self._area_r = None
+        for k in range(6):
+            rules.block_sums(self._removed_by[k, : hi - lo], starts, sums[k])
+        self._area_stale[b0:b1] = True
         by_region = np.zeros((6, R))
         by_region[:, b0:b1] = sums * self.weight
         return EradicationOutcome(
@@ -364,9 +381,9 @@ class Households(SlotBlocks, Migration):
             added = lr * yearly
         lo, hi = (0, self.capacity) if span is None else span
         self._at_risk = np.empty(self.n_regions)
-        rules.learn_risk(self.risk, 1.0 - lr, added, self._block_starts, hit, lo, hi,
-                           p.risk_learning_own, self.occupied, self.land, self._work,
-                           self._at_risk)  # fmt: skip
+        rules.learn_risk(self.risk, 1.0 - lr, added, self._block_starts, self.fill, hit, lo, hi,
+                         p.risk_learning_own, self.occupied, self.land, self._work,
+                         self._at_risk)  # fmt: skip
 
     def adjust_area(
         self,
@@ -402,11 +419,12 @@ class Households(SlotBlocks, Migration):
         area = (np.empty(R), np.empty(R))
         spray_memory = 1.0 - 1.0 / p.spray_memory_months
         rules.tend_fields(
-            self._block_starts, per_ha, base, self.risk, self.inv_licit, self._offset,
+            self._block_starts, self.fill, per_ha, base, self.risk, self.inv_licit, self._offset,
             self.half_cap, self.mature, self.immature, self.replanting, self.sprayed,
             np.asarray(free_ha_r, dtype=FLOAT), self.weight, p.planting_rate, p.abandon_rate,
             1.0 / p.maturity_months, 1.0 / p.replant_months, spray_memory, self._work,
             self._work2, planted, *area,
         )  # fmt: skip
         self._area_r = area
+        self._area_stale[:] = False
         return planted

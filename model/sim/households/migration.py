@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.sim.compiled import compiled
 from model.sim.households import rules
 from model.sim.households.poisson import poisson_counts
-from model.sim.households.slots import COLUMNS, Uniforms, draws_for, thresholds
+from model.sim.households.slots import (
+    COLUMNS,
+    Uniforms,
+    draws_for,
+    draws_in_blocks,
+    thresholds,
+)
 
 
 class Migration:
@@ -29,9 +36,7 @@ class Migration:
         if excess.max() - excess.min() <= self._cheapest_move:  # no move can pay
             return np.zeros(R), np.zeros(R, np.int64)
         has_room = free_ha_r > p.mean_land_ha * self.weight
-        return rules.best_moves(
-            excess, self._migration_cost, has_room, self.count, p.migration_rate
-        )
+        return best_moves(excess, self._migration_cost, has_room, self.count, p.migration_rate)
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -60,11 +65,13 @@ class Migration:
         b0, b1, lo, hi = self.span(prob > 0)
         if lo == hi:
             return zeros, zeros
-        draws = draws_for(u, lo, hi)
+        # Only households of regions people leave, below each block's fill mark, need a draw.
+        runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
+        draws = draws_in_blocks(u, lo, hi, runs)
         boosted = prob * (1.0 + p.displaced_migration_boost)
         slots = rules.choose_movers(
-            draws, lo, self.start[b0:b1] - lo, thresholds(draws, prob)[b0:b1],
-            thresholds(draws, boosted)[b0:b1], hit, self.occupied,
+            draws, lo, self.start[b0:b1] - lo, self.fill[b0:b1] - lo,
+            thresholds(draws, prob)[b0:b1], thresholds(draws, boosted)[b0:b1], hit, self.occupied,
         )  # fmt: skip
         if len(slots) == 0:
             return zeros, zeros
@@ -75,20 +82,30 @@ class Migration:
         arrivals = np.bincount(destination, minlength=R)
         slots = self.make_room(arrivals, slots)
         new = self.place(destination)
-        for name, empty in COLUMNS.items():
-            column = getattr(self, name)
-            column[new] = column[slots]
-            column[slots] = empty
-        self.mature[new] = 0.0
-        self.immature[new] = 0.0
-        self._area_r = None
-        self._at_risk = None
+        self._move_columns(slots, new)
+        # Movers leave their coca behind: their old blocks' sums change; the new slots were empty
+        # and hold no coca, so the destinations' sums stay as they were, to the bit.
         leaving = np.bincount(origin, minlength=R)
+        self._area_stale |= leaving > 0
+        self._at_risk = None
         self.count -= leaving
         moved_land = self.land[new]
         self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
         self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
         return leaving * self.weight, arrivals * self.weight
+
+    def _move_columns(self, old: np.ndarray, new: np.ndarray) -> None:
+        """Households in slots ``old`` move to the empty slots ``new``, leaving their coca."""
+        if self._moved_columns is None:  # the columns as one tuple, for one compiled call
+            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
+            self._moved_columns = (
+                tuple(getattr(self, name) for name in floats),
+                np.array([COLUMNS[name] for name in floats]),
+                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
+            )
+        move_slots(old, new, *self._moved_columns)
+        self.mature[new] = 0.0
+        self.immature[new] = 0.0
 
     def enter(
         self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
@@ -157,23 +174,73 @@ class Migration:
         R = self.n_regions
         probability = self.params.exit_rate * np.minimum(np.maximum(-value, 0.0), 1.0)
         probability *= self.count > 0
-        b0, b1, lo, hi = self.span(probability > 0)
-        if lo == hi:
+        active = probability > 0
+        if not active.any():
             return np.zeros(R)
-        draws = draws_for(u, lo, hi)
-        slots = rules.choose_leavers(
-            draws, lo, self.start[b0:b1] - lo, thresholds(draws, probability)[b0:b1],
-            self.occupied, self.mature, self.immature, self.replanting,
-        )  # fmt: skip
+        slots = rules.idle_households(self._block_starts, self.fill, active, self.occupied,
+                                      self.mature, self.immature, self.replanting)  # fmt: skip
+        # Draws for these few households only (with the numbers a draw for every slot gives).
+        if hasattr(u, "at"):
+            draws = u.at(slots)
+        else:
+            _, _, lo, hi = self.span(active)
+            draws = draws_for(u, lo, hi)[slots - lo]
+        region = np.searchsorted(self.start, slots, side="right") - 1
+        slots = slots[draws < thresholds(draws, probability)[region]]
         if len(slots) == 0:
             return np.zeros(R)
         origin = np.searchsorted(self.start, slots, side="right") - 1
         leaving = np.bincount(origin, minlength=R)
         self.land_r -= np.bincount(origin, weights=self.land[slots], minlength=R)
+        # Most leave with exactly no coca (+0.0): emptying their slots leaves the sums as they were.
+        had_coca = np.zeros(R, bool)
+        for column in (self.mature, self.immature):
+            values = column[slots]
+            had_coca[origin[(values != 0.0) | np.signbit(values)]] = True
         for name, empty in COLUMNS.items():
             getattr(self, name)[slots] = empty
         self.count -= leaving
         self.n_active -= len(slots)
-        self._area_r = None
+        self._area_stale |= had_coca
         self._at_risk = None
         return leaving * self.weight
+
+
+@compiled
+def move_slots(old, new, floats, float_empty, flags):
+    """Copy every column from slots ``old`` to slots ``new`` and empty the old ones.
+
+    ``floats`` are the float columns, emptied to ``float_empty``; ``flags`` the boolean ones,
+    emptied to False. The old and new slots are distinct.
+    """
+    for k in range(len(floats)):
+        column, empty = floats[k], float_empty[k]
+        for j in range(len(old)):
+            column[new[j]] = column[old[j]]
+            column[old[j]] = empty
+    for column in flags:
+        for j in range(len(old)):
+            column[new[j]] = column[old[j]]
+            column[old[j]] = False
+
+
+@compiled
+def best_moves(excess, cost, has_room, count, migration_rate):
+    """Per region: the monthly probability of leaving, and the best destination.
+
+    The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
+    destinations with room (the first best on a tie); the probability is the migration rate times
+    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
+    """
+    R = len(count)
+    probability, best = np.zeros(R), np.zeros(R, np.int64)
+    for r in range(R):
+        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
+        for d in range(1, R):
+            if has_room[d]:
+                gain = excess[d] - excess[r] - cost[r, d]
+                if gain > best_gain:
+                    best[r], best_gain = d, gain
+        pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
+        probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
+    return probability, best

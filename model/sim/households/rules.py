@@ -66,6 +66,37 @@ def pairwise_sum(values):
 
 
 @compiled
+def pairwise_sum_upto(values, valid):
+    """:func:`pairwise_sum` of ``values`` with those from index ``valid`` on taken as +0.0.
+
+    Slots past a block's fill mark are empty (+0.0 in every summed column), so loops stop at the
+    mark and sums add the zeros they would have read without reading them: the same tree of
+    additions as numpy's over the whole block, so the same rounding.
+    """
+    n = len(values)
+    if valid >= n:
+        return pairwise_sum(values)
+    if valid <= 0:
+        return 0.0 if n > 0 else -0.0  # what a run of +0.0 sums to
+    if n <= _PAIRWISE_BLOCK:
+        leaf = np.zeros(n)
+        leaf[:valid] = values[:valid]
+        return pairwise_sum(leaf)
+    half = n // 2
+    half -= half % 8
+    return pairwise_sum_upto(values[:half], valid) + pairwise_sum_upto(values[half:], valid - half)
+
+
+@compiled
+def block_sum_upto(values, lo, hi, fill):
+    """:func:`block_sum` of ``values[lo:hi]`` with the values from slot ``fill`` on as +0.0."""
+    if hi <= lo:
+        return values[lo]
+    first = values[lo] if lo < fill else 0.0
+    return first + pairwise_sum_upto(values[lo + 1 : hi], fill - lo - 1)
+
+
+@compiled
 def block_end(starts, b, capacity):
     """Past-last slot of block ``b``."""
     return starts[b + 1] if b + 1 < len(starts) else capacity
@@ -88,8 +119,20 @@ def block_sums(values, starts, out):
 
 
 @compiled
+def filled_block_sums(values, starts, fills, stale, out):
+    """Per-block sums of ``values`` into ``out`` (see :func:`block_sum_upto`).
+
+    Only the blocks where ``stale`` is set are summed (all of them if it is None).
+    """
+    for b in range(len(starts)):
+        if stale is None or stale[b]:
+            out[b] = block_sum_upto(values, starts[b], block_end(starts, b, len(values)), fills[b])
+    return out
+
+
+@compiled
 def tend_fields(
-    starts, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting, sprayed,
+    starts, fills, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting, sprayed,
     free_ha, weight, planting_rate, abandon_rate, inv_maturity, inv_replant, spray_memory, gap,
     plant, planted, area_mature, area_immature,
 ):  # fmt: skip
@@ -106,6 +149,7 @@ def tend_fields(
 
     Args:
         starts: first slot of each region's block.
+        fills: first slot of each block never used since the layout was made (empty from there).
         per_ha: per region, the part of ``z`` that multiplies the household's risk.
         base: per region, the part of ``z`` before risk.
         risk: perceived yearly eradication risk per household.
@@ -134,7 +178,7 @@ def tend_fields(
     # Block by block, so that a block's columns are still in the CPU cache for the second loop
     # and the sums (a block's planting limit depends only on its own total).
     for b in range(len(starts)):
-        lo, hi = starts[b], block_end(starts, b, capacity)
+        lo, hi, fill = starts[b], block_end(starts, b, capacity), fills[b]
         per_ha_b, base_b = per_ha[b], base[b]
         offset_b = offset[b]
         risk_b, inv_b = risk[lo:hi], inv_licit[lo:hi]
@@ -142,7 +186,7 @@ def tend_fields(
         replanting_b, sprayed_b = replanting[lo:hi], sprayed[lo:hi]
         gap_b, plant_b = gap[lo:hi], plant[lo:hi]
         waiting = 0.0
-        for i in range(hi - lo):
+        for i in range(fill - lo):
             z = (base_b - per_ha_b * risk_b[i]) * inv_b[i] - offset_b
             x = target_area(z, cap_b[i]) - mature_b[i] - immature_b[i] - replanting_b[i]
             gap_b[i] = x
@@ -153,10 +197,10 @@ def tend_fields(
         back_ha = waiting * inv_replant * weight
         back_room = min(free_ha[b] / back_ha, 1.0) if back_ha > 0 else 1.0
         free_left = max(free_ha[b] - back_ha * back_room, 0.0)
-        planted[b] = block_sum(plant, lo, hi) * weight
+        planted[b] = block_sum_upto(plant, lo, hi, fill) * weight
         room = min(free_left / planted[b], 1.0) if planted[b] > 0 else 1.0
         planted[b] *= room
-        for i in range(hi - lo):
+        for i in range(fill - lo):
             # With d = mature - abandoned: mature becomes max(d, 0), immature loses max(-d, 0).
             d = mature_b[i] - min(gap_b[i], 0.0) * -abandon_rate
             young = max(immature_b[i] + min(d, 0.0), 0.0)
@@ -169,122 +213,17 @@ def tend_fields(
             mature_b[i] = max(d, 0.0) + matured
             if sprayed_b[i] > 0.0:
                 sprayed_b[i] *= spray_memory
-        area_mature[b] = block_sum(mature, lo, hi)
-        area_immature[b] = block_sum(immature, lo, hi)
+        area_mature[b] = block_sum_upto(mature, lo, hi, fill)
+        area_immature[b] = block_sum_upto(immature, lo, hi, fill)
 
 
 @compiled
-def eradicate_fields(
-    draws, lo, starts, cut_aerial, cut_manual, cut_voluntary, eligible_share, kill_aerial,
-    kill_manual, adaptation, replant_forced, replant_voluntary, licit_gain, mature, immature,
-    replanting, sprayed, substituted, inv_licit, licit_factor, hit, removed_by, out,
-):  # fmt: skip
-    """Forced eradication and voluntary substitution on the slots ``lo..`` of a run of blocks.
-
-    A slot is sprayed if its draw is below its region's ``cut_aerial``, eradicated by hand if
-    between ``cut_aerial`` and ``cut_manual``, and substitutes voluntarily if between
-    ``cut_manual`` and ``cut_voluntary``. The hectares treated are the eligible share of the
-    household's coca (what the government records as sprayed or eradicated); the coca destroyed is
-    that times the kill rate, and spraying kills less on fields sprayed before (farmers prune,
-    strip leaves and disperse plots): ``kill_aerial / (1 + adaptation x times sprayed)``.
-    Voluntary substitution removes it all. Farmers replant part of what was destroyed over the
-    following months (``replanting``).
-
-    Args:
-        draws: one uniform draw per slot of the run (uint32 or float).
-        lo: first slot of the run in the household columns.
-        starts: first slot of each block of the run, relative to ``lo``.
-        cut_aerial: per block, the draw below which a slot is sprayed.
-        cut_manual: per block, the draw below which a slot is sprayed or eradicated by hand.
-        cut_voluntary: per block, the draw below which any method hits.
-        eligible_share: per block, share of coca above the legal area.
-        kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
-        kill_manual: share of the coca on a manually eradicated hectare removed.
-        adaptation: farmers' adaptation to repeated spraying.
-        replant_forced: share of forcibly removed coca replanted.
-        replant_voluntary: share of voluntarily removed coca replanted.
-        licit_gain: 1 + the rise of licit income after substitution.
-        mature: mature coca per household; updated in place.
-        immature: immature coca per household; updated in place.
-        replanting: coca each household will replant over the coming months; updated in place.
-        sprayed: recent sprayings of each household's fields (fading); updated in place.
-        substituted: whether each household has substituted; updated in place.
-        inv_licit: 1 / licit income factor per household; updated where a household substitutes.
-        licit_factor: licit income factor per household.
-        hit: out, whether each slot was hit by forced eradication.
-        removed_by: work, 6 x slots of the run (destroyed by aerial, manual, voluntary; mature
-            destroyed; area sprayed; area eradicated by hand).
-        out: out, 6 x blocks: per-block sums of ``removed_by`` (simulated ha).
-
-    """
-    n = len(draws)
-    for b in range(len(starts)):
-        start, end = starts[b], block_end(starts, b, n)
-        a, m, v, share = cut_aerial[b], cut_manual[b], cut_voluntary[b], eligible_share[b]
-        for j in range(start, end):
-            i = lo + j
-            u = draws[j]
-            hit_aerial, below_manual, below_voluntary = u < a, u < m, u < v
-            hit_manual = below_manual and not hit_aerial
-            hit_voluntary = below_voluntary and not below_manual
-            hit[i] = below_manual
-            treated = (mature[i] + immature[i]) * share
-            kill = 0.0
-            if hit_aerial:
-                kill = kill_aerial / (1.0 + adaptation * sprayed[i])
-                if treated > 0.0:  # farmers learn from spraying of their own coca only
-                    sprayed[i] += 1.0
-            elif hit_manual:
-                kill = kill_manual
-            elif hit_voluntary:
-                kill = 1.0
-            kill *= share
-            removed_mature = mature[i] * kill
-            removed = immature[i] * kill + removed_mature
-            mature[i] -= removed_mature
-            immature[i] -= removed - removed_mature
-            replanting[i] += removed * (replant_voluntary if hit_voluntary else replant_forced)
-            removed_by[0, j] = removed if hit_aerial else 0.0
-            removed_by[1, j] = removed if hit_manual else 0.0
-            removed_by[2, j] = removed if hit_voluntary else 0.0
-            removed_by[3, j] = removed_mature
-            removed_by[4, j] = treated if hit_aerial else 0.0
-            removed_by[5, j] = treated if hit_manual else 0.0
-            if hit_voluntary:
-                substituted[i] = True
-                inv_licit[i] = 1.0 / (licit_factor[i] * licit_gain)
-        for k in range(6):
-            out[k, b] = block_sum(removed_by[k], start, end)
-
-
-@compiled
-def best_moves(excess, cost, has_room, count, migration_rate):
-    """Per region: the monthly probability of leaving, and the best destination.
-
-    The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
-    destinations with room (the first best on a tie); the probability is the migration rate times
-    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
-    """
-    R = len(count)
-    probability, best = np.zeros(R), np.zeros(R, np.int64)
-    for r in range(R):
-        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
-        for d in range(1, R):
-            if has_room[d]:
-                gain = excess[d] - excess[r] - cost[r, d]
-                if gain > best_gain:
-                    best[r], best_gain = d, gain
-        pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
-        probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
-    return probability, best
-
-
-@compiled
-def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
+def choose_movers(draws, lo, starts, ends, cut, cut_displaced, hit, occupied):
     """Slots of the households that move this month (``lo`` + index into ``draws``).
 
     A household moves if its draw is below its region's ``cut``, or below ``cut_displaced`` if it
-    was hit by forced eradication this month; empty slots never move.
+    was hit by forced eradication this month; empty slots never move, and blocks are visited up
+    to their ``ends`` (relative to ``lo`` like ``starts``) only.
     """
     n = len(draws)
     chosen = np.empty(n, np.int64)
@@ -292,7 +231,7 @@ def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
     for b in range(len(starts)):
         start, end = starts[b], block_end(starts, b, n)
         c, c_displaced = cut[b], cut_displaced[b]
-        for j in range(start, end):
+        for j in range(start, min(end, ends[b])):
             i = lo + j
             u = draws[j]
             if occupied[i] and (u < c or (u < c_displaced and hit[i])):
@@ -302,25 +241,43 @@ def choose_movers(draws, lo, starts, cut, cut_displaced, hit, occupied):
 
 
 @compiled
-def choose_leavers(draws, lo, starts, cut, occupied, mature, immature, replanting):
-    """Slots of the households without coca that leave this month (``lo`` + index into ``draws``).
+def idle_households(starts, fills, active, occupied, mature, immature, replanting):
+    """Slots of the households without coca (none waiting to be replanted) in ``active`` blocks.
 
-    A household leaves if it grows no coca (and will replant none) and its draw is below its
-    region's ``cut``.
+    Blocks are visited up to their fill marks (empty from there); the slots come out sorted.
+    Areas are never negative, so a household with more mature coca than the threshold is not
+    idle whatever its other columns hold: most households are passed over reading one column.
     """
-    n = len(draws)
-    chosen = np.empty(n, np.int64)
+    chosen = np.empty(0, np.int64)
     count = 0
     for b in range(len(starts)):
-        start, end = starts[b], block_end(starts, b, n)
-        c = cut[b]
-        for j in range(start, end):
-            i = lo + j
-            idle = mature[i] + immature[i] + replanting[i] <= 1e-9
-            if occupied[i] and idle and draws[j] < c:
+        if not active[b]:
+            continue
+        for i in range(starts[b], fills[b]):
+            if mature[i] > 1e-9:
+                continue
+            if mature[i] + immature[i] + replanting[i] <= 1e-9 and occupied[i]:
+                if count == len(chosen):  # such households are few: grow the list as they come
+                    chosen = np.concatenate((chosen, np.empty(max(count, 64), np.int64)))
                 chosen[count] = i
                 count += 1
     return chosen[:count]
+
+
+@compiled
+def gather_blocks(column, old, packed_starts, new_starts, empty, out):
+    """Copy ``column`` into a new layout of blocks, into ``out``.
+
+    Block ``b`` takes the households ``old[packed_starts[b]:packed_starts[b + 1]]`` (old slots,
+    in order) at the start of the new block ``new_starts[b]``; its other slots are ``empty``.
+    """
+    for b in range(len(new_starts) - 1):
+        first, n = new_starts[b], packed_starts[b + 1] - packed_starts[b]
+        old_b, out_b = old[packed_starts[b] : packed_starts[b + 1]], out[first : first + n]
+        for k in range(n):
+            out_b[k] = column[old_b[k]]
+        for j in range(first + n, new_starts[b + 1]):
+            out[j] = empty
 
 
 @compiled
@@ -383,7 +340,7 @@ def product_block_sums(a, b, starts, work, out):
 
 
 @compiled
-def growing_and_risk(mature, immature, risk, starts, growing, risk_total):
+def growing_and_risk(mature, immature, risk, starts, fills, growing, risk_total):
     """Per block: households with any coca (over 1e-6 simulated ha), and their summed risk.
 
     Args:
@@ -391,22 +348,25 @@ def growing_and_risk(mature, immature, risk, starts, growing, risk_total):
         immature: immature coca per household, simulated ha.
         risk: perceived risk per household (0 in empty slots, see ``learn_risk``).
         starts: first slot of each region's block.
+        fills: first slot of each block never used (empty from there).
         growing: out, households with coca per block.
         risk_total: out, sum of risk per block.
 
     """
     for b in range(len(starts)):
-        lo, hi = starts[b], block_end(starts, b, len(mature))
+        lo, hi, fill = starts[b], block_end(starts, b, len(mature)), fills[b]
         mature_b, immature_b = mature[lo:hi], immature[lo:hi]
         count = 0
-        for i in range(hi - lo):
+        for i in range(fill - lo):
             count += 1 if mature_b[i] + immature_b[i] > 1e-6 else 0
         growing[b] = count
-        risk_total[b] = block_sum(risk, lo, hi)
+        risk_total[b] = block_sum_upto(risk, lo, hi, fill)
 
 
 @compiled
-def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, land, work, at_risk):
+def learn_risk(
+    risk, keep, added, starts, fills, hit, lo, hi, learning_own, occupied, land, work, at_risk
+):
     """Perceived risk decays by ``keep``, rises by each region's ``added``, and jumps where hit.
 
     Empty slots keep a risk of 0, so per-region sums of risk need no mask.
@@ -416,6 +376,7 @@ def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, l
         keep: share of last month's belief kept.
         added: per region, what the region's eradication adds (None when nothing was eradicated).
         starts: first slot of each region's block.
+        fills: first slot of each block never used (empty from there).
         hit: households hit by forced eradication this month (only ``lo..hi-1`` are read).
         lo: first slot that may have been hit.
         hi: past-last slot that may have been hit.
@@ -427,7 +388,7 @@ def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, l
 
     """
     for b in range(len(starts)):
-        start, end = starts[b], block_end(starts, b, len(risk))
+        start, block_hi, end = starts[b], block_end(starts, b, len(risk)), fills[b]
         risk_b, land_b, work_b = risk[start:end], land[start:end], work[start:end]
         occupied_b = occupied[start:end]
         if added is None:
@@ -446,4 +407,4 @@ def learn_risk(risk, keep, added, starts, hit, lo, hi, learning_own, occupied, l
                     risk_hit[i] += learning_own * (1.0 - risk_hit[i])
         for i in range(end - start):
             work_b[i] = risk_b[i] * land_b[i]
-        at_risk[b] = block_sum(work, start, end)
+        at_risk[b] = block_sum_upto(work, start, block_hi, end)

@@ -5,7 +5,8 @@ one slice, and a mechanism acting in a few regions (eradication, migration) visi
 blocks. Each block keeps a few empty slots at its end for newcomers; an empty slot has no land, no
 coca and no risk, so it adds nothing to any sum. A household that migrates moves to a free slot in
 its new region's block; when a block runs out of room the layout is rebuilt with more room
-(rarely).
+(rarely). Slots from a block's fill mark on have never held a household since the layout was
+built, so the monthly loops stop there and sums add their zeros without reading them.
 """
 
 from __future__ import annotations
@@ -50,6 +51,20 @@ def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
     return draws
 
 
+def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) -> np.ndarray:
+    """Draws of slots ``lo..hi-1`` where only those within ``runs`` (first, past-last) are used.
+
+    A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
+    where a call costs more than the draws it saves. The draws of the runs' slots are the same.
+    """
+    if not callable(u) or hi - lo < 50_000:
+        return draws_for(u, lo, hi)
+    draws = np.empty(hi - lo, np.uint32)
+    for first, end in runs:
+        draws[first - lo : end - lo] = draws_for(u, first, end)
+    return draws
+
+
 def thresholds(u: np.ndarray, probability: np.ndarray) -> np.ndarray:
     """Per-region cut-offs such that ``u < cut-off`` happens with ``probability``.
 
@@ -89,6 +104,9 @@ class SlotBlocks:
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
+        self._area_stale = np.zeros(self.n_regions, bool)  # blocks whose cached sums are stale
+        self._area_real = None  # the cached sums in real hectares, and the sums they came from
+        self._moved_columns = None  # the columns, grouped for moving households (migration.py)
         self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
 
     def _set_layout(self, lengths: np.ndarray) -> None:
@@ -107,37 +125,40 @@ class SlotBlocks:
         offset = np.arange(n) - np.repeat(np.cumsum(self.count) - self.count, self.count)
         return np.repeat(self.start[:-1], self.count) + offset
 
-    def _relayout(self, extra: np.ndarray) -> np.ndarray:
+    def _relayout(self, extra: np.ndarray, slots: np.ndarray | None = None) -> np.ndarray | None:
         """Rebuild the blocks without holes and with room for ``extra`` more per region.
 
         Returns:
-            The new slot of every old slot (-1 for empty ones).
+            The new slots of the (occupied) ``slots``, if given.
 
         """
-        old = np.flatnonzero(self.occupied)
+        old = np.flatnonzero(self.occupied)  # households keep their order
         lengths = self.count + extra + slack(self.count + extra) + self.count // 4
         self._set_layout(lengths)
-        new = self.occupied_slots()
+        # Each block's households, in order, start the new block: one gather per column.
+        packed_start = np.concatenate([[0], np.cumsum(self.count)])
         for name, empty in COLUMNS.items():
             column = getattr(self, name)
-            fresh = np.full(self.capacity, empty, dtype=column.dtype)
-            fresh[new] = column[old]
+            fresh = np.empty(self.capacity, dtype=column.dtype)
+            rules.gather_blocks(column, old, packed_start, self.start, column.dtype.type(empty),
+                                fresh)  # fmt: skip
             setattr(self, name, fresh)
-        moved = np.full(len(self._hit), -1, dtype=np.int64)
-        moved[old] = new
+        self._moved_columns = None
+        if slots is not None:  # a household's rank among all households gives its new slot
+            rank = np.searchsorted(old, slots)
+            region = np.searchsorted(packed_start, rank, side="right") - 1
+            slots = self.start[region] + rank - packed_start[region]
         self.fill = self.start[:-1] + self.count
         self._hit = np.zeros(self.capacity, bool)
         self._hit_span = (0, 0)
         self._at_risk = None
         self._area_r = None
-        return moved
+        return slots
 
     def make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
         """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
         if np.any(self.fill + arrivals > self.start[1:]):
-            moved = self._relayout(arrivals)
-            if slots is not None:
-                slots = moved[slots]
+            slots = self._relayout(arrivals, slots)
         return slots
 
     def place(self, regions: np.ndarray) -> np.ndarray:
@@ -154,8 +175,9 @@ class SlotBlocks:
         return np.repeat(values_r, self.lengths)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        """Per-region sums of a per-slot column."""
-        return rules.block_sums(values, self._block_starts, np.empty(self.n_regions))
+        """Per-region sums of a per-slot column (empty past the fill marks, as every column is)."""
+        out = np.empty(self.n_regions)
+        return rules.filled_block_sums(values, self._block_starts, self.fill, None, out)
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""

@@ -32,16 +32,58 @@ def test_block_sums_equal_numpy_reduceat_bit_for_bit(n, blocks, seed, zeros):
     assert kernels.pairwise_sum(values) == values.sum()
 
 
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 3000), blocks=st.integers(1, 20), seed=st.integers(0, 2**32 - 1))
+def test_sums_up_to_the_fill_marks_equal_numpy_over_whole_blocks_of_trailing_zeros(n, blocks, seed):
+    rng = np.random.default_rng(seed)
+    starts = np.sort(rng.choice(n, size=min(blocks, n), replace=False)).astype(np.int64)
+    starts[0] = 0
+    ends = np.append(starts[1:], n)
+    fills = starts + rng.integers(0, ends - starts + 1)  # some blocks empty, some full
+    values = rng.normal(size=n) * rng.lognormal(0.0, 3.0, size=n)
+    values[rng.random(n) < 0.2] = 0.0
+    garbage = values.copy()  # what loops that stop at the fill mark leave behind it
+    for fill, end in zip(fills, ends, strict=True):
+        values[fill:end] = 0.0
+        garbage[fill:end] = rng.normal(size=end - fill) * 1e6
+    got = kernels.filled_block_sums(garbage, starts, fills, None, np.empty(len(starts)))
+    expected = np.add.reduceat(values, starts)
+    assert np.array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))
+    stale = rng.random(len(starts)) < 0.5
+    partly = kernels.filled_block_sums(garbage, starts, fills, stale, np.full(len(starts), 7.0))
+    assert np.array_equal(partly, np.where(stale, expected, 7.0))
+
+
+def test_idle_households_are_the_occupied_slots_without_coca_of_active_blocks_below_the_fill():
+    starts, fills = np.array([0, 4, 8], dtype=np.int64), np.array([3, 8, 8], dtype=np.int64)
+    mature = np.array([0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 2e-10, 0.0, 0.0, 0.0])
+    immature, replanting = np.zeros(10), np.zeros(10)
+    replanting[5] = 0.5  # waiting to replant: not idle
+    occupied = np.array([1, 1, 1, 0, 1, 1, 1, 0, 1, 1], dtype=bool)  # 9: past the fill mark
+    everywhere = np.ones(3, bool)
+    got = kernels.idle_households(starts, fills, everywhere, occupied, mature, immature, replanting)
+    assert list(got) == [0, 2, 4, 6]
+    only_first = np.array([True, False, True])
+    got = kernels.idle_households(starts, fills, only_first, occupied, mature, immature, replanting)
+    assert list(got) == [0, 2]
+    many = np.zeros(300)  # more than the list's first allocation
+    got = kernels.idle_households(np.array([0]), np.array([300]), np.ones(1, bool),
+                                  np.ones(300, bool), many, many, many)  # fmt: skip
+    assert np.array_equal(got, np.arange(300))
+
+
 def test_tend_fields_plants_toward_the_target_and_respects_free_land():
     starts = np.array([0, 3], dtype=np.int64)
     n = 5
+    fills = np.array([3, 5], dtype=np.int64)
     half_cap = np.full(n, 1.0)
     mature, immature = np.zeros(n), np.zeros(n)
     risk, inv_licit = np.zeros(n), np.ones(n)
     planted, area_m, area_i = np.empty(2), np.empty(2), np.empty(2)
     # z = base - offset = 0 -> target = half_cap = 1 ha; gap 1, planting 10% of it.
     kernels.tend_fields(
-        starts, np.zeros(2), np.zeros(2), risk, inv_licit, np.zeros(2), half_cap, mature,
+        starts, fills, np.zeros(2), np.zeros(2), risk, inv_licit, np.zeros(2), half_cap, mature,
         immature, np.zeros(n), np.zeros(n), np.array([1e9, 0.15]), 1.0, 0.1, 0.2, 1 / 15,
         1 / 4, 0.9, np.empty(n), np.empty(n), planted, area_m, area_i,
     )  # fmt: skip
@@ -52,12 +94,12 @@ def test_tend_fields_plants_toward_the_target_and_respects_free_land():
 
 
 def test_tend_fields_abandons_mature_coca_first_and_never_goes_negative():
-    starts = np.array([0], dtype=np.int64)
+    starts, fills = np.array([0], dtype=np.int64), np.array([2], dtype=np.int64)
     mature, immature = np.array([0.05, 2.0]), np.array([1.0, 0.0])
     planted, area_m, area_i = np.empty(1), np.empty(1), np.empty(1)
     # A barrier far above the advantage: targets are ~0, every farm abandons.
     kernels.tend_fields(
-        starts, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.array([1e6]),
+        starts, fills, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.array([1e6]),
         np.ones(2), mature, immature, np.zeros(2), np.zeros(2), np.array([1e9]), 1.0, 0.1, 0.5,
         1 / 15, 1 / 4, 0.9, np.empty(2), np.empty(2), planted, area_m, area_i,
     )  # fmt: skip
@@ -68,13 +110,13 @@ def test_tend_fields_abandons_mature_coca_first_and_never_goes_negative():
 
 
 def test_tend_fields_replants_a_share_a_month_counts_it_toward_the_target_and_fades_spraying():
-    starts = np.array([0], dtype=np.int64)
+    starts, fills = np.array([0], dtype=np.int64), np.array([2], dtype=np.int64)
     # Target 1 ha (z = 0, half_cap 1): the first farm's 0.4 ha plus 0.6 ha to replant meet it.
     mature, immature = np.array([0.4, 0.4]), np.zeros(2)
     replanting, sprayed = np.array([0.6, 0.0]), np.array([2.0, 0.0])
     planted, area_m, area_i = np.empty(1), np.empty(1), np.empty(1)
     kernels.tend_fields(
-        starts, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.zeros(1), np.ones(2),
+        starts, fills, np.zeros(1), np.zeros(1), np.zeros(2), np.ones(2), np.zeros(1), np.ones(2),
         mature, immature, replanting, sprayed, np.array([1e9]), 1.0, 0.1, 0.5, 1 / 15, 1 / 4,
         0.9, np.empty(2), np.empty(2), planted, area_m, area_i,
     )  # fmt: skip

@@ -1,0 +1,131 @@
+"""Per-slot uniform draws from fixed places in a PCG64 stream, for a block or for chosen slots.
+
+A mechanism's draw for household slot ``i`` in month ``t`` is the ``i % 2``-th 32-bit half of
+output number ``(t << 40) + i // 2`` of its stream (numpy's PCG64). Fixed places mean a run draws
+only for the slots a mechanism visits, and skipping a mechanism never shifts later draws: a policy
+run and its counterfactual see the same numbers (common random numbers).
+
+A block of slots is drawn with numpy (``SlotDraws.__call__``). A few scattered slots (the
+households without coca that might leave, say) are drawn by jumping the generator straight to
+each one (``SlotDraws.at``), with the same numbers as the block draw gives them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.sim.compiled import compiled
+
+# numpy's PCG64 (PCG XSL-RR 128/64): state <- state * MULTIPLIER + increment, 128-bit.
+MULTIPLIER = (2549297995355413924 << 64) + 4865540595714422341
+MASK64 = (1 << 64) - 1
+MASK128 = (1 << 128) - 1
+JUMPS = 64  # jumps of 2**k steps, k < 64: any output number of a month fits
+
+
+def _halves(value: int) -> tuple[int, int]:
+    return (value >> 64) & MASK64, value & MASK64
+
+
+def jump_table(increment: int) -> np.ndarray:
+    """The affine maps ``state -> a * state + c`` of ``2**k`` steps, for k = 0..63.
+
+    Each row holds ``a`` and ``c`` as uint64 halves: (a_hi, a_lo, c_hi, c_lo).
+    """
+    table = np.empty((JUMPS, 4), np.uint64)
+    a, c = MULTIPLIER, increment
+    for k in range(JUMPS):
+        table[k] = (*_halves(a), *_halves(c))
+        a, c = a * a & MASK128, (a + 1) * c & MASK128
+    return table
+
+
+class SlotStream:
+    """One mechanism's stream of per-slot draws, from its start state (see the module's doc).
+
+    Args:
+        rng: the mechanism's own generator (PCG64); its state is moved by block draws.
+
+    """
+
+    def __init__(self, rng: np.random.Generator):
+        self.bits = rng.bit_generator
+        if not isinstance(self.bits, np.random.PCG64):
+            raise TypeError(f"slot draws need a PCG64 stream, got {type(self.bits).__name__}")
+        self.state = self.bits.state
+        self._jumps: np.ndarray | None = None  # worked out on first use
+
+    def month(self, t: int) -> SlotDraws:
+        """The draws of month ``t``."""
+        return SlotDraws(self, t)
+
+    def jumps(self) -> np.ndarray:
+        """The stream's jump table (see :func:`jump_table`)."""
+        if self._jumps is None:
+            self._jumps = jump_table(self.state["state"]["inc"])
+        return self._jumps
+
+
+class SlotDraws:
+    """Uniform uint32 draws of household slots in month ``t`` from one stream."""
+
+    def __init__(self, stream: SlotStream, t: int):
+        self.stream, self.t = stream, t
+
+    def __call__(self, lo: int, hi: int) -> np.ndarray:
+        """The draws of slots ``lo..hi-1``."""
+        bits = self.stream.bits
+        bits.state = self.stream.state
+        bits.advance((self.t << 40) + lo // 2)
+        raw = bits.random_raw((hi + 1) // 2 - lo // 2)
+        return raw.view(np.uint32)[lo % 2 : lo % 2 + hi - lo]
+
+    def at(self, slots: np.ndarray) -> np.ndarray:
+        """The draws of the given slots (any order), as ``__call__`` would give them."""
+        state = self.stream.state["state"]["state"]
+        return draws_at(
+            np.uint64(state >> 64), np.uint64(state & MASK64), self.stream.jumps(),
+            np.asarray(slots, np.int64), self.t << 40,
+        )  # fmt: skip
+
+
+@compiled
+def multiply_128(a_hi, a_lo, b_hi, b_lo):
+    """``a * b`` modulo 2**128, halves as uint64."""
+    m32 = np.uint64(0xFFFFFFFF)
+    s32 = np.uint64(32)
+    a0, a1, b0, b1 = a_lo & m32, a_lo >> s32, b_lo & m32, b_lo >> s32
+    p00, p01, p10, p11 = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    middle = (p00 >> s32) + (p01 & m32) + (p10 & m32)
+    lo = (middle << s32) | (p00 & m32)
+    hi = p11 + (p01 >> s32) + (p10 >> s32) + (middle >> s32) + a_hi * b_lo + a_lo * b_hi
+    return hi, lo
+
+
+@compiled
+def draws_at(state_hi, state_lo, table, slots, first_output):
+    """uint32 draws of ``slots``: halves of outputs ``first_output + slot // 2`` of the stream.
+
+    Output ``n`` comes from the state after ``n + 1`` steps from ``state``, reached by composing
+    the jumps of ``table`` for the set bits of ``n + 1``; the output is PCG's XSL-RR.
+    """
+    draws = np.empty(len(slots), np.uint32)
+    one = np.uint64(1)
+    for j in range(len(slots)):
+        steps = first_output + slots[j] // 2 + 1
+        hi, lo = state_hi, state_lo
+        k = 0
+        while steps > 0:
+            if steps & 1:
+                hi, lo = multiply_128(table[k, 0], table[k, 1], hi, lo)
+                c_lo = table[k, 3]
+                lo = lo + c_lo
+                hi = hi + table[k, 2] + (one if lo < c_lo else np.uint64(0))
+            steps >>= 1
+            k += 1
+        x = hi ^ lo
+        rotation = hi >> np.uint64(58)
+        output = (x >> rotation) | (x << ((np.uint64(64) - rotation) & np.uint64(63)))
+        half = output >> np.uint64(32) if slots[j] % 2 else output & np.uint64(0xFFFFFFFF)
+        draws[j] = np.uint32(half)
+    return draws

@@ -1,0 +1,35 @@
+"""Draws at chosen slots equal the block draws of the same slots (fixed places in a stream)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model.sim.households.draws import SlotStream
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), t=st.integers(0, 5000), lo=st.integers(0, 3000))
+def test_draws_at_chosen_slots_equal_the_block_draw(seed, t, lo):
+    stream = SlotStream(np.random.default_rng(seed).spawn(2)[1])
+    draws = stream.month(t)
+    block = draws(lo, lo + 999)
+    slots = np.random.default_rng(seed + 1).choice(np.arange(lo, lo + 999), 50, replace=False)
+    assert np.array_equal(draws.at(slots), block[slots - lo])
+    assert draws.at(np.empty(0, np.int64)).dtype == np.uint32
+
+
+def test_draws_are_fixed_by_month_and_slot_and_differ_between_them():
+    rng = np.random.default_rng(3)
+    stream = SlotStream(rng)
+    first = stream.month(7)(0, 1000)
+    rng.random(10)  # other use of the generator moves nothing: places are fixed from the start
+    assert np.array_equal(stream.month(7)(500, 1000), first[500:])
+    assert not np.array_equal(stream.month(8)(0, 1000), first)
+    share_below = (first < 2**31).mean()  # uniform on 0..2**32-1
+    assert 0.45 < share_below < 0.55
+
+
+def test_slot_draws_need_a_pcg64_stream():
+    with pytest.raises(TypeError, match="PCG64"):
+        SlotStream(np.random.Generator(np.random.Philox(1)))
