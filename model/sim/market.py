@@ -25,6 +25,9 @@ import numpy as np
 
 from model.scenario.behaviour import MarketParams
 
+# Largest rise of the wholesale price over its reference that clearing may ask for (log: x1000).
+MAX_CLEARING_RISE = math.log(1000.0)
+
 
 class CocaineMarket:
     """Prices, flows and inventory of cocaine from the source countries to consumer markets.
@@ -104,8 +107,12 @@ class CocaineMarket:
             # more than there is (the market clears; nobody is rationed at a price too low).
             demand = available
             if available > 0 and p.demand_elasticity < 0:
-                clearing = (available / at_trend) ** (1.0 / p.demand_elasticity)
-                self.wholesale_price = self.reference_wholesale * clearing
+                # Capped for nearly inelastic demand, which no price can ration (then the
+                # inventory is simply emptied).
+                rise = math.log(available / at_trend) / p.demand_elasticity
+                self.wholesale_price = self.reference_wholesale * math.exp(
+                    min(rise, MAX_CLEARING_RISE)
+                )
         self.demand_t = demand
         self.stock_t = available - self.demand_t
         if self.respond:

@@ -135,7 +135,7 @@ def test_eradication_in_colombia_raises_coca_elsewhere_when_channels_are_on():
         - (policy.countries.query("country == 'colombia'").hectares.iloc[-1])
     )
     extra = others(policy, "colombia").iloc[-1] - others(counterfactual, "colombia").iloc[-1]
-    assert removed > 10_000
+    assert removed > 5_000  # of 60,000 ha sprayed a year on about 40,000 ha
     assert extra > 0.1 * removed
 
 
