@@ -54,6 +54,24 @@ def _farmgate_prices(bids, present, markdown, scarcity, out):
 
 
 @compiled
+def _scarcity_ratios(usual, leaf, local, usual_months, scarcity):
+    """Usual over this month's harvest per region into ``scarcity``; the usual follows this one.
+
+    The ratio counts between 1/1.5 and 1.5 (raised to the elasticity by the caller, with numpy's
+    power: numba's rounds differently). No harvest where buyers usually get some is
+    the sharpest scarcity; a region with neither harvest nor a usual one (no coca yet) feels none.
+    """
+    for r in range(len(leaf)):
+        if local:
+            if leaf[r] > 0:
+                ratio = usual[r] / leaf[r]
+            else:
+                ratio = MAX_SCARCITY if usual[r] > 0 else 1.0
+            scarcity[r] = min(max(ratio, 1.0 / MAX_SCARCITY), MAX_SCARCITY)
+        usual[r] += (leaf[r] - usual[r]) / usual_months
+
+
+@compiled
 def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
     """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
     K, R = bids.shape
@@ -197,15 +215,9 @@ class TraffickerArrays:
         p = self.params
         if self.usual_t.max(initial=0.0) == 0.0:  # the first month: the harvest is the usual
             self.usual_t = leaf_t_r.copy()
+        _scarcity_ratios(self.usual_t, leaf_t_r, local, p.usual_supply_months, self.scarcity)
         if local:
-            # No harvest where buyers usually get some is the sharpest scarcity; a region with
-            # neither harvest nor a usual one (no coca yet) feels none.
-            fallback = np.where(self.usual_t > 0, MAX_SCARCITY, 1.0)
-            ratio = np.divide(self.usual_t, leaf_t_r, out=fallback, where=leaf_t_r > 0)
-            self.scarcity = (
-                np.clip(ratio, 1 / MAX_SCARCITY, MAX_SCARCITY) ** p.local_price_elasticity
-            )
-        self.usual_t += (leaf_t_r - self.usual_t) / p.usual_supply_months
+            np.power(self.scarcity, p.local_price_elasticity, out=self.scarcity)
 
     @property
     def n(self) -> int:
