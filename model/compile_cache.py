@@ -24,6 +24,7 @@ COMPILED_MODULES = (
     "model.sim.households.eradication",
     "model.sim.households.migration",
     "model.sim.households.draws",
+    "model.sim.households.poisson",
     "model.sim.traffickers",
     "model.sim.governments",
     "model.sim.armed_groups",

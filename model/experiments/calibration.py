@@ -214,7 +214,7 @@ def report_markdown(report: dict) -> str:
         lines.append(f"| `{path}` | {row['prior'][0]:g} to {row['prior'][1]:g} | "
                      f"{row['median']:.4g} | {row['low']:.4g} to {row['high']:.4g} |")  # fmt: skip
     lines += ["", "## Generations", "",
-              "| generation | threshold | runs | accepted | acceptance rate | effective sample size |",
+              "| generation | threshold | candidates | accepted | acceptance rate | effective sample size |",
               "| ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
     for g in report["generations"]:
         lines.append(f"| {g['generation']} | {g['threshold']:.3f} | {g['simulations']} | "

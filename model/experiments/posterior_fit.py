@@ -3,7 +3,7 @@
 The scenario lists the parameters calibration may change under ``free_parameters`` (dotted paths,
 policies by name, with bounds: the prior is uniform between them). :func:`fit_posterior` runs
 pyabc's sequential Monte Carlo approximate Bayesian computation: each generation proposes
-parameter vectors around the last generation's particles, runs the model once per proposal (a
+parameter vectors around the last generation's particles, runs the model for each proposal (a
 seed of its own, so the posterior carries the model's own randomness), and keeps proposals
 whose run is closer to the record than the generation's threshold
 (:func:`model.experiments.targets.distance`). Thresholds shrink generation by generation until
@@ -199,11 +199,11 @@ def fit_posterior(
                            sampler=sampler, transitions=transition)  # fmt: skip
         abc.new(f"sqlite:///{Path(folder) / 'abc.db'}", {"distance": 0.0})
         per_candidate = getattr(simulate, "runs_per_candidate", 1)
-        history = abc.run(max_nr_populations=generations,
-                          max_total_nr_simulations=max(simulations // per_candidate, 1))  # fmt: skip
+        candidates = max(simulations // per_candidate, 1)
+        history = abc.run(max_nr_populations=generations, max_total_nr_simulations=candidates)
         samples = _samples(history, names)
         table = _generations(history)
-        # with the prior sample that sets the first threshold
+        # The prior sample that sets the first threshold counts too: those runs were spent.
         runs = sampler.runs * per_candidate
     seconds = time.perf_counter() - started
     settings = {

@@ -11,6 +11,9 @@ Four kinds of target, all inside the fitting window (nothing after 2012 is ever 
 * **prices**: farm-gate leaf prices in Peru and Bolivia (2003-2005) and the price of cocaine at
   source (Peru 2004-2005), on a log scale.
 
+:data:`WEIGHTS` also weighs two published effects measured on the run (``moments.py``: the
+spraying effect and months with an empty inventory), which :func:`distance` takes as ``moments``.
+
 :func:`summarise` turns a run's tables into a :class:`Summary`; :func:`distance` scores it against
 :func:`observed` with the weights of :data:`WEIGHTS`.
 """
@@ -32,7 +35,7 @@ TURNING_POINTS = ("colombia_overtakes_peru", "bolivia_fall", "peru_overtakes_col
 # How much each kind of target weighs in the distance. National log hectares are the backbone;
 # the regional shares and prices are fewer points and noisier. The turning points are what the
 # history is about (who leads when), and a fit of levels alone let Peru return five years early:
-# a turning point off by 5 years costs as much as a national error of 1.5 in log hectares. The
+# all three turning points 5 years off cost as much as a national error of 1.5 in log hectares. The
 # published effects (``moments.py``): a spraying effect of 0.25 ha per ha (Rozo's upper end)
 # costs 0.37, one of 0.5 costs 0.87, an inventory empty in a third of the months 0.33.
 WEIGHTS = {

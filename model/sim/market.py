@@ -106,10 +106,12 @@ class CocaineMarket:
             # The inventory cannot cover the month: the price rises until consumers want no
             # more than there is (the market clears; nobody is rationed at a price too low).
             demand = available
-            if available > 0 and p.demand_elasticity < 0:
+            if p.demand_elasticity < 0:
                 # Capped for nearly inelastic demand, which no price can ration (then the
-                # inventory is simply emptied).
-                rise = math.log(available / at_trend) / p.demand_elasticity
+                # inventory is simply emptied); nothing at all to sell is the cap too.
+                rise = MAX_CLEARING_RISE
+                if available > 0:
+                    rise = math.log(available / at_trend) / p.demand_elasticity
                 self.wholesale_price = self.reference_wholesale * math.exp(
                     min(rise, MAX_CLEARING_RISE)
                 )

@@ -44,6 +44,14 @@ def test_the_effect_is_coca_less_per_extra_hectare_actually_sprayed_a_year():
     assert np.isnan(SprayingExperiment(extra=0.0).effect(base, base))
 
 
+def test_more_spraying_with_a_high_kill_rate_leaves_less_coca():
+    scenario = load_scenario(HISTORY, ["households.scale=0.002", "end=2012-12",
+                                       "government.aerial_kill_rate=0.9"])  # fmt: skip
+    base = BalloonModel(scenario, rng=1).run()
+    more = BalloonModel(SPRAYING.scenario(scenario), rng=1).run()
+    assert 0.0 < SPRAYING.effect(base, more) < 1.0
+
+
 @pytest.mark.parametrize(
     ("value", "gap"),
     [(0.03, 0.0), (0.02, 0.0), (0.065, 0.0), (0.0, 0.08), (0.315, 1.0), (-0.23, 1.0),

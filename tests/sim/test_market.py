@@ -137,6 +137,18 @@ def test_when_the_inventory_runs_out_the_price_rises_until_consumers_buy_what_th
     assert m.demand_t == pytest.approx(ARRIVING * relative**-0.5)
 
 
+def test_with_nothing_to_sell_or_demand_no_price_can_ration_the_price_is_capped():
+    m = market(stock_months=0.01, demand_elasticity=-0.5, respond=False)
+    for t in range(3):
+        m.clear(t, 0.0, 0.0)  # nothing made, the inventory gone
+    assert m.stock_t == 0 and m.demand_t == 0
+    assert m.wholesale_price == pytest.approx(1000.0 * m.reference_wholesale)
+    inelastic = market(stock_months=0.01, demand_elasticity=-0.01, respond=False)
+    inelastic.clear(0, 0.5 * PRODUCTION, 0.5 * PRODUCTION * SEIZURE)
+    assert inelastic.wholesale_price == pytest.approx(1000.0 * inelastic.reference_wholesale)
+    assert inelastic.demand_t == pytest.approx(inelastic.arrivals_t + 0.01 * ARRIVING, rel=1e-6)
+
+
 def test_without_a_price_response_the_source_price_stays():
     m = market(respond=False)
     start = m.source_price

@@ -289,7 +289,8 @@ class Households(SlotBlocks, Migration):
                 offered voluntary substitution.
             kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
             kill_manual: share of the coca on a manually eradicated hectare removed.
-            adaptation: farmers' adaptation to repeated spraying (see ``eradication.eradicate_fields``).
+            adaptation: farmers' adaptation to repeated spraying (see
+                ``eradication.eradicate_fields``).
             legal_ha: legal coca area per region, real hectares.
             revenue_ha: gross coca revenue per region, US$/yr per hectare (for lost income).
             u: the draws of the slots (see ``slots.Uniforms``).

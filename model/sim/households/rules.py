@@ -132,7 +132,8 @@ def filled_block_sums(values, starts, fills, stale, out):
 
 @compiled
 def tend_fields(
-    starts, fills, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting, sprayed,
+    starts, fills, per_ha, base, risk, inv_licit, offset, half_cap, mature, immature, replanting,
+    sprayed,
     free_ha, weight, planting_rate, abandon_rate, inv_maturity, inv_replant, spray_memory, gap,
     plant, planted, area_mature, area_immature,
 ):  # fmt: skip

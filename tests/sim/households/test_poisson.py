@@ -21,11 +21,19 @@ def test_large_means_keep_the_poisson_mean_and_spread(mean):
     assert np.abs(got - stats.poisson.ppf(u, mean)).max() <= 1
 
 
-def test_a_slightly_higher_mean_gives_the_same_count_or_one_more():
+@pytest.mark.parametrize("mean", [0.5, 7.0, 39.9])
+def test_a_slightly_higher_mean_gives_the_same_count_or_one_more(mean):
     u = np.random.default_rng(0).random(5_000)
-    low = poisson_counts(u, np.full(len(u), 7.0), np.empty(len(u), dtype=np.int64))
-    high = poisson_counts(u, np.full(len(u), 7.05), np.empty(len(u), dtype=np.int64))
+    low = poisson_counts(u, np.full(len(u), mean), np.empty(len(u), dtype=np.int64))
+    high = poisson_counts(u, np.full(len(u), mean + 0.02), np.empty(len(u), dtype=np.int64))
     assert set(np.unique(high - low)) <= {0, 1} and (high > low).mean() < 0.05
+
+
+def test_across_the_switch_to_the_approximation_counts_stay_within_one():
+    u = (np.arange(65_536) + 0.5) / 65_536
+    low = poisson_counts(u, np.full(len(u), 40.0), np.empty(len(u), dtype=np.int64))
+    high = poisson_counts(u, np.full(len(u), 40.01), np.empty(len(u), dtype=np.int64))
+    assert np.abs(high - low).max() <= 1 and (high < low).mean() < 0.005
 
 
 def test_no_mean_no_count():
