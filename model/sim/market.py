@@ -6,7 +6,8 @@ traffickers' inventory. Consumers buy at the month's wholesale price, which is t
 costs along the chain (Kennedy, Reuter & Riley 1993: the source price, grossed up for seizures,
 plus smuggling) times a scarcity premium when inventories run short of the traffickers' target.
 The inventory absorbs what the price does not close; when it cannot cover a month's demand, the
-price rises to the level at which consumers buy what there is. Every month
+price rises to the level at which consumers buy what there is, for that month only: the dealers'
+sticky list price carries on from its own level. Every month
 
     supply (arrivals) - demand (consumption) = stock at the end - stock at the start.
 
@@ -34,7 +35,10 @@ class CocaineMarket:
 
     Attributes:
         source_price: price in producing countries, US$/kg.
-        wholesale_price: price in consumer markets, US$/kg.
+        wholesale_price: price at which consumers bought this month, US$/kg (the list price,
+            or the clearing price in a month the inventory could not cover).
+        list_price: the sticky wholesale price dealers ask, which follows costs and scarcity at
+            a limited speed, US$/kg; a month's clearing price does not carry over into it.
         arrivals_t: cocaine reaching consumer markets this month, after all seizures, tonnes.
         demand_t: cocaine consumed this month at the month's price, tonnes.
         stock_t: traffickers' inventory at the end of the month, tonnes.
@@ -56,7 +60,7 @@ class CocaineMarket:
         self.respond = respond
         self.demand_index = np.asarray(demand_index, dtype=float).tolist()
         self.source_price = params.source_price_usd_kg
-        self.wholesale_price = self.reference_wholesale = 0.0
+        self.wholesale_price = self.list_price = self.reference_wholesale = 0.0
         self.reference_demand_t = self.demand_t = self.arrivals_t = 0.0
         self.stock_t = self.route_seized_t = 0.0
 
@@ -68,7 +72,8 @@ class CocaineMarket:
 
     def start_in_equilibrium(self, production_t: float, source_seizure: float) -> None:
         """Set demand and inventory so the market clears at the initial prices and production."""
-        self.wholesale_price = self.reference_wholesale = self.cost_based_wholesale(source_seizure)
+        self.reference_wholesale = self.cost_based_wholesale(source_seizure)
+        self.wholesale_price = self.list_price = self.reference_wholesale
         exported = production_t * (1.0 - source_seizure)
         self.arrivals_t = exported * (1.0 - self.params.route_seizure_rate)
         self.reference_demand_t = self.demand_t = self.arrivals_t
@@ -98,13 +103,16 @@ class CocaineMarket:
         wanted = target + self.reference_demand_t * trend  # what traders like to hold this month
         scarcity = (wanted / max(available, 1e-9 * wanted, 1e-12)) ** p.scarcity_premium
         goal = self.cost_based_wholesale(source_seizure) * scarcity
-        self.wholesale_price += p.wholesale_stickiness * (goal - self.wholesale_price)
-        relative = self.wholesale_price / self.reference_wholesale
+        self.list_price += p.wholesale_stickiness * (goal - self.list_price)
+        self.wholesale_price = self.list_price
+        relative = self.list_price / self.reference_wholesale
         at_trend = self.reference_demand_t * trend
         demand = at_trend * relative**p.demand_elasticity
         if demand > available:
             # The inventory cannot cover the month: the price rises until consumers want no
             # more than there is (the market clears; nobody is rationed at a price too low).
+            # Only this month's sales happen at it: the list price carries on from its own
+            # level, or one month's stock-out would hold prices up for a year.
             demand = available
             if p.demand_elasticity < 0:
                 # Capped for nearly inelastic demand, which no price can ration (then the
