@@ -38,17 +38,28 @@ yield (``yield_kg_ha``, which describes the start; 1990 = 1.0 here) and
 ``cocaine_per_tonne_leaf_kg`` is kg of cocaine per tonne of dry leaf.
 
 - 1990-2003: the yields UNODC's 1990-2003 table implies (potential dry leaf / net cultivation;
-  cocaine / leaf), relative to 1990 for the index. They carry the method breaks of the
-  cultivation series (Colombia 1999 and 2002, Peru 2000, Bolivia 2003) and the mix of regions
-  (Bolivia's average falls as the Chapare is eradicated and the low-yield legal Yungas remain):
-  a model whose regions already differ in yield may count that composition twice.
+  cocaine / leaf), relative to 1990 for the index. They carry the mix of regions (Bolivia's
+  average falls as the Chapare is eradicated and the low-yield legal Yungas remain: a model whose
+  regions already differ in yield may count that composition twice) and the method breaks where
+  UNODC's own surveys replaced US government estimates (Peru 2000, Bolivia 2003; Colombia's
+  1999 break moves neither yield). A break is not a change of yield: the table's step at the
+  break year is taken out and the later years are chained to the year before (ASSUMPTION, as at
+  the 2003 vintage break below). Before chaining, Peru's cocaine per hectare fell by a third in
+  2000 (leaf -40%, conversion +21%) while its own survey of 2004 found 2,200 kg of leaf per
+  hectare, above the 1990s estimates. The model calibrated on the unchained yields made half
+  to two thirds of its 1990 cocaine in 2006-2009, against demand about 0.8 of 1990's, and its
+  traders' inventory ran dry for years.
 - After 2003: survey yields on another basis, so they are chained to the 2003 level (ASSUMPTION:
   no jump at the vintage break) and only their changes are used: Colombia's fresh-leaf yields
   relative to 2005 (mean of the two SIMCI documents for 2005 and 2011), Peru's sun-dried-leaf
   yields relative to 2004 (the first survey year); Bolivia's regional yields did not change
-  between 2004 and 2005. Cocaine per tonne of leaf is held at its 2003 value (ASSUMPTION): the
-  later changes in the data are undated (Peru 370 -> 240-260 kg of leaf per kg; Bolivia "twice
-  as much") or per fresh leaf and harvested hectare (Colombia 2016-2019).
+  between 2004 and 2005.
+- Cocaine per tonne of leaf after 2003: the refinement changes the data report are undated, so
+  their dates are ASSUMPTIONS: Peru from about 370 to 240-260 kg of leaf per kg (x 370 / 250),
+  reached by 2012 linearly from 2003; Bolivia "twice as much" cocaine from the same leaf,
+  reported in 2011-2012 as about three years of change, so x 2 from 2008 to 2011. Colombia's
+  later figures are per fresh leaf and harvested hectare (2016-2019) and are not used: held at
+  2003 (ASSUMPTION).
 """
 
 from __future__ import annotations
@@ -137,15 +148,15 @@ PERU_LEAF_YIELD_INDEX = {
     1997: 1.1694,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1898 / 1623
     1998: 1.1553,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1875 / 1623
     1999: 1.1017,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1788 / 1623
-    2000: 0.6562,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1065 / 1623
-    2001: 0.6574,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1067 / 1623
-    2002: 0.6925,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1124 / 1623
-    2003: 0.7079,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1149 / 1623
-    2004: 0.7079,  # DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200 kg sun-dried leaf; ASSUMPTION: chained at the 2003 level
-    2005: 0.7079,  # DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200; ASSUMPTION: chained at the 2003 level
-    2006: 0.7079,  # NOTICIALOCAL_2007_06, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200; ASSUMPTION: chained at the 2003 level
-    2014: 0.7559,  # DERECHOS_PERU_MONITOREO_2015, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2349 / 2200; ASSUMPTION: chained at the 2003 level
-    2015: 0.7694,  # DERECHOS_PERU_MONITOREO_2015, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2391 / 2200; ASSUMPTION: chained at the 2003 level
+    2000: 1.1017,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1065 / 1623 x 1788 / 1065 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2001: 1.1037,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1067 / 1623 x 1788 / 1065 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2002: 1.1627,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1124 / 1623 x 1788 / 1065 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2003: 1.1886,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1149 / 1623 x 1788 / 1065 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2004: 1.1886,  # DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200 kg sun-dried leaf; ASSUMPTION: chained at the 2003 level and across the 2000 break
+    2005: 1.1886,  # DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200; ASSUMPTION: chained at the 2003 level and across the 2000 break
+    2006: 1.1886,  # NOTICIALOCAL_2007_06, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2200 / 2200; ASSUMPTION: chained at the 2003 level and across the 2000 break
+    2014: 1.2691,  # DERECHOS_PERU_MONITOREO_2015, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2349 / 2200; ASSUMPTION: chained at the 2003 level and across the 2000 break
+    2015: 1.2917,  # DERECHOS_PERU_MONITOREO_2015, DOCSLIB_PERU_FACTSHEET_2005: 2003 x 2391 / 2200; ASSUMPTION: chained at the 2003 level and across the 2000 break
 }
 
 BOLIVIA_LEAF_YIELD_INDEX = {
@@ -162,9 +173,9 @@ BOLIVIA_LEAF_YIELD_INDEX = {
     2000: 0.5996,  # FDOKUMEN_WDR_TABLE5_1990_2003: 918 / 1531
     2001: 0.6630,  # FDOKUMEN_WDR_TABLE5_1990_2003: 1015 / 1531
     2002: 0.5297,  # FDOKUMEN_WDR_TABLE5_1990_2003: 811 / 1531
-    2003: 0.4735,  # FDOKUMEN_WDR_TABLE5_1990_2003: 725 / 1531
-    2004: 0.4735,  # DOCSLIB_BOLIVIA_FACTSHEET_2005: 2003 level; ASSUMPTION: chained at the 2003 level
-    2005: 0.4735,  # DOCSLIB_BOLIVIA_FACTSHEET_2005: 2003 x 2764 / 2764 (Chapare; Yungas also unchanged); ASSUMPTION: chained at the 2003 level
+    2003: 0.5297,  # FDOKUMEN_WDR_TABLE5_1990_2003: 725 / 1531 x 811 / 725 (2002 / 2003); ASSUMPTION: chained across the 2003 method break
+    2004: 0.5297,  # DOCSLIB_BOLIVIA_FACTSHEET_2005: 2003 level; ASSUMPTION: chained at the 2003 level and across the 2003 break
+    2005: 0.5297,  # DOCSLIB_BOLIVIA_FACTSHEET_2005: 2003 x 2764 / 2764 (Chapare; Yungas also unchanged); ASSUMPTION: chained at the 2003 level and across the 2003 break
 }
 
 # Held at the 2003 value after 2003 (ASSUMPTION: see the module docstring).
@@ -185,7 +196,7 @@ COLOMBIA_COCAINE_PER_TONNE_LEAF_KG = {
     2003: 2.62,  # FDOKUMEN_WDR_TABLE5_1990_2003
 }
 
-# Held at the 2003 value after 2003 (ASSUMPTION: see the module docstring).
+# Chained across the 2000 break, then the dated refinement change (see the module docstring).
 PERU_COCAINE_PER_TONNE_LEAF_KG = {
     1990: 2.5,  # FDOKUMEN_WDR_TABLE5_1990_2003
     1991: 2.36,  # FDOKUMEN_WDR_TABLE5_1990_2003
@@ -197,13 +208,14 @@ PERU_COCAINE_PER_TONNE_LEAF_KG = {
     1997: 2.49,  # FDOKUMEN_WDR_TABLE5_1990_2003
     1998: 2.51,  # FDOKUMEN_WDR_TABLE5_1990_2003
     1999: 2.53,  # FDOKUMEN_WDR_TABLE5_1990_2003
-    2000: 3.05,  # FDOKUMEN_WDR_TABLE5_1990_2003
-    2001: 3.04,  # FDOKUMEN_WDR_TABLE5_1990_2003
-    2002: 3.05,  # FDOKUMEN_WDR_TABLE5_1990_2003
-    2003: 3.05,  # FDOKUMEN_WDR_TABLE5_1990_2003
+    2000: 2.53,  # FDOKUMEN_WDR_TABLE5_1990_2003: 3.05 x 2.53 / 3.05 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2001: 2.52,  # FDOKUMEN_WDR_TABLE5_1990_2003: 3.04 x 2.53 / 3.05 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2002: 2.53,  # FDOKUMEN_WDR_TABLE5_1990_2003: 3.05 x 2.53 / 3.05 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2003: 2.53,  # FDOKUMEN_WDR_TABLE5_1990_2003: 3.05 x 2.53 / 3.05 (1999 / 2000); ASSUMPTION: chained across the 2000 method break
+    2012: 3.74,  # ILLICITFLOWS_REFINEMENT, FDOKUMEN_WDR_TABLE5_1990_2003: 2003 x 370 / 250 kg of leaf per kg; ASSUMPTION: undated, reached by 2012
 }
 
-# Held at the 2003 value after 2003 (ASSUMPTION: see the module docstring).
+# Chained across the 2003 break, then the dated refinement change (see the module docstring).
 BOLIVIA_COCAINE_PER_TONNE_LEAF_KG = {
     1990: 2.45,  # FDOKUMEN_WDR_TABLE5_1990_2003
     1991: 2.82,  # FDOKUMEN_WDR_TABLE5_1990_2003
@@ -218,7 +230,9 @@ BOLIVIA_COCAINE_PER_TONNE_LEAF_KG = {
     2000: 3.21,  # FDOKUMEN_WDR_TABLE5_1990_2003
     2001: 2.97,  # FDOKUMEN_WDR_TABLE5_1990_2003
     2002: 3.03,  # FDOKUMEN_WDR_TABLE5_1990_2003
-    2003: 3.51,  # FDOKUMEN_WDR_TABLE5_1990_2003
+    2003: 3.03,  # FDOKUMEN_WDR_TABLE5_1990_2003: 3.51 x 3.03 / 3.51 (2002 / 2003); ASSUMPTION: chained across the 2003 method break
+    2008: 3.03,  # FDOKUMEN_WDR_TABLE5_1990_2003: the 2003 level; ASSUMPTION: held until the change began
+    2011: 6.06,  # INSIGHTCRIME_BOLIVIA_DOUBLE_OUTPUT, FDOKUMEN_WDR_TABLE5_1990_2003: 2003 x 2; ASSUMPTION: over the three years to 2011
 }
 
 # For a country without an entry in world.yields: no trend, and the model's earlier constant.

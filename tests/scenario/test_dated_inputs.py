@@ -159,4 +159,5 @@ def test_yields_by_month():
     col = leaf_yield_by_month(defaults, ["colombia"], date(1990, 1, 1), 12 * 14)[0]
     assert col[-1] > 1.5  # Colombia's implied yield rose about 70% to 2003
     bol = cocaine_per_tonne_by_month(defaults, ["bolivia"], date(1990, 1, 1), 12 * 40)[0]
-    assert bol[-1] == 3.51  # held at its 2003 value
+    # chained across the 2003 break, held to 2008, doubled by 2011 (the dated refinement change)
+    assert bol[12 * 18] == pytest.approx(3.03) and bol[-1] == pytest.approx(6.06)

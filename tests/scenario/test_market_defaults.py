@@ -118,17 +118,50 @@ def _recipe():
         "rest_of_world": (base_row / world[2001], shares_src, False),
     }
 
-    # Yields: UNODC's implied 1990-2003 values, then survey yields chained at 2003.
+    # Yields: UNODC's implied 1990-2003 values chained across the method breaks (the first year
+    # of UNODC's own survey), then survey yields chained at 2003.
     implied = "FDOKUMEN_WDR_TABLE5_1990_2003"
+    breaks = {"PERU": 2000, "BOLIVIA": 2003}
     for country, prefix in (("COLOMBIA", "COL"), ("PERU", "PER"), ("BOLIVIA", "BOL")):
         leaf = pts(yields, f"{prefix}_implied_dry_leaf_yield_kg_per_ha_yr")
         ratio = pts(yields, f"{prefix}_implied_cocaine_per_tonne_dry_leaf_kg")
+        at = breaks.get(country, 9999)
+        leaf_step = leaf[at - 1] / leaf[at] if at in leaf else 1.0
+        ratio_step = ratio[at - 1] / ratio[at] if at in ratio else 1.0
         out[f"{country}_LEAF_YIELD_INDEX"] = {
-            int(y): (v / leaf[1990], {implied}, False) for y, v in leaf.items()
+            int(y): (v / leaf[1990] * (leaf_step if y >= at else 1.0), {implied}, y >= at)
+            for y, v in leaf.items()
         }
         out[f"{country}_COCAINE_PER_TONNE_LEAF_KG"] = {
-            int(y): (v, {implied}, False) for y, v in ratio.items()
+            int(y): (v * (ratio_step if y >= at else 1.0), {implied}, y >= at)
+            for y, v in ratio.items()
         }
+    # Dated refinement changes (the data's dates are missing or approximate: ASSUMPTIONS).
+    refinement = "ILLICITFLOWS_REFINEMENT"
+
+    def undated(series):
+        (value,) = yields.loc[yields["series"] == series, "value"]
+        return float(value)
+
+    before = undated("PER_dry_leaf_kg_per_kg_HCl_previous")
+    now = (
+        undated("PER_dry_leaf_kg_per_kg_HCl_new_low")
+        + undated("PER_dry_leaf_kg_per_kg_HCl_new_high")
+    ) / 2
+    peru_ratio = out["PERU_COCAINE_PER_TONNE_LEAF_KG"]
+    peru_ratio[2012] = (
+        peru_ratio[2003][0] * before / now,
+        {refinement, implied},
+        True,
+    )
+    double = undated("BOL_cocaine_output_per_leaf_multiplier_after_process_change")
+    bolivia_ratio = out["BOLIVIA_COCAINE_PER_TONNE_LEAF_KG"]
+    bolivia_ratio[2008] = (bolivia_ratio[2003][0], {implied}, True)
+    bolivia_ratio[2011] = (
+        bolivia_ratio[2003][0] * double,
+        {"INSIGHTCRIME_BOLIVIA_DOUBLE_OUTPUT", implied},
+        True,
+    )
     fresh = yields[yields["series"] == "COL_fresh_coca_leaf_yield_kg_per_ha_yr"]
     col = out["COLOMBIA_LEAF_YIELD_INDEX"]
     col_2003 = col[2003][0]
@@ -220,7 +253,7 @@ def test_every_point_is_its_data_point_or_the_stated_arithmetic():
     [
         ("    1995: 0.9809,", "    1995: 0.9819,"),  # a mistyped number
         ("CONSUMPTION: 301 t / 447 t", "CONSUMPTION: 301 t / 447 t; ASSUMPTION: x"),  # a false flag
-        ("    2003: 3.51,  # FDOKUMEN_WDR_TABLE5_1990_2003", "    2003: 3.51,  # OWJE_GIDT2003"),
+        ("    1999: 3.07,  # FDOKUMEN_WDR_TABLE5_1990_2003", "    1999: 3.07,  # OWJE_GIDT2003"),
         ("2003 x 2391 / 2200; ASSUMPTION: chained at the 2003 level", "2003 x 2391 / 2200"),
     ],
 )
