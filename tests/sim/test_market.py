@@ -137,6 +137,19 @@ def test_when_the_inventory_runs_out_the_price_rises_until_consumers_buy_what_th
     assert m.demand_t == pytest.approx(ARRIVING * relative**-0.5)
 
 
+def test_a_clearing_price_is_paid_that_month_only_and_the_list_price_carries_on():
+    m = market(stock_months=1.0, scarcity_premium=0.0, demand_elasticity=-0.5, respond=False)
+    for t in range(3):
+        m.clear(t, 0.5 * PRODUCTION, 0.5 * PRODUCTION * SEIZURE)  # runs the inventory out
+    assert m.wholesale_price == pytest.approx(4.0 * m.reference_wholesale)
+    assert m.list_price == pytest.approx(m.reference_wholesale)  # costs and premium unchanged
+    m.clear(3, 2.0 * PRODUCTION, 2.0 * PRODUCTION * SEIZURE)  # plenty arrives again
+    # Consumers pay the list price at once, and buy what the trend asks at it: the stock-out
+    # left no high price behind to decay over the following year.
+    assert m.wholesale_price == pytest.approx(m.reference_wholesale)
+    assert m.demand_t == pytest.approx(ARRIVING)
+
+
 def test_with_nothing_to_sell_or_demand_no_price_can_ration_the_price_is_capped():
     m = market(stock_months=0.01, demand_elasticity=-0.5, respond=False)
     for t in range(3):
