@@ -117,7 +117,7 @@ SYSTEM = _registry(
     ("demand_t", "t", "cocaine consumed this month at the month's wholesale price"),
     ("stock_t", "t", "traffickers' inventory at the end of the month (supply - demand adds to it)"),
     ("source_price", "US$/kg", "price of cocaine in producing countries"),
-    ("wholesale_price", "US$/kg", "wholesale price in consumer markets"),
+    ("wholesale_price", "US$/kg", "wholesale price paid in consumer markets (clears stock-outs)"),
     ("active_regions", "regions", "regions with more than 500 ha of coca"),
     ("concentration", "HHI 0-1", "Herfindahl index of coca across regions"),
     ("households_growing", "households", "households with coca"),

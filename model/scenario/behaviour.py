@@ -221,7 +221,8 @@ class MarketParams(Strict):
     )
     wholesale_stickiness: Share = Field(
         0.3,
-        description="Share of the gap to its cost-based level the wholesale price closes monthly.",
+        description="Share of the gap to its cost-based level the list price closes monthly (a "
+        "stock-out's clearing price is paid that month only).",
     )
     stock_months: Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)] = Field(
         6.0, description="Inventory traffickers aim to hold, months of consumption at the start."

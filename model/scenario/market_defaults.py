@@ -1,7 +1,7 @@
 """Default dated market inputs: consumer demand per market and yields per country, from the data.
 
 Every point is one line with the source id of ``model/data/market/SOURCES.md`` it comes from (and
-the arithmetic), or ``ASSUMPTION: why`` where no source gives it. ``tests/test_market_defaults.py``
+the arithmetic), or ``ASSUMPTION: why`` where no source gives it. ``tests/scenario/test_market_defaults.py``
 recomputes every point from the data files. Between points the model interpolates linearly and
 outside them holds the end value (``model/year_series.py``): both are assumptions too.
 
@@ -44,11 +44,18 @@ yield (``yield_kg_ha``, which describes the start; 1990 = 1.0 here) and
   UNODC's own surveys replaced US government estimates (Peru 2000, Bolivia 2003; Colombia's
   1999 break moves neither yield). A break is not a change of yield: the table's step at the
   break year is taken out and the later years are chained to the year before (ASSUMPTION, as at
-  the 2003 vintage break below). Before chaining, Peru's cocaine per hectare fell by a third in
-  2000 (leaf -40%, conversion +21%) while its own survey of 2004 found 2,200 kg of leaf per
-  hectare, above the 1990s estimates. The model calibrated on the unchained yields made half
-  to two thirds of its 1990 cocaine in 2006-2009, against demand about 0.8 of 1990's, and its
-  traders' inventory ran dry for years.
+  the 2003 vintage break below), for the leaf yield and the conversion alike. Unchained, Peru's
+  cocaine per hectare fell 28% in 2000 (leaf -40%, conversion +21%), while its own survey of 2004
+  found 2,200 kg of leaf per hectare, above every 1990s estimate; the model calibrated on the
+  unchained yields made half to two thirds of its 1990 cocaine in 2006-2009 against demand about
+  0.8 of 1990's, and its traders' inventory ran dry for years. The price of chaining: the
+  cultivation series the model is fitted to has the same break, and UNODC's hectares times the
+  unchained yields give UNODC's 1990-2003 production exactly; chained, Peru's 2003 output is
+  about 216 t against the table's 155 t (Bolivia's changes by -3%), nearer UNODC's later,
+  survey-based estimates. Chaining the conversion too may count twice a refinement gain that
+  began in 2000 and is applied again below. Colombia's +34% in 2002 (1,630 -> 2,177 kg of leaf
+  per hectare) is not at a survey start and is kept; if it is a method step, Colombia's later
+  yields are a quarter too high.
 - After 2003: survey yields on another basis, so they are chained to the 2003 level (ASSUMPTION:
   no jump at the vintage break) and only their changes are used: Colombia's fresh-leaf yields
   relative to 2005 (mean of the two SIMCI documents for 2005 and 2011), Peru's sun-dried-leaf
@@ -57,7 +64,8 @@ yield (``yield_kg_ha``, which describes the start; 1990 = 1.0 here) and
 - Cocaine per tonne of leaf after 2003: the refinement changes the data report are undated, so
   their dates are ASSUMPTIONS: Peru from about 370 to 240-260 kg of leaf per kg (x 370 / 250),
   reached by 2012 linearly from 2003; Bolivia "twice as much" cocaine from the same leaf,
-  reported in 2011-2012 as about three years of change, so x 2 from 2008 to 2011. Colombia's
+  reported in 2011-2012 as about three years of change, so x 2 from 2008 to 2011 (165 kg of
+  leaf per kg at the end, more efficient than Peru's new method: read it as an upper end). Colombia's
   later figures are per fresh leaf and harvested hectare (2016-2019) and are not used: held at
   2003 (ASSUMPTION).
 """
