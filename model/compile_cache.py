@@ -21,6 +21,7 @@ from numba.core.registry import CPUDispatcher
 #: Modules that define the simulation's compiled loops (``model.sim.compiled.compiled``).
 COMPILED_MODULES = (
     "model.sim.households.rules",
+    "model.sim.households.layout",
     "model.sim.households.eradication",
     "model.sim.households.migration",
     "model.sim.households.draws",

@@ -266,22 +266,6 @@ def idle_households(starts, fills, active, occupied, mature, immature, replantin
 
 
 @compiled
-def gather_blocks(column, old, packed_starts, new_starts, empty, out):
-    """Copy ``column`` into a new layout of blocks, into ``out``.
-
-    Block ``b`` takes the households ``old[packed_starts[b]:packed_starts[b + 1]]`` (old slots,
-    in order) at the start of the new block ``new_starts[b]``; its other slots are ``empty``.
-    """
-    for b in range(len(new_starts) - 1):
-        first, n = new_starts[b], packed_starts[b + 1] - packed_starts[b]
-        old_b, out_b = old[packed_starts[b] : packed_starts[b + 1]], out[first : first + n]
-        for k in range(n):
-            out_b[k] = column[old_b[k]]
-        for j in range(first + n, new_starts[b + 1]):
-            out[j] = empty
-
-
-@compiled
 def fit_barriers(advantage, half_cap, sensitivity, goal, starts, low, high, iterations, work):
     """Bisect each region's barrier so that its households' target areas add up to ``goal``.
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import BalloonModel
+from model.sim.households import layout
 from model.sim.households import rules as kernels
 
 
@@ -161,3 +162,37 @@ def test_too_few_draws_is_an_error_not_a_silent_shortfall():
         hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, lambda lo, hi: short[lo : hi - 1])
     enough = np.random.default_rng(0).random(end)
     assert hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, enough).manual_ha[r] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    blocks=st.integers(1, 8),
+    grow=st.floats(0.5, 2.0),
+)
+def test_relaid_columns_hold_each_block_households_in_order_then_empty_slots(seed, blocks, grow):
+    # Copied into new memory or moved within the old (households moving both ways), a new
+    # layout holds the same columns as a plain gather does, and its tails are empty.
+    rng = np.random.default_rng(seed)
+    old_lengths = rng.integers(0, 40, blocks)
+    capacity = int(old_lengths.sum())
+    occupied = rng.random(capacity) < rng.choice([0.3, 0.9, 1.0])
+    old = np.flatnonzero(occupied)
+    block_of = np.repeat(np.arange(blocks), old_lengths)[old]
+    count = np.bincount(block_of, minlength=blocks)
+    packed = np.concatenate([[0], np.cumsum(count)])
+    new_lengths = count + rng.integers(0, 1 + int(grow * 20), blocks)
+    new_starts = np.concatenate([[0], np.cumsum(new_lengths)])
+    column = rng.normal(size=capacity)
+    expected = np.full(new_starts[-1], -1.0)
+    for b in range(blocks):
+        expected[new_starts[b] : new_starts[b] + count[b]] = column[old[packed[b] : packed[b + 1]]]
+    runs = layout.moved_runs(old, packed, new_starts)
+    assert runs[2].sum() == len(old) and (runs[2] > 0).all()
+    copied = np.empty(new_starts[-1])
+    layout.gather_runs(column, *runs, packed, new_starts, -1.0, copied)
+    span = max(capacity, int(new_starts[-1]))
+    in_place = np.concatenate([column, np.full(span - capacity, np.nan)])
+    layout.shift_runs(in_place, *runs, packed, new_starts, -1.0)
+    assert np.array_equal(copied, expected)
+    assert np.array_equal(in_place[: new_starts[-1]], expected)
