@@ -62,40 +62,22 @@ class Migration:
         prob, best = self.migration_pull(excess, free_ha_r)
         if not prob.any():
             return zeros, zeros
-        b0, b1, lo, hi = self.span(prob > 0)
+        moving = np.flatnonzero(prob > 0)
+        b0, b1 = int(moving[0]), int(moving[-1]) + 1
+        lo, hi = int(self.start[b0]), int(self.start[b1])
         if lo == hi:
             return zeros, zeros
         # Only households of regions people leave, below each block's fill mark, need a draw.
-        runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
+        runs = [(int(self.start[b]), int(self.fill[b])) for b in moving]
         draws = draws_in_blocks(u, lo, hi, runs)
         boosted = prob * (1.0 + p.displaced_migration_boost)
-        slots = rules.choose_movers(
-            draws, lo, self.start[b0:b1] - lo, self.fill[b0:b1] - lo,
-            thresholds(draws, prob)[b0:b1], thresholds(draws, boosted)[b0:b1], hit, self.occupied,
+        slots, origin, destination, arrivals = rules.choose_moves(
+            draws, lo, b0, b1, self.start, self.fill, thresholds(draws, prob),
+            thresholds(draws, boosted), hit, self.occupied, best,
         )  # fmt: skip
         if len(slots) == 0:
             return zeros, zeros
-        origin = np.searchsorted(self.start, slots, side="right") - 1
-        destination = best[origin]
-        order = np.argsort(destination, kind="stable")
-        slots, origin, destination = slots[order], origin[order], destination[order]
-        arrivals = np.bincount(destination, minlength=R)
         slots = self.make_room(arrivals, slots)
-        new = self.place(destination)
-        self._move_columns(slots, new)
-        # Movers leave their coca behind: their old blocks' sums change; the new slots were empty
-        # and hold no coca, so the destinations' sums stay as they were, to the bit.
-        leaving = np.bincount(origin, minlength=R)
-        self._area_stale |= leaving > 0
-        self._at_risk = None
-        self.count -= leaving
-        moved_land = self.land[new]
-        self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
-        self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
-        return leaving * self.weight, arrivals * self.weight
-
-    def _move_columns(self, old: np.ndarray, new: np.ndarray) -> None:
-        """Households in slots ``old`` move to the empty slots ``new``, leaving their coca."""
         if self._moved_columns is None:  # the columns as one tuple, for one compiled call
             floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
             self._moved_columns = (
@@ -103,9 +85,14 @@ class Migration:
                 np.array([COLUMNS[name] for name in floats]),
                 tuple(getattr(self, name) for name in COLUMNS if name not in floats),
             )
-        move_slots(old, new, *self._moved_columns)
-        self.mature[new] = 0.0
-        self.immature[new] = 0.0
+        leaving, arriving = np.empty(R), np.empty(R)
+        settle_moves(
+            slots, origin, destination, self.fill, self.count, self.land_r, self._area_stale,
+            self.weight, leaving, arriving, *self._moved_columns, self.land, self.mature,
+            self.immature,
+        )  # fmt: skip
+        self._at_risk = None
+        return leaving, arriving
 
     def enter(
         self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
@@ -222,6 +209,64 @@ def move_slots(old, new, floats, float_empty, flags):
         for j in range(len(old)):
             column[new[j]] = column[old[j]]
             column[old[j]] = False
+
+
+@compiled
+def settle_moves(
+    slots, origin, destination, fill, count, land_r, stale, weight, leaving, arriving, floats,
+    float_empty, flags, land, mature, immature,
+):  # fmt: skip
+    """Movers (from ``rules.choose_moves``) take the next free slots of their destinations.
+
+    They bring every column but their coca, which they leave behind: their old blocks' sums of
+    coca go ``stale``, while the new slots were empty and hold no coca, so the destinations' sums
+    stay as they were, to the bit. Fill marks, counts and land per region follow (land sums as
+    ``np.bincount`` adds them: arrivals first, then departures, in the movers' order).
+
+    Args:
+        slots: the movers' slots, ordered by destination.
+        origin: their blocks.
+        destination: their destination blocks.
+        fill: per block, the first slot never used; advanced.
+        count: households per block; updated.
+        land_r: land per block, simulated ha; updated.
+        stale: per block, whether its cached coca sums are stale; set where households left.
+        weight: real households per simulated one.
+        leaving: out, households (real) leaving each block.
+        arriving: out, households (real) arriving in each block.
+        floats: the float columns.
+        float_empty: their empty values.
+        flags: the boolean columns.
+        land: the land column (among ``floats``).
+        mature: mature coca (among ``floats``).
+        immature: immature coca (among ``floats``).
+
+    """
+    new = np.empty(len(slots), np.int64)
+    for j in range(len(slots)):
+        d = destination[j]
+        new[j] = fill[d]
+        fill[d] += 1
+    move_slots(slots, new, floats, float_empty, flags)
+    left = np.zeros(len(count), np.int64)
+    came = np.zeros(len(count), np.int64)
+    land_in, land_out = np.zeros(len(count)), np.zeros(len(count))
+    for j in range(len(slots)):
+        mature[new[j]] = 0.0
+        immature[new[j]] = 0.0
+        left[origin[j]] += 1
+        came[destination[j]] += 1
+        land_in[destination[j]] += land[new[j]]
+    for j in range(len(slots)):
+        land_out[origin[j]] += land[new[j]]
+    for r in range(len(count)):
+        count[r] += came[r] - left[r]
+        stale[r] = stale[r] or left[r] > 0
+        land_r[r] += land_in[r]
+    for r in range(len(count)):
+        land_r[r] -= land_out[r]
+        leaving[r] = left[r] * weight
+        arriving[r] = came[r] * weight
 
 
 @compiled

@@ -196,3 +196,32 @@ def test_relaid_columns_hold_each_block_households_in_order_then_empty_slots(see
     layout.shift_runs(in_place, *runs, packed, new_starts, -1.0)
     assert np.array_equal(copied, expected)
     assert np.array_equal(in_place[: new_starts[-1]], expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), blocks=st.integers(1, 8))
+def test_movers_are_the_draws_under_their_cut_ordered_stably_by_destination(seed, blocks):
+    rng = np.random.default_rng(seed)
+    starts = np.concatenate([[0], np.cumsum(rng.integers(0, 60, blocks))])
+    fills = starts[:-1] + rng.integers(0, 61, blocks).clip(max=np.diff(starts))
+    b0 = int(rng.integers(0, blocks))
+    b1 = int(rng.integers(b0 + 1, blocks + 1))
+    lo, hi = int(starts[b0]), int(starts[b1])
+    draws = rng.integers(0, 2**32, hi - lo, dtype=np.uint32)
+    cut = rng.integers(0, 2**31, blocks).astype(np.uint32)
+    cut_displaced = (cut * rng.uniform(1.0, 2.0, blocks)).astype(np.uint32)
+    hit, occupied = rng.random(starts[-1]) < 0.3, rng.random(starts[-1]) < 0.8
+    best = rng.integers(0, blocks, blocks)
+    slots, origin, destination, arrivals = kernels.choose_moves(
+        draws, lo, b0, b1, starts, fills, cut, cut_displaced, hit, occupied, best
+    )
+    block = np.searchsorted(starts, np.arange(lo, hi), side="right") - 1
+    below_fill = np.arange(lo, hi) < fills[block]
+    u, h = draws, hit[lo:hi]
+    moves = occupied[lo:hi] & below_fill & ((u < cut[block]) | ((u < cut_displaced[block]) & h))
+    expected = np.arange(lo, hi)[moves]
+    order = np.argsort(best[block[moves]], kind="stable")
+    assert np.array_equal(slots, expected[order])
+    assert np.array_equal(origin, block[moves][order])
+    assert np.array_equal(destination, best[block[moves]][order])
+    assert np.array_equal(arrivals, np.bincount(destination, minlength=blocks))
