@@ -5,6 +5,8 @@ Mixed into ``Households``: these rules read and write the same slot columns.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from model.sim.compiled import compiled
@@ -78,17 +80,10 @@ class Migration:
         if len(slots) == 0:
             return zeros, zeros
         slots = self.make_room(arrivals, slots)
-        if self._moved_columns is None:  # the columns as one tuple, for one compiled call
-            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
-            self._moved_columns = (
-                tuple(getattr(self, name) for name in floats),
-                np.array([COLUMNS[name] for name in floats]),
-                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
-            )
         leaving, arriving = np.empty(R), np.empty(R)
         settle_moves(
             slots, origin, destination, self.fill, self.count, self.land_r, self._area_stale,
-            self.weight, leaving, arriving, *self._moved_columns, self.land, self.mature,
+            self.weight, leaving, arriving, *self.grouped_columns(), self.land, self.mature,
             self.immature,
         )  # fmt: skip
         self._at_risk = None
@@ -172,25 +167,77 @@ class Migration:
         else:
             _, _, lo, hi = self.span(active)
             draws = draws_for(u, lo, hi)[slots - lo]
-        region = np.searchsorted(self.start, slots, side="right") - 1
-        slots = slots[draws < thresholds(draws, probability)[region]]
+        slots, origin = rules.draws_below_cut(slots, draws, thresholds(draws, probability),
+                                              self.start)  # fmt: skip
         if len(slots) == 0:
             return np.zeros(R)
-        origin = np.searchsorted(self.start, slots, side="right") - 1
-        leaving = np.bincount(origin, minlength=R)
-        self.land_r -= np.bincount(origin, weights=self.land[slots], minlength=R)
-        # Most leave with exactly no coca (+0.0): emptying their slots leaves the sums as they were.
-        had_coca = np.zeros(R, bool)
-        for column in (self.mature, self.immature):
-            values = column[slots]
-            had_coca[origin[(values != 0.0) | np.signbit(values)]] = True
-        for name, empty in COLUMNS.items():
-            getattr(self, name)[slots] = empty
-        self.count -= leaving
+        leaving = np.empty(R)
+        vacate_slots(slots, origin, *self.grouped_columns(), self.land, self.mature,
+                     self.immature, self.land_r, self.count, self._area_stale, self.weight,
+                     leaving)  # fmt: skip
         self.n_active -= len(slots)
-        self._area_stale |= had_coca
         self._at_risk = None
-        return leaving * self.weight
+        return leaving
+
+    def grouped_columns(self) -> tuple[tuple, np.ndarray, tuple]:
+        """The float columns, their empty values and the boolean columns, for compiled calls."""
+        if self._moved_columns is None:
+            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
+            self._moved_columns = (
+                tuple(getattr(self, name) for name in floats),
+                np.array([COLUMNS[name] for name in floats]),
+                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
+            )
+        return self._moved_columns
+
+
+@compiled
+def vacate_slots(
+    slots, origin, floats, float_empty, flags, land, mature, immature, land_r, count, stale,
+    weight, leaving,
+):  # fmt: skip
+    """Households in ``slots`` (of blocks ``origin``) leave: their slots are emptied.
+
+    Land per block falls as ``np.bincount`` would add it up. Most leave with exactly no coca
+    (+0.0): emptying their slots leaves their blocks' sums of coca as they were; the others'
+    blocks go ``stale``.
+
+    Args:
+        slots: the leavers' slots.
+        origin: their blocks.
+        floats: the float columns.
+        float_empty: their empty values.
+        flags: the boolean columns.
+        land: the land column (among ``floats``).
+        mature: mature coca (among ``floats``).
+        immature: immature coca (among ``floats``).
+        land_r: land per block, simulated ha; updated.
+        count: households per block; updated.
+        stale: per block, whether its cached coca sums are stale; set where coca left.
+        weight: real households per simulated one.
+        leaving: out, households (real) leaving each block.
+
+    """
+    left = np.zeros(len(count), np.int64)
+    land_out = np.zeros(len(count))
+    for j in range(len(slots)):
+        i, b = slots[j], origin[j]
+        left[b] += 1
+        land_out[b] += land[i]
+        for area in (mature[i], immature[i]):
+            if area != 0.0 or math.copysign(1.0, area) < 0.0:
+                stale[b] = True
+    for r in range(len(count)):
+        land_r[r] -= land_out[r]
+        count[r] -= left[r]
+        leaving[r] = left[r] * weight
+    for k in range(len(floats)):
+        column, empty = floats[k], float_empty[k]
+        for j in range(len(slots)):
+            column[slots[j]] = empty
+    for column in flags:
+        for j in range(len(slots)):
+            column[slots[j]] = False
 
 
 @compiled

@@ -285,6 +285,20 @@ def idle_households(starts, fills, active, occupied, mature, immature, replantin
 
 
 @compiled
+def draws_below_cut(slots, draws, cut, starts):
+    """The (sorted) ``slots`` whose draw is below their block's ``cut``, and their blocks."""
+    kept, block = np.empty(len(slots), np.int64), np.empty(len(slots), np.int64)
+    count, b = 0, 0
+    for j in range(len(slots)):
+        while b + 1 < len(starts) and starts[b + 1] <= slots[j]:
+            b += 1
+        if draws[j] < cut[b]:
+            kept[count], block[count] = slots[j], b
+            count += 1
+    return kept[:count], block[:count]
+
+
+@compiled
 def fit_barriers(advantage, half_cap, sensitivity, goal, starts, low, high, iterations, work):
     """Bisect each region's barrier so that its households' target areas add up to ``goal``.
 

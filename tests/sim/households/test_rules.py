@@ -225,3 +225,17 @@ def test_movers_are_the_draws_under_their_cut_ordered_stably_by_destination(seed
     assert np.array_equal(origin, block[moves][order])
     assert np.array_equal(destination, best[block[moves]][order])
     assert np.array_equal(arrivals, np.bincount(destination, minlength=blocks))
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), blocks=st.integers(1, 8))
+def test_slots_kept_are_those_drawn_below_their_own_block_cut(seed, blocks):
+    rng = np.random.default_rng(seed)
+    starts = np.concatenate([[0], np.cumsum(rng.integers(0, 30, blocks))])
+    slots = np.flatnonzero(rng.random(starts[-1]) < 0.5)
+    draws = rng.random(len(slots))
+    cut = rng.random(blocks)
+    block = np.searchsorted(starts, slots, side="right") - 1
+    kept, kept_block = kernels.draws_below_cut(slots, draws, cut, starts)
+    below = draws < cut[block]
+    assert np.array_equal(kept, slots[below]) and np.array_equal(kept_block, block[below])
