@@ -117,30 +117,26 @@ class Migration:
         n_new = poisson_counts(uniforms, np.maximum(rate, 0.0), np.empty(R, dtype=np.int64))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
         room = self._start_count + self._entry_room - self.n_active
-        total = int(min(n_new.sum(), room))
+        wanted = int(n_new.sum())
+        total = min(wanted, room)
         if total <= 0:
             return np.zeros(R)
-        regions = np.repeat(np.arange(R), n_new)[:total]
-        arrivals = np.bincount(regions, minlength=R)
+        arrivals = n_new
+        if total < wanted:  # the first ``total`` in region order come
+            arrivals = np.minimum(n_new, np.maximum(total - (np.cumsum(n_new) - n_new), 0))
         mean_risk = self.region_mean_risk()
         self.make_room(arrivals)
-        slots = self.place(regions)
-        # Newcomers' farms come from a pool drawn at the start, used round and round.
-        pool = (self._newcomers + np.arange(total)) % len(self._newcomer_land)
+        entering = np.empty(R)
+        settle_newcomers(
+            arrivals, self._newcomer_land, self._newcomer_licit, self._newcomers,
+            0.5 * p.max_coca_share, mean_risk, self.fill, self.count, self.land, self.half_cap,
+            self.licit_factor, self.inv_licit, self.risk, self.substituted, self.sprayed,
+            self.occupied, self.land_r, self.weight, entering,
+        )  # fmt: skip
         self._newcomers += total
-        land, licit = self._newcomer_land[pool], self._newcomer_licit[pool]
-        self.land[slots] = land
-        self.half_cap[slots] = 0.5 * p.max_coca_share * land
-        self.licit_factor[slots] = licit
-        self.inv_licit[slots] = 1.0 / licit
-        self.risk[slots] = mean_risk[regions]
-        self.substituted[slots] = False
-        self.sprayed[slots] = 0.0  # newcomers have not adapted to spraying
-        self.occupied[slots] = True
         self._at_risk = None
         self.n_active += total
-        self.land_r += np.bincount(regions, weights=land, minlength=R)
-        return arrivals.astype(float) * self.weight
+        return entering
 
     def leave(self, value: np.ndarray, u: Uniforms) -> np.ndarray:
         """Households without coca leave regions where coca pays less than the outside option.
@@ -189,6 +185,61 @@ class Migration:
                 tuple(getattr(self, name) for name in COLUMNS if name not in floats),
             )
         return self._moved_columns
+
+
+@compiled
+def settle_newcomers(
+    arrivals, pool_land, pool_licit, first, half_share, mean_risk, fill, count, land, half_cap,
+    licit_factor, inv_licit, risk, substituted, sprayed, occupied, land_r, weight, entering,
+):  # fmt: skip
+    """Newcomers take the next free slots of their blocks, with farms from a pool drawn up front.
+
+    The pool is used round and round from its place ``first``, region by region. Newcomers take
+    their region's mean risk and have not adapted to spraying. Land per block grows as
+    ``np.bincount`` would add it up.
+
+    Args:
+        arrivals: newcomers per block.
+        pool_land: land of the pool's farms, simulated ha.
+        pool_licit: licit income factor of the pool's farms.
+        first: the pool's next farm (before wrapping round).
+        half_share: half the largest share of a farm under coca.
+        mean_risk: per block, its households' mean perceived risk.
+        fill: per block, the first slot never used; advanced.
+        count: households per block; updated.
+        land: land column.
+        half_cap: half each household's coca ceiling.
+        licit_factor: licit income factor column.
+        inv_licit: its inverse.
+        risk: perceived risk column.
+        substituted: whether each household took voluntary substitution.
+        sprayed: recent sprayings of each household's fields.
+        occupied: whether each slot holds a household.
+        land_r: land per block, simulated ha; updated.
+        weight: real households per simulated one.
+        entering: out, newcomers (real) per block.
+
+    """
+    j = 0
+    for r in range(len(arrivals)):
+        land_in = 0.0
+        for _ in range(arrivals[r]):
+            farm = (first + j) % len(pool_land)
+            i = fill[r]
+            fill[r] += 1
+            land[i] = pool_land[farm]
+            half_cap[i] = half_share * pool_land[farm]
+            licit_factor[i] = pool_licit[farm]
+            inv_licit[i] = 1.0 / pool_licit[farm]
+            risk[i] = mean_risk[r]
+            substituted[i] = False
+            sprayed[i] = 0.0
+            occupied[i] = True
+            land_in += pool_land[farm]
+            j += 1
+        count[r] += arrivals[r]
+        land_r[r] += land_in
+        entering[r] = arrivals[r] * weight
 
 
 @compiled

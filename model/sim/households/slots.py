@@ -180,15 +180,6 @@ class SlotBlocks:
             slots = self._relayout(arrivals, slots)
         return slots
 
-    def place(self, regions: np.ndarray) -> np.ndarray:
-        """Free slots for newcomers to ``regions`` (sorted by region); advances the fill marks."""
-        k = np.bincount(regions, minlength=self.n_regions)
-        rank = np.arange(len(regions)) - np.repeat(np.cumsum(k) - k, k)
-        slots = self.fill[regions] + rank
-        self.fill += k
-        self.count += k
-        return slots
-
     def per_slot(self, values_r: np.ndarray) -> np.ndarray:
         """A per-region value for every slot."""
         return np.repeat(values_r, self.lengths)
