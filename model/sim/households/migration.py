@@ -14,6 +14,7 @@ from model.sim.households import rules
 from model.sim.households.poisson import poisson_counts
 from model.sim.households.slots import (
     COLUMNS,
+    DRAWN_BY_RUNS,
     Uniforms,
     draws_for,
     draws_in_blocks,
@@ -24,21 +25,19 @@ from model.sim.households.slots import (
 class Migration:
     """Migration and entry of households (a part of ``Households``)."""
 
-    def migration_pull(
-        self, excess: np.ndarray, free_ha_r: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Monthly probability of leaving each region, and where leavers go."""
+    def migration_pull(self, excess: np.ndarray, free_ha_r: np.ndarray) -> tuple:
+        """Monthly probability of leaving each region, and where leavers go (see ``best_moves``)."""
         p = self.params
-        R = self.n_regions
         if self._migration_cost is None:
             licit = self.world.licit_income_usd_ha
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
             self._cheapest_move = self._migration_cost.min()
-        if excess.max() - excess.min() <= self._cheapest_move:  # no move can pay
-            return np.zeros(R), np.zeros(R, np.int64)
-        has_room = free_ha_r > p.mean_land_ha * self.weight
-        return best_moves(excess, self._migration_cost, has_room, self.count, p.migration_rate)
+        return best_moves(
+            excess, self._migration_cost, self._cheapest_move, free_ha_r,
+            p.mean_land_ha * self.weight, self.count, p.migration_rate,
+            1.0 + p.displaced_migration_boost,
+        )  # fmt: skip
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -61,22 +60,21 @@ class Migration:
         p = self.params
         R = self.n_regions
         zeros = np.zeros(R)
-        prob, best = self.migration_pull(excess, free_ha_r)
-        if not prob.any():
-            return zeros, zeros
-        moving = np.flatnonzero(prob > 0)
-        b0, b1 = int(moving[0]), int(moving[-1]) + 1
+        prob, best, cut, cut_displaced, b0, b1 = self.migration_pull(excess, free_ha_r)
         lo, hi = int(self.start[b0]), int(self.start[b1])
-        if lo == hi:
+        if lo == hi:  # nobody leaves, or only empty blocks would
             return zeros, zeros
         # Only households of regions people leave, below each block's fill mark, need a draw.
-        runs = [(int(self.start[b]), int(self.fill[b])) for b in moving]
+        runs = []
+        if hi - lo >= DRAWN_BY_RUNS:
+            runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
         draws = draws_in_blocks(u, lo, hi, runs)
-        boosted = prob * (1.0 + p.displaced_migration_boost)
+        if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
+            boosted = prob * (1.0 + p.displaced_migration_boost)
+            cut, cut_displaced = thresholds(draws, prob), thresholds(draws, boosted)
         slots, origin, destination, arrivals = rules.choose_moves(
-            draws, lo, b0, b1, self.start, self.fill, thresholds(draws, prob),
-            thresholds(draws, boosted), hit, self.occupied, best,
-        )  # fmt: skip
+            draws, lo, b0, b1, self.start, self.fill, cut, cut_displaced, hit, self.occupied, best
+        )
         if len(slots) == 0:
             return zeros, zeros
         slots = self.make_room(arrivals, slots)
@@ -368,22 +366,42 @@ def settle_moves(
 
 
 @compiled
-def best_moves(excess, cost, has_room, count, migration_rate):
+def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, boost):
     """Per region: the monthly probability of leaving, and the best destination.
 
     The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
-    destinations with room (the first best on a tie); the probability is the migration rate times
-    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
+    destinations with more free land than ``room_ha`` (the first best on a tie); the probability
+    is the migration rate times the gain, capped at 1, where the gain is positive and someone
+    lives in ``r``. When the spread of ``excess`` is no more than the ``cheapest`` move, no move
+    can pay and nobody leaves.
+
+    Returns:
+        The probabilities; the destinations; the cut-offs of uint32 draws for leaving, and for
+        leaving after being hit by forced eradication (probability times ``boost``); and the
+        first and past-last region anybody leaves (0, 0 if none).
+
     """
     R = len(count)
     probability, best = np.zeros(R), np.zeros(R, np.int64)
+    cut, cut_displaced = np.zeros(R, np.uint32), np.zeros(R, np.uint32)
+    if np.max(excess) - np.min(excess) <= cheapest:
+        return probability, best, cut, cut_displaced, 0, 0
+    b0, b1 = R, 0
     for r in range(R):
-        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
+        best_gain = excess[0] - excess[r] - cost[r, 0] if free_ha[0] > room_ha else -np.inf
         for d in range(1, R):
-            if has_room[d]:
+            if free_ha[d] > room_ha:
                 gain = excess[d] - excess[r] - cost[r, d]
                 if gain > best_gain:
                     best[r], best_gain = d, gain
         pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
         probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
-    return probability, best
+        # As ``slots.thresholds`` converts them.
+        cut[r] = np.uint32(min(probability[r] * 4294967296.0, 4294967295.0))
+        boosted = probability[r] * boost
+        cut_displaced[r] = np.uint32(min(boosted * 4294967296.0, 4294967295.0))
+        if probability[r] > 0:
+            b0, b1 = min(b0, r), r + 1
+    if b1 == 0:
+        b0 = 0
+    return probability, best, cut, cut_displaced, b0, b1

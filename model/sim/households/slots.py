@@ -19,6 +19,8 @@ from model.sim.households import layout, rules
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
+# Spans of slots at least this long are drawn run by run (see ``draws_in_blocks``).
+DRAWN_BY_RUNS = 50_000
 # Per-slot columns moved together when a household changes slot (empty-slot value second).
 COLUMNS = {
     "land": 0.0,
@@ -57,7 +59,7 @@ def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) 
     A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
     where a call costs more than the draws it saves. The draws of the runs' slots are the same.
     """
-    if not callable(u) or hi - lo < 50_000:
+    if not callable(u) or hi - lo < DRAWN_BY_RUNS:
         return draws_for(u, lo, hi)
     draws = np.empty(hi - lo, np.uint32)
     for first, end in runs:
