@@ -23,7 +23,7 @@ COMPILED_MODULES = (
     "model.sim.households.rules",
     "model.sim.households.layout",
     "model.sim.households.eradication",
-    "model.sim.households.migration",
+    "model.sim.households.moves",
     "model.sim.households.draws",
     "model.sim.households.poisson",
     "model.sim.traffickers",
