@@ -21,8 +21,9 @@ from numba.core.registry import CPUDispatcher
 #: Modules that define the simulation's compiled loops (``model.sim.compiled.compiled``).
 COMPILED_MODULES = (
     "model.sim.households.rules",
+    "model.sim.households.layout",
     "model.sim.households.eradication",
-    "model.sim.households.migration",
+    "model.sim.households.moves",
     "model.sim.households.draws",
     "model.sim.households.poisson",
     "model.sim.traffickers",

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.sim.compiled import compiled
 from model.sim.households import rules
+from model.sim.households.moves import (
+    best_moves,
+    settle_moves,
+    settle_newcomers,
+    vacate_slots,
+)
 from model.sim.households.poisson import poisson_counts
 from model.sim.households.slots import (
     COLUMNS,
+    DRAWN_BY_RUNS,
     Uniforms,
     draws_for,
     draws_in_blocks,
@@ -22,21 +28,19 @@ from model.sim.households.slots import (
 class Migration:
     """Migration and entry of households (a part of ``Households``)."""
 
-    def migration_pull(
-        self, excess: np.ndarray, free_ha_r: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Monthly probability of leaving each region, and where leavers go."""
+    def migration_pull(self, excess: np.ndarray, free_ha_r: np.ndarray) -> tuple:
+        """Monthly probability of leaving each region, and where leavers go (see ``best_moves``)."""
         p = self.params
-        R = self.n_regions
         if self._migration_cost is None:
             licit = self.world.licit_income_usd_ha
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
             self._cheapest_move = self._migration_cost.min()
-        if excess.max() - excess.min() <= self._cheapest_move:  # no move can pay
-            return np.zeros(R), np.zeros(R, np.int64)
-        has_room = free_ha_r > p.mean_land_ha * self.weight
-        return best_moves(excess, self._migration_cost, has_room, self.count, p.migration_rate)
+        return best_moves(
+            excess, self._migration_cost, self._cheapest_move, free_ha_r,
+            p.mean_land_ha * self.weight, self.count, p.migration_rate,
+            1.0 + p.displaced_migration_boost,
+        )  # fmt: skip
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -59,53 +63,32 @@ class Migration:
         p = self.params
         R = self.n_regions
         zeros = np.zeros(R)
-        prob, best = self.migration_pull(excess, free_ha_r)
-        if not prob.any():
-            return zeros, zeros
-        b0, b1, lo, hi = self.span(prob > 0)
-        if lo == hi:
+        prob, best, cut, cut_displaced, b0, b1 = self.migration_pull(excess, free_ha_r)
+        lo, hi = int(self.start[b0]), int(self.start[b1])
+        if lo == hi:  # nobody leaves, or only empty blocks would
             return zeros, zeros
         # Only households of regions people leave, below each block's fill mark, need a draw.
-        runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
+        runs = []
+        if hi - lo >= DRAWN_BY_RUNS:
+            runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
         draws = draws_in_blocks(u, lo, hi, runs)
-        boosted = prob * (1.0 + p.displaced_migration_boost)
-        slots = rules.choose_movers(
-            draws, lo, self.start[b0:b1] - lo, self.fill[b0:b1] - lo,
-            thresholds(draws, prob)[b0:b1], thresholds(draws, boosted)[b0:b1], hit, self.occupied,
-        )  # fmt: skip
+        if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
+            boosted = prob * (1.0 + p.displaced_migration_boost)
+            cut, cut_displaced = thresholds(draws, prob), thresholds(draws, boosted)
+        slots, origin, destination, arrivals = rules.choose_moves(
+            draws, lo, b0, b1, self.start, self.fill, cut, cut_displaced, hit, self.occupied, best
+        )
         if len(slots) == 0:
             return zeros, zeros
-        origin = np.searchsorted(self.start, slots, side="right") - 1
-        destination = best[origin]
-        order = np.argsort(destination, kind="stable")
-        slots, origin, destination = slots[order], origin[order], destination[order]
-        arrivals = np.bincount(destination, minlength=R)
         slots = self.make_room(arrivals, slots)
-        new = self.place(destination)
-        self._move_columns(slots, new)
-        # Movers leave their coca behind: their old blocks' sums change; the new slots were empty
-        # and hold no coca, so the destinations' sums stay as they were, to the bit.
-        leaving = np.bincount(origin, minlength=R)
-        self._area_stale |= leaving > 0
+        leaving, arriving = np.empty(R), np.empty(R)
+        settle_moves(
+            slots, origin, destination, self.fill, self.count, self.land_r, self._area_stale,
+            self.weight, leaving, arriving, *self.grouped_columns(), self.land, self.mature,
+            self.immature,
+        )  # fmt: skip
         self._at_risk = None
-        self.count -= leaving
-        moved_land = self.land[new]
-        self.land_r += np.bincount(destination, weights=moved_land, minlength=R)
-        self.land_r -= np.bincount(origin, weights=moved_land, minlength=R)
-        return leaving * self.weight, arrivals * self.weight
-
-    def _move_columns(self, old: np.ndarray, new: np.ndarray) -> None:
-        """Households in slots ``old`` move to the empty slots ``new``, leaving their coca."""
-        if self._moved_columns is None:  # the columns as one tuple, for one compiled call
-            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
-            self._moved_columns = (
-                tuple(getattr(self, name) for name in floats),
-                np.array([COLUMNS[name] for name in floats]),
-                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
-            )
-        move_slots(old, new, *self._moved_columns)
-        self.mature[new] = 0.0
-        self.immature[new] = 0.0
+        return leaving, arriving
 
     def enter(
         self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
@@ -135,30 +118,26 @@ class Migration:
         n_new = poisson_counts(uniforms, np.maximum(rate, 0.0), np.empty(R, dtype=np.int64))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
         room = self._start_count + self._entry_room - self.n_active
-        total = int(min(n_new.sum(), room))
+        wanted = int(n_new.sum())
+        total = min(wanted, room)
         if total <= 0:
             return np.zeros(R)
-        regions = np.repeat(np.arange(R), n_new)[:total]
-        arrivals = np.bincount(regions, minlength=R)
+        arrivals = n_new
+        if total < wanted:  # the first ``total`` in region order come
+            arrivals = np.minimum(n_new, np.maximum(total - (np.cumsum(n_new) - n_new), 0))
         mean_risk = self.region_mean_risk()
         self.make_room(arrivals)
-        slots = self.place(regions)
-        # Newcomers' farms come from a pool drawn at the start, used round and round.
-        pool = (self._newcomers + np.arange(total)) % len(self._newcomer_land)
+        entering = np.empty(R)
+        settle_newcomers(
+            arrivals, self._newcomer_land, self._newcomer_licit, self._newcomers,
+            0.5 * p.max_coca_share, mean_risk, self.fill, self.count, self.land, self.half_cap,
+            self.licit_factor, self.inv_licit, self.risk, self.substituted, self.sprayed,
+            self.occupied, self.land_r, self.weight, entering,
+        )  # fmt: skip
         self._newcomers += total
-        land, licit = self._newcomer_land[pool], self._newcomer_licit[pool]
-        self.land[slots] = land
-        self.half_cap[slots] = 0.5 * p.max_coca_share * land
-        self.licit_factor[slots] = licit
-        self.inv_licit[slots] = 1.0 / licit
-        self.risk[slots] = mean_risk[regions]
-        self.substituted[slots] = False
-        self.sprayed[slots] = 0.0  # newcomers have not adapted to spraying
-        self.occupied[slots] = True
         self._at_risk = None
         self.n_active += total
-        self.land_r += np.bincount(regions, weights=land, minlength=R)
-        return arrivals.astype(float) * self.weight
+        return entering
 
     def leave(self, value: np.ndarray, u: Uniforms) -> np.ndarray:
         """Households without coca leave regions where coca pays less than the outside option.
@@ -185,62 +164,25 @@ class Migration:
         else:
             _, _, lo, hi = self.span(active)
             draws = draws_for(u, lo, hi)[slots - lo]
-        region = np.searchsorted(self.start, slots, side="right") - 1
-        slots = slots[draws < thresholds(draws, probability)[region]]
+        slots, origin = rules.draws_below_cut(slots, draws, thresholds(draws, probability),
+                                              self.start)  # fmt: skip
         if len(slots) == 0:
             return np.zeros(R)
-        origin = np.searchsorted(self.start, slots, side="right") - 1
-        leaving = np.bincount(origin, minlength=R)
-        self.land_r -= np.bincount(origin, weights=self.land[slots], minlength=R)
-        # Most leave with exactly no coca (+0.0): emptying their slots leaves the sums as they were.
-        had_coca = np.zeros(R, bool)
-        for column in (self.mature, self.immature):
-            values = column[slots]
-            had_coca[origin[(values != 0.0) | np.signbit(values)]] = True
-        for name, empty in COLUMNS.items():
-            getattr(self, name)[slots] = empty
-        self.count -= leaving
+        leaving = np.empty(R)
+        vacate_slots(slots, origin, *self.grouped_columns(), self.land, self.mature,
+                     self.immature, self.land_r, self.count, self._area_stale, self.weight,
+                     leaving)  # fmt: skip
         self.n_active -= len(slots)
-        self._area_stale |= had_coca
         self._at_risk = None
-        return leaving * self.weight
+        return leaving
 
-
-@compiled
-def move_slots(old, new, floats, float_empty, flags):
-    """Copy every column from slots ``old`` to slots ``new`` and empty the old ones.
-
-    ``floats`` are the float columns, emptied to ``float_empty``; ``flags`` the boolean ones,
-    emptied to False. The old and new slots are distinct.
-    """
-    for k in range(len(floats)):
-        column, empty = floats[k], float_empty[k]
-        for j in range(len(old)):
-            column[new[j]] = column[old[j]]
-            column[old[j]] = empty
-    for column in flags:
-        for j in range(len(old)):
-            column[new[j]] = column[old[j]]
-            column[old[j]] = False
-
-
-@compiled
-def best_moves(excess, cost, has_room, count, migration_rate):
-    """Per region: the monthly probability of leaving, and the best destination.
-
-    The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
-    destinations with room (the first best on a tie); the probability is the migration rate times
-    the gain, capped at 1, where the gain is positive and someone lives in ``r``.
-    """
-    R = len(count)
-    probability, best = np.zeros(R), np.zeros(R, np.int64)
-    for r in range(R):
-        best_gain = excess[0] - excess[r] - cost[r, 0] if has_room[0] else -np.inf
-        for d in range(1, R):
-            if has_room[d]:
-                gain = excess[d] - excess[r] - cost[r, d]
-                if gain > best_gain:
-                    best[r], best_gain = d, gain
-        pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
-        probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
-    return probability, best
+    def grouped_columns(self) -> tuple[tuple, np.ndarray, tuple]:
+        """The float columns, their empty values and the boolean columns, for compiled calls."""
+        if self._moved_columns is None:
+            floats = [name for name, empty in COLUMNS.items() if not isinstance(empty, bool)]
+            self._moved_columns = (
+                tuple(getattr(self, name) for name in floats),
+                np.array([COLUMNS[name] for name in floats]),
+                tuple(getattr(self, name) for name in COLUMNS if name not in floats),
+            )
+        return self._moved_columns

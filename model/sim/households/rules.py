@@ -219,26 +219,45 @@ def tend_fields(
 
 
 @compiled
-def choose_movers(draws, lo, starts, ends, cut, cut_displaced, hit, occupied):
-    """Slots of the households that move this month (``lo`` + index into ``draws``).
+def choose_moves(draws, lo, b0, b1, starts, fills, cut, cut_displaced, hit, occupied, best):
+    """The households that move this month, and where, ordered by destination.
 
-    A household moves if its draw is below its region's ``cut``, or below ``cut_displaced`` if it
-    was hit by forced eradication this month; empty slots never move, and blocks are visited up
-    to their ``ends`` (relative to ``lo`` like ``starts``) only.
+    A household of block ``b`` (``b0 <= b < b1``) moves to block ``best[b]`` if its draw is below
+    its block's ``cut``, or below ``cut_displaced`` if it was hit by forced eradication this
+    month; empty slots never move. ``draws`` are those of slots ``lo`` to ``starts[b1]``; blocks
+    are visited up to their ``fills`` only.
+
+    Returns:
+        The movers' slots, their blocks and their destinations (in slot order within each
+        destination), and the movers arriving per block.
+
     """
-    n = len(draws)
-    chosen = np.empty(n, np.int64)
+    chosen = np.empty(len(draws), np.int64)
+    origin = np.empty(len(draws), np.int64)
     count = 0
-    for b in range(len(starts)):
-        start, end = starts[b], block_end(starts, b, n)
+    for b in range(b0, b1):
         c, c_displaced = cut[b], cut_displaced[b]
-        for j in range(start, min(end, ends[b])):
-            i = lo + j
-            u = draws[j]
-            if occupied[i] and (u < c or (u < c_displaced and hit[i])):
-                chosen[count] = i
+        c_any = max(c, c_displaced)
+        for i in range(starts[b], min(starts[b + 1], fills[b])):
+            u = draws[i - lo]
+            if u < c_any and occupied[i] and (u < c or (u < c_displaced and hit[i])):
+                chosen[count], origin[count] = i, b
                 count += 1
-    return chosen[:count]
+    arrivals = np.zeros(len(best), np.int64)
+    for k in range(count):
+        arrivals[best[origin[k]]] += 1
+    place = np.empty(len(best), np.int64)  # next place of each destination in the ordering
+    first = 0
+    for d in range(len(best)):
+        place[d] = first
+        first += arrivals[d]
+    slots, origins = np.empty(count, np.int64), np.empty(count, np.int64)
+    destination = np.empty(count, np.int64)
+    for k in range(count):
+        d = best[origin[k]]
+        slots[place[d]], origins[place[d]], destination[place[d]] = chosen[k], origin[k], d
+        place[d] += 1
+    return slots, origins, destination, arrivals
 
 
 @compiled
@@ -266,19 +285,17 @@ def idle_households(starts, fills, active, occupied, mature, immature, replantin
 
 
 @compiled
-def gather_blocks(column, old, packed_starts, new_starts, empty, out):
-    """Copy ``column`` into a new layout of blocks, into ``out``.
-
-    Block ``b`` takes the households ``old[packed_starts[b]:packed_starts[b + 1]]`` (old slots,
-    in order) at the start of the new block ``new_starts[b]``; its other slots are ``empty``.
-    """
-    for b in range(len(new_starts) - 1):
-        first, n = new_starts[b], packed_starts[b + 1] - packed_starts[b]
-        old_b, out_b = old[packed_starts[b] : packed_starts[b + 1]], out[first : first + n]
-        for k in range(n):
-            out_b[k] = column[old_b[k]]
-        for j in range(first + n, new_starts[b + 1]):
-            out[j] = empty
+def draws_below_cut(slots, draws, cut, starts):
+    """The (sorted) ``slots`` whose draw is below their block's ``cut``, and their blocks."""
+    kept, block = np.empty(len(slots), np.int64), np.empty(len(slots), np.int64)
+    count, b = 0, 0
+    for j in range(len(slots)):
+        while b + 1 < len(starts) and starts[b + 1] <= slots[j]:
+            b += 1
+        if draws[j] < cut[b]:
+            kept[count], block[count] = slots[j], b
+            count += 1
+    return kept[:count], block[:count]
 
 
 @compiled

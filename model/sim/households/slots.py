@@ -15,10 +15,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from model.sim.households import rules
+from model.sim.households import layout, rules
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
+# Spans of slots at least this long are drawn run by run (see ``draws_in_blocks``).
+DRAWN_BY_RUNS = 50_000
 # Per-slot columns moved together when a household changes slot (empty-slot value second).
 COLUMNS = {
     "land": 0.0,
@@ -57,7 +59,7 @@ def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) 
     A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
     where a call costs more than the draws it saves. The draws of the runs' slots are the same.
     """
-    if not callable(u) or hi - lo < 50_000:
+    if not callable(u) or hi - lo < DRAWN_BY_RUNS:
         return draws_for(u, lo, hi)
     draws = np.empty(hi - lo, np.uint32)
     for first, end in runs:
@@ -96,6 +98,7 @@ class SlotBlocks:
         """Lay out blocks for ``counts`` households per region, every column at its empty value."""
         self.n_regions = len(counts)
         self.count = counts.astype(np.int64).copy()
+        self._buffers: dict[str, np.ndarray] = {}  # the memory under each column, once relaid
         self._set_layout(self.count + slack(self.count))
         for name, empty in COLUMNS.items():
             dtype = bool if isinstance(empty, bool) else FLOAT
@@ -114,10 +117,15 @@ class SlotBlocks:
         self.start = np.concatenate([[0], np.cumsum(self.lengths)])
         self._block_starts = self.start[:-1].copy()
         self.capacity = int(self.start[-1])
-        # Work buffers, one column each, reused by the monthly rules.
-        self._work = np.empty(self.capacity)
-        self._work2 = np.empty(self.capacity)
-        self._removed_by = np.empty((4, 0))  # eradication's work rows, sized on first use
+        # Work buffers, one column each, reused by the monthly rules (their contents never carry,
+        # so a new layout keeps them where they are large enough).
+        for name in ("_work", "_work2"):
+            work = getattr(self, name, None)
+            if work is None or len(work) < self.capacity:
+                work = np.empty(self.capacity)
+            setattr(self, name, work[: self.capacity])
+        if not hasattr(self, "_removed_by"):
+            self._removed_by = np.empty((4, 0))  # eradication's work rows, sized on first use
 
     def occupied_slots(self) -> np.ndarray:
         """Slots of the first ``count[r]`` households of each block (fresh layout only)."""
@@ -133,16 +141,29 @@ class SlotBlocks:
 
         """
         old = np.flatnonzero(self.occupied)  # households keep their order
+        old_capacity = self.capacity
         lengths = self.count + extra + slack(self.count + extra) + self.count // 4
         self._set_layout(lengths)
-        # Each block's households, in order, start the new block: one gather per column.
+        # Each block's households, in order, start the new block: runs of them are copied whole.
+        # A column is relaid within its own memory where that holds both layouts: new memory costs
+        # a page fault per page on first touch, most of a relayout's time at full scale. Otherwise
+        # it is copied into new memory with room to spare, which the next layouts will fit in.
         packed_start = np.concatenate([[0], np.cumsum(self.count)])
+        runs = layout.moved_runs(old, packed_start, self.start)
+        span = max(old_capacity, self.capacity)
+        self._moved_columns = None  # holds the old columns
         for name, empty in COLUMNS.items():
             column = getattr(self, name)
-            fresh = np.empty(self.capacity, dtype=column.dtype)
-            rules.gather_blocks(column, old, packed_start, self.start, column.dtype.type(empty),
-                                fresh)  # fmt: skip
-            setattr(self, name, fresh)
+            buffer = self._buffers.get(name, column)
+            empty_value = column.dtype.type(empty)
+            if len(buffer) >= span:
+                layout.shift_runs(buffer[:span], *runs, packed_start, self.start, empty_value)
+            else:
+                buffer = np.empty(self.capacity + self.capacity // 8, dtype=column.dtype)
+                layout.gather_runs(column, *runs, packed_start, self.start, empty_value,
+                                  buffer[: self.capacity])  # fmt: skip
+            self._buffers[name] = buffer
+            setattr(self, name, buffer[: self.capacity])
         self._moved_columns = None
         if slots is not None:  # a household's rank among all households gives its new slot
             rank = np.searchsorted(old, slots)
@@ -159,15 +180,6 @@ class SlotBlocks:
         """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
         if np.any(self.fill + arrivals > self.start[1:]):
             slots = self._relayout(arrivals, slots)
-        return slots
-
-    def place(self, regions: np.ndarray) -> np.ndarray:
-        """Free slots for newcomers to ``regions`` (sorted by region); advances the fill marks."""
-        k = np.bincount(regions, minlength=self.n_regions)
-        rank = np.arange(len(regions)) - np.repeat(np.cumsum(k) - k, k)
-        slots = self.fill[regions] + rank
-        self.fill += k
-        self.count += k
         return slots
 
     def per_slot(self, values_r: np.ndarray) -> np.ndarray:

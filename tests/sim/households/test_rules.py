@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import BalloonModel
+from model.sim.households import layout
 from model.sim.households import rules as kernels
 
 
@@ -161,3 +162,80 @@ def test_too_few_draws_is_an_error_not_a_silent_shortfall():
         hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, lambda lo, hi: short[lo : hi - 1])
     enough = np.random.default_rng(0).random(end)
     assert hh.eradicate(planned, 0.5, 0.95, 0.5, legal, zeros, enough).manual_ha[r] > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    blocks=st.integers(1, 8),
+    grow=st.floats(0.5, 2.0),
+)
+def test_relaid_columns_hold_each_block_households_in_order_then_empty_slots(seed, blocks, grow):
+    # Copied into new memory or moved within the old (households moving both ways), a new
+    # layout holds the same columns as a plain gather does, and its tails are empty.
+    rng = np.random.default_rng(seed)
+    old_lengths = rng.integers(0, 40, blocks)
+    capacity = int(old_lengths.sum())
+    occupied = rng.random(capacity) < rng.choice([0.3, 0.9, 1.0])
+    old = np.flatnonzero(occupied)
+    block_of = np.repeat(np.arange(blocks), old_lengths)[old]
+    count = np.bincount(block_of, minlength=blocks)
+    packed = np.concatenate([[0], np.cumsum(count)])
+    new_lengths = count + rng.integers(0, 1 + int(grow * 20), blocks)
+    new_starts = np.concatenate([[0], np.cumsum(new_lengths)])
+    column = rng.normal(size=capacity)
+    expected = np.full(new_starts[-1], -1.0)
+    for b in range(blocks):
+        expected[new_starts[b] : new_starts[b] + count[b]] = column[old[packed[b] : packed[b + 1]]]
+    runs = layout.moved_runs(old, packed, new_starts)
+    assert runs[2].sum() == len(old) and (runs[2] > 0).all()
+    copied = np.empty(new_starts[-1])
+    layout.gather_runs(column, *runs, packed, new_starts, -1.0, copied)
+    span = max(capacity, int(new_starts[-1]))
+    in_place = np.concatenate([column, np.full(span - capacity, np.nan)])
+    layout.shift_runs(in_place, *runs, packed, new_starts, -1.0)
+    assert np.array_equal(copied, expected)
+    assert np.array_equal(in_place[: new_starts[-1]], expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), blocks=st.integers(1, 8))
+def test_movers_are_the_draws_under_their_cut_ordered_stably_by_destination(seed, blocks):
+    rng = np.random.default_rng(seed)
+    starts = np.concatenate([[0], np.cumsum(rng.integers(0, 60, blocks))])
+    fills = starts[:-1] + rng.integers(0, 61, blocks).clip(max=np.diff(starts))
+    b0 = int(rng.integers(0, blocks))
+    b1 = int(rng.integers(b0 + 1, blocks + 1))
+    lo, hi = int(starts[b0]), int(starts[b1])
+    draws = rng.integers(0, 2**32, hi - lo, dtype=np.uint32)
+    cut = rng.integers(0, 2**31, blocks).astype(np.uint32)
+    cut_displaced = (cut * rng.uniform(1.0, 2.0, blocks)).astype(np.uint32)
+    hit, occupied = rng.random(starts[-1]) < 0.3, rng.random(starts[-1]) < 0.8
+    best = rng.integers(0, blocks, blocks)
+    slots, origin, destination, arrivals = kernels.choose_moves(
+        draws, lo, b0, b1, starts, fills, cut, cut_displaced, hit, occupied, best
+    )
+    block = np.searchsorted(starts, np.arange(lo, hi), side="right") - 1
+    below_fill = np.arange(lo, hi) < fills[block]
+    u, h = draws, hit[lo:hi]
+    moves = occupied[lo:hi] & below_fill & ((u < cut[block]) | ((u < cut_displaced[block]) & h))
+    expected = np.arange(lo, hi)[moves]
+    order = np.argsort(best[block[moves]], kind="stable")
+    assert np.array_equal(slots, expected[order])
+    assert np.array_equal(origin, block[moves][order])
+    assert np.array_equal(destination, best[block[moves]][order])
+    assert np.array_equal(arrivals, np.bincount(destination, minlength=blocks))
+
+
+@settings(max_examples=100, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), blocks=st.integers(1, 8))
+def test_slots_kept_are_those_drawn_below_their_own_block_cut(seed, blocks):
+    rng = np.random.default_rng(seed)
+    starts = np.concatenate([[0], np.cumsum(rng.integers(0, 30, blocks))])
+    slots = np.flatnonzero(rng.random(starts[-1]) < 0.5)
+    draws = rng.random(len(slots))
+    cut = rng.random(blocks)
+    block = np.searchsorted(starts, slots, side="right") - 1
+    kept, kept_block = kernels.draws_below_cut(slots, draws, cut, starts)
+    below = draws < cut[block]
+    assert np.array_equal(kept, slots[below]) and np.array_equal(kept_block, block[below])
