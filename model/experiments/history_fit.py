@@ -132,7 +132,13 @@ def fit_summary(run: Predictive, window: tuple[int, int] = targets.WINDOW) -> di
     wide = run.national.pivot_table(
         index=["replication", "year"], columns="country", values="hectares"
     )
-    per_run = [targets.turning_points(table.droplevel(0)) for _, table in wide.groupby(level=0)]
+    # A run's turning point counts up to two years after the window (so "within two years" of a
+    # turning point in the window's last years can be judged), never later: a steeper fall of
+    # Bolivia's coca in the forecast is not its 1990s fall.
+    per_run = [
+        targets.turning_points(table.droplevel(0), last_year=last + 2)
+        for _, table in wide.groupby(level=0)
+    ]
     turning = {}
     for name, year in data.turning_points.items():
         years = [p[name] for p in per_run]

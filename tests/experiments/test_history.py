@@ -1,6 +1,7 @@
 """The Andean history scenario, its calibration machinery and the policy ``scale`` field."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ from conftest import eradication, small_scenario
 from model import BalloonModel
 from model.cli import main
 from model.experiments import targets
-from model.experiments.history_fit import fit_summary, predictive
+from model.experiments.history_fit import Predictive, fit_summary, predictive
 from model.experiments.observed import eradication as observed_eradication
 from model.experiments.posterior import scenario_posterior
 from model.scenario.loading import load_scenario, with_parameters
@@ -100,6 +101,27 @@ def test_shipped_calibrated_history_reproduces_the_turning_points_in_most_runs()
     back = [year for year in found["peru_overtakes_colombia"]["runs"] if year is not None]
     assert len(back) >= 0.5 * runs.runs
     assert all(2002 <= year <= 2014 for year in back), back
+
+
+def test_turning_points_per_run_count_up_to_two_years_after_the_window():
+    years = range(1990, 2024)
+    rows = []
+    for year in years:
+        # Colombia leads from 1997, Peru again from 2012; Bolivia falls most in 1999 within
+        # the window and even more in 2016, in the forecast.
+        bolivia = 50_000 - (20_000 if year >= 1999 else 0) - (25_000 if year >= 2016 else 0)
+        peru, colombia = (60_000, 40_000) if year < 1997 or year >= 2012 else (40_000, 60_000)
+        for country, ha in (("peru", peru), ("colombia", colombia), ("bolivia", bolivia)):
+            rows.append({"replication": 0, "year": year, "country": country, "hectares": ha})
+    national = pd.DataFrame(rows)
+    regional = pd.DataFrame(
+        {"replication": 0, "year": 2004, "country": "peru", "group": "vraem", "share": [0.3]}
+    )
+    results = SimpleNamespace(seeds=[0])  # one run; fit_summary reads only how many
+    found = fit_summary(Predictive(results, national, regional))["turning_points"]
+    assert found["bolivia_fall"]["runs"] == [1999]
+    assert found["peru_overtakes_colombia"]["runs"] == [2012]
+    assert found["colombia_overtakes_peru"]["runs"] == [1997]
 
 
 def test_calibrate_command_rejects_bad_input(tmp_path, capsys):
