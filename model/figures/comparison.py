@@ -13,6 +13,7 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from model.columns import COUNTRIES, describe
 from model.figures.layout import (
@@ -194,6 +195,7 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
     left.set_title("Displacement (balloon) ratio")
     right.set_xlabel("coca fewer in all regions, hectares\n(mean over the window)")
     right.xaxis.set_major_formatter(thousands)
+    right.xaxis.set_major_locator(MaxNLocator(nbins=4))  # wide labels: "-30,000" needs room
     right.set_title("Net reduction")
     title_left(fig, "Balloon effect per scenario: median and 90% interval over paired runs")
     handles = [

@@ -120,6 +120,28 @@ def test_effect_intervals_show_ratios_and_net_reduction_per_scenario(comparison)
     assert x == pytest.approx(median)
 
 
+def test_effect_intervals_net_reduction_tick_labels_do_not_overlap():
+    # Wide intervals in tens of thousands of hectares (Plan Colombia on the history: -29,600 to
+    # +26,400) once printed "-30,000-20,000-10,000" as one run of digits.
+    rows = [
+        ("plan", "colombia", "displacement_ratio", 1.82, 0.36, 3.06),
+        ("plan", "colombia", "net_reduction_ha", -18_544.0, -29_557.0, 26_357.0),
+    ]
+    summary = pd.DataFrame(rows, columns=["scenario", "target", "metric", "median", "low", "high"])
+    fig = effect_intervals(summary)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    right = fig.axes[1]
+    boxes = [
+        t.get_window_extent(renderer)
+        for t in right.get_xticklabels()
+        if t.get_text() and right.get_xlim()[0] <= t.get_position()[0] <= right.get_xlim()[1]
+    ]
+    assert len(boxes) >= 3
+    for a, b in zip(boxes, boxes[1:], strict=False):
+        assert a.x1 < b.x0, (a, b)
+
+
 def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
     run, base = comparison.policies["push"], comparison.counterfactual
     fig = prices(run.countries, run.system, base.system)
