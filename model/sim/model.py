@@ -159,9 +159,7 @@ class BalloonModel(Model):
         hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
         hh.learn_prices(month.price)
         month.net_revenue_ha = self._net_revenue_ha(hh.expected_price, month.tax)
-        coca_now = hh.region_hectares()
-        rent = hh.land_rent(coca_now)
-        free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
+        rent, free_ha = hh.rent_and_free_land(hh.region_hectares())
         month.planted = hh.adjust_area(
             month.net_revenue_ha, world.licit_income_usd_ha, rent, free_ha
         )
@@ -169,23 +167,21 @@ class BalloonModel(Model):
     def move_households(self, month: Month) -> None:
         """Households migrate where coca pays more now, enter where it pays, leave where not."""
         world, hh, channels = self.world, self.households, self.params.channels
-        coca_now = hh.region_hectares()
+        rent, month.free_ha = hh.rent_and_free_land(hh.region_hectares())
         value = hh.region_attractiveness(
-            month.net_revenue_ha, world.licit_income_usd_ha, hh.land_rent(coca_now)
-        )
-        value = np.where(month.buyers > 0, value, -1.0)  # where nobody buys, coca does not pay
+            month.net_revenue_ha, world.licit_income_usd_ha, rent, month.buyers
+        )  # where nobody buys, coca does not pay
         zeros = np.zeros(world.n_regions)
         month.leaving = month.arriving = month.entering = month.exiting = zeros
-        month.free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
         if channels.household_migration:
             draws = self._migration_draws.month(month.t)
             month.leaving, month.arriving = hh.migrate(
                 value, month.free_ha, month.outcome.hit, draws
             )
             if month.leaving.any():
-                month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+                month.free_ha = hh.rent_and_free_land(hh.region_hectares())[1]
         if channels.household_entry:
-            draws = self._entry_draws.month(month.t)(0, world.n_regions)
+            draws = self._entry_draws.month(month.t)  # the regions' draws are slots 0..R-1
             month.entering = hh.enter(value, month.free_ha, month.buyers > 0, draws)
             month.exiting = hh.leave(value, self._exit_draws.month(month.t))
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.scenario.behaviour import HouseholdParams
-from model.sim.households import rules
+from model.sim.households import regional, rules
 from model.sim.households.eradication import eradicate_fields
 from model.sim.households.migration import Migration
 from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
@@ -126,11 +126,9 @@ class Households(SlotBlocks, Migration):
             self._area_real = None
         if self._area_real is None or self._area_real[0] is not self._area_r:
             # Asked for several times a month: worked out once per change (read-only, shared).
-            mature, immature = (sums * self.weight for sums in self._area_r)
-            total = mature + immature
-            for array in (mature, immature, total):
-                array.setflags(write=False)
-            self._area_real = (self._area_r, mature, immature, total)
+            real = regional.real_areas(*self._area_r, self.weight, np.empty((3, self.n_regions)))
+            real.setflags(write=False)
+            self._area_real = (self._area_r, *real)
         return self._area_real[1], self._area_real[2]
 
     def region_hectares(self) -> np.ndarray:
@@ -159,8 +157,17 @@ class Households(SlotBlocks, Migration):
         It grows as f / (1 - f) with the share f of a region's suitable land under coca, so a
         region's returns fall as it fills and it approaches its limit smoothly.
         """
-        fill = np.minimum(coca_ha_r / np.maximum(self.world.suitable_ha, 1e-9), MAX_FILL)
-        return self.params.land_rent_usd_ha * fill / (1.0 - fill)
+        return self.rent_and_free_land(coca_ha_r)[0]
+
+    def rent_and_free_land(self, coca_ha_r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Land rent (see :meth:`land_rent`) and free suitable land (real ha) per region."""
+        R = self.n_regions
+        rent, free = np.empty(R), np.empty(R)
+        regional.rent_and_free_land(
+            np.asarray(coca_ha_r, dtype=FLOAT), self.world.suitable_ha,
+            self.params.land_rent_usd_ha, MAX_FILL, rent, free,
+        )  # fmt: skip
+        return rent, free
 
     def profit_advantage(
         self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, rent_r: np.ndarray
@@ -228,12 +235,14 @@ class Households(SlotBlocks, Migration):
         return rules.target_areas(advantage, self.half_cap, k, barrier_r, self._block_starts, out,
                                   sums)  # fmt: skip
 
-    def region_attractiveness(self, net_revenue_ha, licit_r, rent_r) -> np.ndarray:
+    def region_attractiveness(self, net_revenue_ha, licit_r, rent_r, buyers=None) -> np.ndarray:
         """What living and growing coca in each region is worth to a typical household now.
 
         The coca advantage of a household with the region's mean risk, at current expected
         prices, tax and land rent, net of the region's barrier, plus its amenity (unitless, a
         share of licit income; 0 is what the region offered at the start, the outside option).
+        Where ``buyers`` (organisations buying per region, if given) is 0, coca does not pay:
+        the value is -1.
         """
         # Fresh from ``update_beliefs`` unless risk or land changed since (used once).
         at_risk, self._at_risk = self._at_risk, None
@@ -241,10 +250,12 @@ class Households(SlotBlocks, Migration):
             at_risk = rules.product_block_sums(
                 self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
             )
-        risk = at_risk / np.maximum(self.land_r, 1e-12)
-        revenue = net_revenue_ha * (1.0 - risk)
-        cost = self.params.production_cost_usd_ha + rent_r
-        return (revenue - cost - licit_r) / licit_r - self.theta + self.amenity
+        return regional.attractiveness(
+            np.asarray(net_revenue_ha, dtype=FLOAT), np.asarray(licit_r, dtype=FLOAT),
+            np.asarray(rent_r, dtype=FLOAT), at_risk, self.land_r,
+            self.params.production_cost_usd_ha, self.theta, self.amenity, buyers,
+            np.empty(self.n_regions),
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ monthly rules
 
@@ -414,8 +425,10 @@ class Households(SlotBlocks, Migration):
         net, licit = net_revenue_ha, licit_r
         # The household's advantage z (see ``rules.target_area``), with its per-region parts
         # worked out once: z = (base - per_ha * risk) * inv_licit - offset.
-        per_ha = k * net / licit
-        base = k * (net - p.production_cost_usd_ha - rent_r) / licit
+        per_ha, base = np.empty(R), np.empty(R)
+        regional.planting_terms(np.asarray(net, dtype=FLOAT), np.asarray(licit, dtype=FLOAT),
+                                np.asarray(rent_r, dtype=FLOAT), k, p.production_cost_usd_ha,
+                                per_ha, base)  # fmt: skip
         planted = np.empty(R)
         area = (np.empty(R), np.empty(R))
         spray_memory = 1.0 - 1.0 / p.spray_memory_months

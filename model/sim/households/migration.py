@@ -91,7 +91,7 @@ class Migration:
         return leaving, arriving
 
     def enter(
-        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
+        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: Uniforms
     ) -> np.ndarray:
         """New households settle where coca pays more than the outside option and land is free.
 
@@ -102,7 +102,8 @@ class Migration:
             buyers: whether a trafficker buys in each region.
             draws: one uniform uint32 per region, from a fixed place in the entry stream: the
                 number of entrants is the Poisson count at that draw, so a policy run and its
-                counterfactual stay in step (common random numbers).
+                counterfactual stay in step (common random numbers). Or a function ``(lo, hi)``
+                giving them (``slots.Uniforms``), called only in a month anybody may enter.
 
         Returns:
             New households (real) per region.
@@ -114,6 +115,7 @@ class Migration:
         rate = p.entry_rate * plots * np.minimum(np.maximum(value, 0.0), 1.0) * buyers
         if not (rate > 0).any():
             return np.zeros(R)
+        draws = draws(0, R) if callable(draws) else draws
         uniforms = (draws + 0.5) * 2.0**-32
         n_new = poisson_counts(uniforms, np.maximum(rate, 0.0), np.empty(R, dtype=np.int64))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
