@@ -47,6 +47,8 @@ class Recorder:
         self.region = {k: np.zeros((T, R)) for k in REGIONS}
         self.country = {k: np.zeros((T, C)) for k in RECORDED_COUNTRY}
         self.country_cocaine = np.zeros((T, C))
+        self._government_rows = tuple(self.country[k] for k in ("backlash", "backlash_cut",
+            "aerial_capacity_ha_yr", "manual_capacity_ha_yr", "aid_usd_yr"))  # fmt: skip
         self._system = {k: np.zeros(T) for k in ("source_price", "wholesale_price", "demand_t",
                                                 "supply_t", "stock_t", "route_seized_t")}  # fmt: skip
         self.trafficker_volume = np.zeros((T, K, C))
@@ -95,12 +97,11 @@ class Recorder:
         cty = self.country
         cty["seizures_t"][t] = month.seized_t
         cty["interdiction"][t] = month.interdiction
-        governments = self._governments  # one per country, in country order
-        cty["backlash"][t] = [gov.backlash for gov in governments]
-        cty["backlash_cut"][t] = [gov.backlash_cut for gov in governments]
-        cty["aerial_capacity_ha_yr"][t] = [gov.aerial_capacity_ha_yr for gov in governments]
-        cty["manual_capacity_ha_yr"][t] = [gov.manual_capacity_ha_yr for gov in governments]
-        cty["aid_usd_yr"][t] = [gov.aid_usd_yr for gov in governments]
+        backlash, cut, aerial, manual, aid = self._government_rows
+        for c, gov in enumerate(self._governments):  # one per country, in country order
+            backlash[t, c], cut[t, c] = gov.backlash, gov.backlash_cut
+            aerial[t, c], manual[t, c] = gov.aerial_capacity_ha_yr, gov.manual_capacity_ha_yr
+            aid[t, c] = gov.aid_usd_yr
         market, system = self._market, self._system
         system["source_price"][t] = market.source_price
         system["wholesale_price"][t] = market.wholesale_price

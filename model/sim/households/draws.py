@@ -91,6 +91,18 @@ class SlotDraws:
         raw = bits.random_raw((hi + 1) // 2 - lo // 2)
         return raw.view(np.uint32)[lo % 2 : lo % 2 + hi - lo]
 
+    def in_blocks(self, lo: int, hi: int, firsts, ends, active) -> np.ndarray:
+        """Draws of slots ``lo..hi-1`` set only for slots ``firsts[b]..ends[b]-1`` of ``active`` b.
+
+        Each run of slots is drawn by the compiled loop (see :func:`draws_from`); the other
+        slots' draws are left unset.
+        """
+        state = self.stream.state["state"]["state"]
+        return draws_in_runs(
+            np.uint64(state >> 64), np.uint64(state & MASK64), self.stream.jumps(), self.t << 40,
+            lo, hi, firsts, ends, active,
+        )  # fmt: skip
+
     def at(self, slots: np.ndarray) -> np.ndarray:
         """The draws of the given slots (any order), as ``__call__`` would give them."""
         state = self.stream.state["state"]["state"]
@@ -136,6 +148,19 @@ def output(hi, lo):
     x = hi ^ lo
     rotation = hi >> np.uint64(58)
     return (x >> rotation) | (x << ((np.uint64(64) - rotation) & np.uint64(63)))
+
+
+@compiled
+def draws_in_runs(state_hi, state_lo, table, first_output, lo, hi, firsts, ends, active):
+    """uint32 draws of slots ``lo..hi-1`` set for the runs of active blocks (see ``in_blocks``)."""
+    draws = np.empty(hi - lo, np.uint32)
+    for k in range(len(firsts)):
+        first, end = firsts[k], ends[k]
+        if active[k] and end > first:
+            draws[first - lo : end - lo] = draws_from(
+                state_hi, state_lo, table, first_output + first // 2, first % 2, end - first
+            )
+    return draws
 
 
 @compiled

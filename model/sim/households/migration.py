@@ -10,6 +10,8 @@ import numpy as np
 from model.sim.households import rules
 from model.sim.households.moves import (
     best_moves,
+    entry_rates,
+    exit_probabilities,
     settle_moves,
     settle_newcomers,
     vacate_slots,
@@ -17,7 +19,6 @@ from model.sim.households.moves import (
 from model.sim.households.poisson import poisson_counts
 from model.sim.households.slots import (
     COLUMNS,
-    DRAWN_BY_RUNS,
     Uniforms,
     draws_for,
     draws_in_blocks,
@@ -68,10 +69,7 @@ class Migration:
         if lo == hi:  # nobody leaves, or only empty blocks would
             return zeros, zeros
         # Only households of regions people leave, below each block's fill mark, need a draw.
-        runs = []
-        if hi - lo >= DRAWN_BY_RUNS:
-            runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
-        draws = draws_in_blocks(u, lo, hi, runs)
+        draws = draws_in_blocks(u, lo, hi, self._block_starts, self.fill, prob > 0)
         if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
             boosted = prob * (1.0 + p.displaced_migration_boost)
             cut, cut_displaced = thresholds(draws, prob), thresholds(draws, boosted)
@@ -111,9 +109,10 @@ class Migration:
         """
         p = self.params
         R = self.n_regions
-        plots = free_ha_r / (p.mean_land_ha * self.weight)
-        rate = p.entry_rate * plots * np.minimum(np.maximum(value, 0.0), 1.0) * buyers
-        if not (rate > 0).any():
+        plots, rate = np.empty(R), np.empty(R)
+        if not entry_rates(np.asarray(value, dtype=float), np.asarray(free_ha_r, dtype=float),
+                           np.asarray(buyers), p.mean_land_ha * self.weight, p.entry_rate, plots,
+                           rate):  # fmt: skip
             return np.zeros(R)
         draws = draws(0, R) if callable(draws) else draws
         uniforms = (draws + 0.5) * 2.0**-32
@@ -153,11 +152,11 @@ class Migration:
 
         """
         R = self.n_regions
-        probability = self.params.exit_rate * np.minimum(np.maximum(-value, 0.0), 1.0)
-        probability *= self.count > 0
-        active = probability > 0
-        if not active.any():
+        probability = np.empty(R)
+        if not exit_probabilities(np.asarray(value, dtype=float), self.params.exit_rate,
+                                  self.count, probability):  # fmt: skip
             return np.zeros(R)
+        active = probability > 0
         slots = rules.idle_households(self._block_starts, self.fill, active, self.occupied,
                                       self.mature, self.immature, self.replanting)  # fmt: skip
         # Draws for these few households only (with the numbers a draw for every slot gives).

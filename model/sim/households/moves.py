@@ -232,3 +232,34 @@ def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, 
     if b1 == 0:
         b0 = 0
     return probability, best, cut, cut_displaced, b0, b1
+
+
+@compiled
+def exit_probabilities(value, exit_rate, count, out):
+    """Monthly probability that a household without coca leaves each region, into ``out``.
+
+    ``exit_rate * min(max(-value, 0), 1)`` where anybody lives (0 elsewhere); returns whether any
+    is positive.
+    """
+    anyone = False
+    for r in range(len(value)):
+        out[r] = exit_rate * min(max(-value[r], 0.0), 1.0) * (1.0 if count[r] > 0 else 0.0)
+        anyone = anyone or out[r] > 0
+    return anyone
+
+
+@compiled
+def entry_rates(value, free_ha, buyers, plot_ha, entry_rate, plots_out, rate_out):
+    """Free plots and the expected newcomers per region this month, into the two outs.
+
+    ``plots = free_ha / plot_ha``; ``rate = entry_rate * plots * min(max(value, 0), 1) * buyers``
+    (``buyers`` is a mask of the regions where somebody buys, or their numbers). Returns whether
+    any rate is positive.
+    """
+    anyone = False
+    for r in range(len(value)):
+        plots_out[r] = free_ha[r] / plot_ha
+        pull = min(max(value[r], 0.0), 1.0)
+        rate_out[r] = entry_rate * plots_out[r] * pull * buyers[r]
+        anyone = anyone or rate_out[r] > 0
+    return anyone

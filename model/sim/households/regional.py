@@ -70,3 +70,11 @@ def real_areas(mature_r, immature_r, weight, out):
         mature, immature = mature_r[r] * weight, immature_r[r] * weight
         out[0, r], out[1, r], out[2, r] = mature, immature, mature + immature
     return out
+
+
+@compiled
+def per_household(total_r, count_r, out):
+    """``total_r`` divided among each region's households (0 where none live), into ``out``."""
+    for r in range(len(total_r)):
+        out[r] = total_r[r] / count_r[r] if count_r[r] > 0 else 0.0
+    return out

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from model.sim.households import layout, rules
+from model.sim.households import layout, regional, rules
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
@@ -53,16 +53,21 @@ def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
     return draws
 
 
-def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) -> np.ndarray:
-    """Draws of slots ``lo..hi-1`` where only those within ``runs`` (first, past-last) are used.
+def draws_in_blocks(u: Uniforms, lo: int, hi: int, firsts, ends, active) -> np.ndarray:
+    """Draws of slots ``lo..hi-1`` of which only ``firsts[b]..ends[b]-1`` of active blocks are used.
 
-    A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
-    where a call costs more than the draws it saves. The draws of the runs' slots are the same.
+    Draws that can be made run by run in one compiled call (``draws.SlotDraws.in_blocks``) are;
+    otherwise a long span is drawn run by run (the other slots' draws are left unset) and a short
+    one at once, where a call costs more than the draws it saves. The draws of the runs' slots
+    are the same.
     """
+    if hasattr(u, "in_blocks"):
+        return u.in_blocks(lo, hi, firsts, ends, active)
     if not callable(u) or hi - lo < DRAWN_BY_RUNS:
         return draws_for(u, lo, hi)
     draws = np.empty(hi - lo, np.uint32)
-    for first, end in runs:
+    for b in np.flatnonzero(active):
+        first, end = int(firsts[b]), int(ends[b])
         draws[first - lo : end - lo] = draws_for(u, first, end)
     return draws
 
@@ -193,7 +198,7 @@ class SlotBlocks:
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""
-        return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
+        return regional.per_household(total, self.count, np.empty(self.n_regions))
 
     def span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
         """First and past-last active block, and the slots they cover."""
