@@ -103,7 +103,7 @@ class BalloonModel(Model):
 
     def fund_and_equip_governments(self, month: Month) -> None:
         """The sponsor splits its aid; each government sets its capacity for the month."""
-        aid = self.sponsor.allocate(month.t, self.recorder.country_cocaine_history())
+        aid = self.sponsor.allocate(month.t, self.recorder.country_cocaine_history()).tolist()
         for government in self.governments:
             government.aid_usd_yr = aid[government.country]
             government.set_capacity(month.t)
@@ -111,8 +111,8 @@ class BalloonModel(Model):
     def sell_harvest(self, month: Month) -> None:
         """Farmers harvest; traffickers post farm-gate prices; farmers sell where someone buys."""
         t, trafficking = month.t, self.trafficking
-        mature_ha, immature_ha = self.households.area_by_region()
-        month.coca_ha = mature_ha + immature_ha
+        mature_ha = self.households.area_by_region()[0]
+        month.coca_ha = self.households.region_hectares()  # mature + immature
         month.leaf_kg = mature_ha * self.inputs.yield_kg_ha[t] / 12.0
         trafficking.leaf_per_kg = self.inputs.leaf_per_kg[t]
         harvest_t = month.leaf_kg / trafficking.leaf_per_kg / 1000.0
@@ -140,10 +140,10 @@ class BalloonModel(Model):
             month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
             revenue_ha, draws, present_ha=month.coca_ha,
         ) if eradicating else self.households.no_eradication()  # fmt: skip
-        coca_income = lost = np.zeros(world.n_countries)
-        if (outcome.forced_ha + outcome.voluntary_ha).any():
-            coca_income = world.by_country(month.coca_ha * revenue_ha)
-            lost = world.by_country(outcome.lost_income_usd)
+        coca_income = lost = [0.0] * world.n_countries
+        if eradicating and (outcome.forced_ha + outcome.voluntary_ha).any():
+            coca_income = world.by_country(month.coca_ha * revenue_ha).tolist()
+            lost = world.by_country(outcome.lost_income_usd).tolist()
         for government in self.governments:
             c = government.country
             government.update_backlash(lost[c], coca_income[c], month.t)

@@ -118,12 +118,13 @@ class Households(SlotBlocks, Migration):
         if self._area_r is None:
             self._area_r = (self.sum(self.mature), self.sum(self.immature))
             self._area_stale[:] = False
-        elif self._area_stale.any():  # only the blocks a move or an exit changed
+        elif self._maybe_stale and self._area_stale.any():  # the blocks a move or an exit changed
             stale, starts, fills = self._area_stale, self._block_starts, self.fill
             rules.filled_block_sums(self.mature, starts, fills, stale, self._area_r[0])
             rules.filled_block_sums(self.immature, starts, fills, stale, self._area_r[1])
             self._area_stale[:] = False
             self._area_real = None
+        self._maybe_stale = False
         if self._area_real is None or self._area_real[0] is not self._area_r:
             # Asked for several times a month: worked out once per change (read-only, shared).
             real = regional.real_areas(*self._area_r, self.weight, np.empty((3, self.n_regions)))
@@ -269,8 +270,7 @@ class Households(SlotBlocks, Migration):
 
     def learn_prices(self, price_r: np.ndarray) -> None:
         """Move the expected farm-gate price toward this month's price."""
-        lr = self.params.price_learning_rate
-        self.expected_price += lr * (price_r - self.expected_price)
+        regional.follow(self.expected_price, price_r, self.params.price_learning_rate)
 
     def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
         """Leaf harvested this month per region, real kg."""
@@ -344,6 +344,7 @@ class Households(SlotBlocks, Migration):
         for k in range(6):
             rules.block_sums(self._removed_by[k, : hi - lo], starts, sums[k])
         self._area_stale[b0:b1] = True
+        self._maybe_stale = True
         by_region = np.zeros((6, R))
         by_region[:, b0:b1] = sums * self.weight
         return EradicationOutcome(
@@ -440,5 +441,7 @@ class Households(SlotBlocks, Migration):
             self._work2, planted, *area,
         )  # fmt: skip
         self._area_r = area
-        self._area_stale[:] = False
+        if self._maybe_stale:  # otherwise no block is marked stale
+            self._area_stale[:] = False
+            self._maybe_stale = False
         return planted

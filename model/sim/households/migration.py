@@ -85,6 +85,7 @@ class Migration:
             self.weight, leaving, arriving, *self.grouped_columns(), self.land, self.mature,
             self.immature,
         )  # fmt: skip
+        self._maybe_stale = True
         self._at_risk = None
         return leaving, arriving
 
@@ -173,6 +174,7 @@ class Migration:
         vacate_slots(slots, origin, *self.grouped_columns(), self.land, self.mature,
                      self.immature, self.land_r, self.count, self._area_stale, self.weight,
                      leaving)  # fmt: skip
+        self._maybe_stale = True
         self.n_active -= len(slots)
         self._at_risk = None
         return leaving

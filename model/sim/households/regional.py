@@ -73,6 +73,13 @@ def real_areas(mature_r, immature_r, weight, out):
 
 
 @compiled
+def follow(belief_r, observed_r, rate):
+    """Move ``belief_r`` toward ``observed_r`` in place: ``belief += rate * (observed - belief)``."""
+    for r in range(len(belief_r)):
+        belief_r[r] += rate * (observed_r[r] - belief_r[r])
+
+
+@compiled
 def per_household(total_r, count_r, out):
     """``total_r`` divided among each region's households (0 where none live), into ``out``."""
     for r in range(len(total_r)):

@@ -113,6 +113,7 @@ class SlotBlocks:
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
         self._area_stale = np.zeros(self.n_regions, bool)  # blocks whose cached sums are stale
+        self._maybe_stale = False  # whether any block may have gone stale since the last check
         self._area_real = None  # the cached sums in real hectares, and the sums they came from
         self._moved_columns = None  # the columns, grouped for moving households (migration.py)
         self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
@@ -183,7 +184,7 @@ class SlotBlocks:
 
     def make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
         """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
-        if np.any(self.fill + arrivals > self.start[1:]):
+        if layout.out_of_room(self.fill, np.asarray(arrivals, dtype=np.int64), self.start):
             slots = self._relayout(arrivals, slots)
         return slots
 
