@@ -133,17 +133,20 @@ class BalloonModel(Model):
                     month.t, month.coca_ha, month.protection, month.strength
                 )
                 eradicating = True
-        revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
-        draws = self._eradication_draws.month(month.t)
-        adaptation = self.params.households.spray_adaptation
-        month.outcome = outcome = self.households.eradicate(
-            month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
-            revenue_ha, draws, present_ha=month.coca_ha,
-        ) if eradicating else self.households.no_eradication()  # fmt: skip
         coca_income = lost = [0.0] * world.n_countries
-        if eradicating and (outcome.forced_ha + outcome.voluntary_ha).any():
-            coca_income = world.by_country(month.coca_ha * revenue_ha).tolist()
-            lost = world.by_country(outcome.lost_income_usd).tolist()
+        if not eradicating:
+            month.outcome = self.households.no_eradication()
+        else:
+            revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
+            draws = self._eradication_draws.month(month.t)
+            adaptation = self.params.households.spray_adaptation
+            month.outcome = outcome = self.households.eradicate(
+                month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
+                revenue_ha, draws, present_ha=month.coca_ha,
+            )  # fmt: skip
+            if (outcome.forced_ha + outcome.voluntary_ha).any():
+                coca_income = world.by_country(month.coca_ha * revenue_ha).tolist()
+                lost = world.by_country(outcome.lost_income_usd).tolist()
         for government in self.governments:
             c = government.country
             government.update_backlash(lost[c], coca_income[c], month.t)

@@ -54,6 +54,27 @@ def _farmgate_prices(bids, present, markdown, scarcity, out):
 
 
 @compiled
+def _bid_prices(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, present,
+                markdown, scarcity, out):  # fmt: skip
+    """:func:`_farmgate_prices` of this month's :func:`_bids`, in one call."""
+    bids = _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg,
+                 np.empty(present.shape))  # fmt: skip
+    return _farmgate_prices(bids, present, markdown, scarcity, out)
+
+
+@compiled
+def _buyer_counts(present, out):
+    """Organisations present in each region, as floats (``present.sum(axis=0)``)."""
+    K, R = present.shape
+    for r in range(R):
+        n = 0
+        for k in range(K):
+            n += 1 if present[k, r] else 0
+        out[r] = n
+    return out
+
+
+@compiled
 def _scarcity_ratios(usual, leaf, local, usual_months, scarcity):
     """Usual over this month's harvest per region into ``scarcity``; the usual follows this one.
 
@@ -226,7 +247,7 @@ class TraffickerArrays:
 
     def buyers(self) -> np.ndarray:
         """Organisations buying in each region (float, length R)."""
-        return self.present.sum(axis=0).astype(float)
+        return _buyer_counts(self.present, np.empty(self.present.shape[1]))
 
     def bids(self, source_price: float) -> np.ndarray:
         """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
@@ -241,10 +262,11 @@ class TraffickerArrays:
         The markdown shrinks as more organisations compete in a region; local scarcity raises
         the price where the harvest falls short of what buyers usually get (``feel_scarcity``).
         """
-        R = self.present.shape[1]
-        return _farmgate_prices(
-            self.bids(source_price), self.present, self.params.markdown, self.scarcity,
-            np.empty(R),
+        p = self.params
+        return _bid_prices(
+            source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+            self.route_cost_usd_kg, self.leaf_per_kg, self.present, p.markdown, self.scarcity,
+            np.empty(self.present.shape[1]),
         )  # fmt: skip
 
     def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:

@@ -153,11 +153,10 @@ class Migration:
 
         """
         R = self.n_regions
-        probability = np.empty(R)
+        probability, cut, active = np.empty(R), np.empty(R, np.uint32), np.empty(R, bool)
         if not exit_probabilities(np.asarray(value, dtype=float), self.params.exit_rate,
-                                  self.count, probability):  # fmt: skip
+                                  self.count, probability, cut, active):  # fmt: skip
             return np.zeros(R)
-        active = probability > 0
         slots = rules.idle_households(self._block_starts, self.fill, active, self.occupied,
                                       self.mature, self.immature, self.replanting)  # fmt: skip
         # Draws for these few households only (with the numbers a draw for every slot gives).
@@ -166,8 +165,9 @@ class Migration:
         else:
             _, _, lo, hi = self.span(active)
             draws = draws_for(u, lo, hi)[slots - lo]
-        slots, origin = rules.draws_below_cut(slots, draws, thresholds(draws, probability),
-                                              self.start)  # fmt: skip
+        if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
+            cut = thresholds(draws, probability)
+        slots, origin = rules.draws_below_cut(slots, draws, cut, self.start)
         if len(slots) == 0:
             return np.zeros(R)
         leaving = np.empty(R)

@@ -235,16 +235,19 @@ def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, 
 
 
 @compiled
-def exit_probabilities(value, exit_rate, count, out):
+def exit_probabilities(value, exit_rate, count, out, cut, active):
     """Monthly probability that a household without coca leaves each region, into ``out``.
 
-    ``exit_rate * min(max(-value, 0), 1)`` where anybody lives (0 elsewhere); returns whether any
-    is positive.
+    ``exit_rate * min(max(-value, 0), 1)`` where anybody lives (0 elsewhere); ``cut`` gets the
+    cut-offs of uint32 draws (as ``slots.thresholds`` converts them) and ``active`` whether the
+    probability is positive. Returns whether any is.
     """
     anyone = False
     for r in range(len(value)):
         out[r] = exit_rate * min(max(-value[r], 0.0), 1.0) * (1.0 if count[r] > 0 else 0.0)
-        anyone = anyone or out[r] > 0
+        cut[r] = np.uint32(min(out[r] * 4294967296.0, 4294967295.0))
+        active[r] = out[r] > 0
+        anyone = anyone or active[r]
     return anyone
 
 
