@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
@@ -55,8 +57,12 @@ class Recorder:
         self.trafficker_seized = np.zeros((T, K, C))
         self.trafficker_regions = np.zeros((T, K))
         self.trafficker_risk = np.zeros((T, K, C))
-        self.dates = month_starts(scenario.start, T)
         self._completed = 0  # months whose derived columns are filled
+
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """The first day of every month of the scenario (made when first asked for)."""
+        return month_starts(self.params.start, self.params.months)
 
     def system_column(self, name: str) -> np.ndarray:
         """One stored column of the system table (``source_price``, ``stock_t``, ...), so far."""
