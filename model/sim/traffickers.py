@@ -56,10 +56,14 @@ def _farmgate_prices(bids, present, markdown, scarcity, out):
 @compiled
 def _bid_prices(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, present,
                 markdown, scarcity, out):  # fmt: skip
-    """:func:`_farmgate_prices` of this month's :func:`_bids`, in one call."""
+    """:func:`_farmgate_prices` of this month's :func:`_bids` into ``out``, in one call.
+
+    Like the other loops called once a month it returns nothing: handing a new array back to
+    Python costs about a microsecond.
+    """
     bids = _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg,
                  np.empty(present.shape))  # fmt: skip
-    return _farmgate_prices(bids, present, markdown, scarcity, out)
+    _farmgate_prices(bids, present, markdown, scarcity, out)
 
 
 @compiled
@@ -71,7 +75,6 @@ def _buyer_counts(present, out):
         for k in range(K):
             n += 1 if present[k, r] else 0
         out[r] = n
-    return out
 
 
 @compiled
@@ -104,6 +107,15 @@ def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
 
 
 @compiled
+def _bid_margins(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, present,
+                 buyers, markdown, out):  # fmt: skip
+    """:func:`_margins` of this month's :func:`_bids` into ``out``, in one call."""
+    bids = _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg,
+                 np.empty(present.shape))  # fmt: skip
+    _margins(bids, present, buyers, leaf_per_kg, markdown, out)
+
+
+@compiled
 def _entry_value(margin, potential_t, competitors, operating_cost, payback_months):
     """What entering a region is worth over the payback horizon, US$."""
     share = potential_t / (competitors + 1.0)
@@ -127,7 +139,6 @@ def _buy_and_ship(cocaine_t, buyers, present, country_of, seizure_rate, noise, l
             seized[k, c] = volume[k, c] * share
             if volume[k, c] > 0:
                 risk[k, c] = risk[k, c] + learning_rate * (share - risk[k, c])
-    return bought
 
 
 @compiled
@@ -247,7 +258,9 @@ class TraffickerArrays:
 
     def buyers(self) -> np.ndarray:
         """Organisations buying in each region (float, length R)."""
-        return _buyer_counts(self.present, np.empty(self.present.shape[1]))
+        counts = np.empty(self.present.shape[1])
+        _buyer_counts(self.present, counts)
+        return counts
 
     def bids(self, source_price: float) -> np.ndarray:
         """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
@@ -263,17 +276,22 @@ class TraffickerArrays:
         the price where the harvest falls short of what buyers usually get (``feel_scarcity``).
         """
         p = self.params
-        return _bid_prices(
+        prices = np.empty(self.present.shape[1])
+        _bid_prices(
             source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
             self.route_cost_usd_kg, self.leaf_per_kg, self.present, p.markdown, self.scarcity,
-            np.empty(self.present.shape[1]),
+            prices,
         )  # fmt: skip
+        return prices
 
     def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:
         """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
         p = self.params
-        return _margins(self.bids(source_price), self.present, np.asarray(buyers, dtype=float),
-                        self.leaf_per_kg, p.markdown, np.empty(self.present.shape))  # fmt: skip
+        margin = np.empty(self.present.shape)
+        _bid_margins(source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+                     self.route_cost_usd_kg, self.leaf_per_kg, self.present,
+                     np.asarray(buyers, dtype=float), p.markdown, margin)  # fmt: skip
+        return margin
 
     def entry_value(self, margin_per_kg, potential_t_r, competitors) -> np.ndarray:
         """What entering each region is worth over the payback horizon, US$ (K x R)."""
@@ -312,12 +330,13 @@ class TraffickerArrays:
             Each organisation's purchases per region, tonnes (K x R).
 
         """
-        return _buy_and_ship(
+        bought = np.empty(self.present.shape)
+        _buy_and_ship(
             np.asarray(cocaine_t_r, dtype=float), np.asarray(buyers, dtype=float), self.present,
             self.country_of, np.asarray(seizure_rate_c, dtype=float), noise,
-            self.params.learning_rate, np.empty(self.present.shape), self.volume_t, self.seized_t,
-            self.risk,
+            self.params.learning_rate, bought, self.volume_t, self.seized_t, self.risk,
         )  # fmt: skip
+        return bought
 
     def relocate(
         self,

@@ -127,7 +127,8 @@ class Households(SlotBlocks, Migration):
         self._maybe_stale = False
         if self._area_real is None or self._area_real[0] is not self._area_r:
             # Asked for several times a month: worked out once per change (read-only, shared).
-            real = regional.real_areas(*self._area_r, self.weight, np.empty((3, self.n_regions)))
+            real = np.empty((3, self.n_regions))
+            regional.real_areas(*self._area_r, self.weight, real)
             real.setflags(write=False)
             self._area_real = (self._area_r, *real)
         return self._area_real[1], self._area_real[2]
@@ -251,12 +252,13 @@ class Households(SlotBlocks, Migration):
             at_risk = rules.product_block_sums(
                 self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
             )
-        return regional.attractiveness(
+        value = np.empty(self.n_regions)
+        regional.attractiveness(
             np.asarray(net_revenue_ha, dtype=FLOAT), np.asarray(licit_r, dtype=FLOAT),
             np.asarray(rent_r, dtype=FLOAT), at_risk, self.land_r,
-            self.params.production_cost_usd_ha, self.theta, self.amenity, buyers,
-            np.empty(self.n_regions),
+            self.params.production_cost_usd_ha, self.theta, self.amenity, buyers, value,
         )  # fmt: skip
+        return value
 
     # ------------------------------------------------------------------ monthly rules
 

@@ -37,11 +37,15 @@ class Migration:
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
             self._cheapest_move = self._migration_cost.min()
-        return best_moves(
+        R = self.n_regions
+        probability, best = np.empty(R), np.empty(R, np.int64)
+        cut, cut_displaced = np.empty(R, np.uint32), np.empty(R, np.uint32)
+        b0, b1 = best_moves(
             excess, self._migration_cost, self._cheapest_move, free_ha_r,
             p.mean_land_ha * self.weight, self.count, p.migration_rate,
-            1.0 + p.displaced_migration_boost,
+            1.0 + p.displaced_migration_boost, probability, best, cut, cut_displaced,
         )  # fmt: skip
+        return probability, best, cut, cut_displaced, b0, b1
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms

@@ -3,7 +3,8 @@
 A month asks for land rent, free land and what a region is worth several times, each a handful of
 arithmetic steps on arrays of a few regions; numpy would spend its time on the overhead of each
 step's call. These loops do the same arithmetic in the same order as the numpy expressions they
-replace (documented on each), so every value is the same to the bit.
+replace (documented on each), so every value is the same to the bit. They write into arrays the
+caller passes and return nothing: handing a new array back to Python costs about a microsecond.
 """
 
 from __future__ import annotations
@@ -25,14 +26,6 @@ def rent_and_free_land(coca_r, suitable_r, rent_usd_ha, max_fill, rent_out, free
 
 
 @compiled
-def free_land(coca_r, suitable_r, out):
-    """Free suitable land per region, ``max(suitable - coca, 0)``, into ``out``."""
-    for r in range(len(coca_r)):
-        out[r] = max(suitable_r[r] - coca_r[r], 0.0)
-    return out
-
-
-@compiled
 def attractiveness(net_r, licit_r, rent_r, at_risk_r, land_r, production_cost, theta_r,
                    amenity_r, buyers_r, out):  # fmt: skip
     """What each region is worth to a typical household (see ``region_attractiveness``).
@@ -48,7 +41,6 @@ def attractiveness(net_r, licit_r, rent_r, at_risk_r, land_r, production_cost, t
         out[r] = (revenue - cost - licit_r[r]) / licit_r[r] - theta_r[r] + amenity_r[r]
         if buyers_r is not None and not buyers_r[r] > 0:
             out[r] = -1.0
-    return out
 
 
 @compiled
@@ -69,7 +61,6 @@ def real_areas(mature_r, immature_r, weight, out):
     for r in range(len(mature_r)):
         mature, immature = mature_r[r] * weight, immature_r[r] * weight
         out[0, r], out[1, r], out[2, r] = mature, immature, mature + immature
-    return out
 
 
 @compiled
@@ -84,4 +75,3 @@ def per_household(total_r, count_r, out):
     """``total_r`` divided among each region's households (0 where none live), into ``out``."""
     for r in range(len(total_r)):
         out[r] = total_r[r] / count_r[r] if count_r[r] > 0 else 0.0
-    return out

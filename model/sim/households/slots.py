@@ -199,7 +199,9 @@ class SlotBlocks:
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""
-        return regional.per_household(total, self.count, np.empty(self.n_regions))
+        out = np.empty(self.n_regions)
+        regional.per_household(total, self.count, out)
+        return out
 
     def span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
         """First and past-last active block, and the slots they cover."""
