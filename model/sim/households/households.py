@@ -138,9 +138,16 @@ class Households(SlotBlocks, Migration):
         self.area_by_region()
         return self._area_real[3]
 
-    def region_mean_risk(self) -> np.ndarray:
-        """Mean perceived risk of the households of each region (0 where none live)."""
-        return self.mean(self.sum(self.risk))  # empty slots have no risk
+    def region_mean_risk(self, regions: np.ndarray | None = None) -> np.ndarray:
+        """Mean perceived risk of the households of each region (0 where none live).
+
+        Only the ``regions`` (a mask) are worked out if given; the others are 0.
+        """
+        if regions is None:
+            return self.mean(self.sum(self.risk))  # empty slots have no risk
+        total = np.zeros(self.n_regions)
+        rules.filled_block_sums(self.risk, self._block_starts, self.fill, regions, total)
+        return self.mean(total)
 
     def growing_and_mean_risk(self) -> tuple[np.ndarray, np.ndarray]:
         """Households (real) with any coca, and their mean perceived risk, per region."""

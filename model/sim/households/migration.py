@@ -131,7 +131,7 @@ class Migration:
         arrivals = n_new
         if total < wanted:  # the first ``total`` in region order come
             arrivals = np.minimum(n_new, np.maximum(total - (np.cumsum(n_new) - n_new), 0))
-        mean_risk = self.region_mean_risk()
+        mean_risk = self.region_mean_risk(arrivals > 0)  # newcomers take their region's
         self.make_room(arrivals)
         entering = np.empty(R)
         settle_newcomers(
