@@ -84,7 +84,13 @@ def _scarcity_ratios(usual, leaf, local, usual_months, scarcity):
     The ratio counts between 1/1.5 and 1.5 (raised to the elasticity by the caller, with numpy's
     power: numba's rounds differently). No harvest where buyers usually get some is
     the sharpest scarcity; a region with neither harvest nor a usual one (no coca yet) feels none.
+    While no region has a usual harvest yet (the first month), this month's is the usual.
     """
+    first = True
+    for r in range(len(usual)):
+        first = first and usual[r] <= 0.0
+    if first:
+        usual[:] = leaf
     for r in range(len(leaf)):
         if local:
             if leaf[r] > 0:
@@ -245,8 +251,6 @@ class TraffickerArrays:
 
         """
         p = self.params
-        if self.usual_t.max(initial=0.0) == 0.0:  # the first month: the harvest is the usual
-            self.usual_t = leaf_t_r.copy()
         _scarcity_ratios(self.usual_t, leaf_t_r, local, p.usual_supply_months, self.scarcity)
         if local:
             np.power(self.scarcity, p.local_price_elasticity, out=self.scarcity)
