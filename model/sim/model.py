@@ -7,6 +7,7 @@ import pandas as pd
 from mesa import Model
 
 from model.scenario.schema import Scenario
+from model.sim import flows
 from model.sim.armed_groups import ArmedGroups
 from model.sim.events import Events
 from model.sim.governments import Government
@@ -110,17 +111,18 @@ class BalloonModel(Model):
 
     def sell_harvest(self, month: Month) -> None:
         """Farmers harvest; traffickers post farm-gate prices; farmers sell where someone buys."""
-        t, trafficking = month.t, self.trafficking
+        t, trafficking, R = month.t, self.trafficking, self.world.n_regions
         mature_ha = self.households.area_by_region()[0]
         month.coca_ha = self.households.region_hectares()  # mature + immature
-        month.leaf_kg = mature_ha * self.inputs.yield_kg_ha[t] / 12.0
         trafficking.leaf_per_kg = self.inputs.leaf_per_kg[t]
-        harvest_t = month.leaf_kg / trafficking.leaf_per_kg / 1000.0
+        month.leaf_kg, harvest_t = np.empty(R), np.empty(R)
+        flows.harvest(mature_ha, self.inputs.yield_kg_ha[t], trafficking.leaf_per_kg,
+                      month.leaf_kg, harvest_t)  # fmt: skip
         trafficking.feel_scarcity(harvest_t, self.params.channels.local_scarcity)
         month.price = self.farmgate_prices()
         month.buyers = self.buyers()
-        month.sold_kg = month.leaf_kg * (month.buyers > 0)
-        month.revenue_usd = month.sold_kg * month.price
+        month.sold_kg, month.revenue_usd = np.empty(R), np.empty(R)
+        flows.sale(month.leaf_kg, month.buyers, month.price, month.sold_kg, month.revenue_usd)
 
     def eradicate(self, month: Month) -> None:
         """Governments plan eradication across regions; fields are hit; backlash follows."""
@@ -190,7 +192,8 @@ class BalloonModel(Model):
 
     def traffic(self, month: Month) -> None:
         """Traffickers buy, ship and lose part to seizures; they learn and relocate."""
-        month.cocaine_t = month.sold_kg / self.trafficking.leaf_per_kg / 1000.0
+        month.cocaine_t = np.empty(self.world.n_regions)
+        flows.cocaine_tonnes(month.sold_kg, self.trafficking.leaf_per_kg, month.cocaine_t)
         month.interdiction = np.array([gov.interdiction for gov in self.governments])
         relocate = self.params.channels.trafficker_relocation
         potential = self._potential_supply_t(month.coca_ha, month.free_ha) if relocate else None
@@ -218,9 +221,12 @@ class BalloonModel(Model):
 
     def _potential_supply_t(self, coca_ha, free_ha) -> np.ndarray:
         """Cocaine a buyer could source per region and month: current leaf plus frontier, tonnes."""
-        uptake = self.params.traffickers.frontier_uptake
-        leaf_kg = (coca_ha + uptake * free_ha) * self.inputs.yield_kg_ha[self.t] / 12.0
-        return leaf_kg / self.trafficking.leaf_per_kg / 1000.0
+        potential = np.empty(self.world.n_regions)
+        flows.potential_supply(
+            coca_ha, free_ha, self.params.traffickers.frontier_uptake,
+            self.inputs.yield_kg_ha[self.t], self.trafficking.leaf_per_kg, potential,
+        )  # fmt: skip
+        return potential
 
     def _net_revenue_ha(self, price: np.ndarray, tax: np.ndarray) -> np.ndarray:
         """Expected coca revenue net of armed-group tax, US$/ha/yr."""
