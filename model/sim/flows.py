@@ -13,6 +13,13 @@ from model.sim.compiled import compiled
 
 
 @compiled
+def net_revenue(price, yield_kg_ha, tax, out):
+    """Coca revenue net of armed groups' tax, US$/ha/yr: ``price * (yield_kg_ha * (1 - tax))``."""
+    for r in range(len(price)):
+        out[r] = price[r] * (yield_kg_ha[r] * (1.0 - tax[r]))
+
+
+@compiled
 def harvest(mature_ha, yield_kg_ha, leaf_per_kg, leaf_kg, leaf_t):
     """Leaf harvested, ``mature_ha * yield_kg_ha / 12`` kg, and as cocaine, ``/ leaf_per_kg / 1000`` t."""
     for r in range(len(mature_ha)):

@@ -78,7 +78,6 @@ class BalloonModel(Model):
             for k, spec in enumerate(scenario.traffickers.organisations)
         ]
         self.armed_groups = ArmedGroups(self, scenario.armed_groups)
-        self._net_yield = np.zeros(self.world.n_regions)  # yield net of tax, reused monthly
         self.recorder = Recorder(scenario, self.world, self.households, self.governments,
                                  self.market, self.trafficking, self.traffickers)  # fmt: skip
         self._start_in_equilibrium()
@@ -230,8 +229,9 @@ class BalloonModel(Model):
 
     def _net_revenue_ha(self, price: np.ndarray, tax: np.ndarray) -> np.ndarray:
         """Expected coca revenue net of armed-group tax, US$/ha/yr."""
-        np.multiply(self.inputs.yield_kg_ha[self.t], 1.0 - tax, out=self._net_yield)
-        return price * self._net_yield
+        revenue = np.empty(self.world.n_regions)
+        flows.net_revenue(price, self.inputs.yield_kg_ha[self.t], tax, revenue)
+        return revenue
 
     # ------------------------------------------------------------------ the start
 

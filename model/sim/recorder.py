@@ -76,7 +76,7 @@ class Recorder:
         """Store a finished month (a ``model.sim.month.Month``) and the actors' state after it."""
         t, hh, reg = month.t, self._households, self.region
         mature, immature = hh.area_by_region()
-        reg["hectares"][t] = mature + immature
+        reg["hectares"][t] = hh.region_hectares()  # mature + immature
         reg["mature_ha"][t] = mature
         reg["immature_ha"][t] = immature
         outcome = month.outcome
