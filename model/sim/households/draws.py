@@ -196,11 +196,18 @@ def draws_at(state_hi, state_lo, table, slots, first_output):
     """uint32 draws of ``slots``: halves of outputs ``first_output + slot // 2`` of the stream.
 
     Output ``n`` comes from the state after ``n + 1`` steps from ``state``, reached by composing
-    the jumps of ``table`` for the set bits of ``n + 1``; the output is PCG's XSL-RR.
+    the jumps of ``table`` for the set bits of ``n + 1`` (for a slot after the previous one, of
+    the steps between them); the output is PCG's XSL-RR.
     """
     draws = np.empty(len(slots), np.uint32)
+    hi, lo, done = state_hi, state_lo, 0  # the state after ``done`` steps
     for j in range(len(slots)):
-        hi, lo = jump(state_hi, state_lo, table, first_output + slots[j] // 2 + 1)
+        steps = first_output + slots[j] // 2 + 1
+        if steps < done:  # slots in any order: from the start again
+            hi, lo, done = state_hi, state_lo, 0
+        # From the last slot's state (sorted slots lie close: a short jump).
+        hi, lo = jump(hi, lo, table, steps - done)
+        done = steps
         value = output(hi, lo)
         half = value >> np.uint64(32) if slots[j] % 2 else value & np.uint64(0xFFFFFFFF)
         draws[j] = np.uint32(half)
