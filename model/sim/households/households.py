@@ -139,13 +139,8 @@ class Households(SlotBlocks, Migration):
         return self._area_real[3]
 
     def region_mean_risk(self, regions: np.ndarray | None = None) -> np.ndarray:
-        """Mean perceived risk of the households of each region (0 where none live).
-
-        Only the ``regions`` (a mask) are worked out if given; the others are 0.
-        """
-        if regions is None:
-            return self.mean(self.sum(self.risk))  # empty slots have no risk
-        total = np.zeros(self.n_regions)
+        """Mean perceived risk of each region's households, 0 where none live (or off ``regions``)."""
+        total = np.zeros(self.n_regions)  # empty slots have no risk: no mask needed
         rules.filled_block_sums(self.risk, self._block_starts, self.fill, regions, total)
         return self.mean(total)
 
@@ -170,12 +165,9 @@ class Households(SlotBlocks, Migration):
 
     def rent_and_free_land(self, coca_ha_r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Land rent (see :meth:`land_rent`) and free suitable land (real ha) per region."""
-        R = self.n_regions
-        rent, free = np.empty(R), np.empty(R)
-        regional.rent_and_free_land(
-            np.asarray(coca_ha_r, dtype=FLOAT), self.world.suitable_ha,
-            self.params.land_rent_usd_ha, MAX_FILL, rent, free,
-        )  # fmt: skip
+        rent, free = np.empty(self.n_regions), np.empty(self.n_regions)
+        regional.rent_and_free_land(np.asarray(coca_ha_r, dtype=FLOAT), self.world.suitable_ha,
+                                    self.params.land_rent_usd_ha, MAX_FILL, rent, free)  # fmt: skip
         return rent, free
 
     def profit_advantage(
@@ -260,11 +252,10 @@ class Households(SlotBlocks, Migration):
                 self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
             )
         value = np.empty(self.n_regions)
-        regional.attractiveness(
-            np.asarray(net_revenue_ha, dtype=FLOAT), np.asarray(licit_r, dtype=FLOAT),
-            np.asarray(rent_r, dtype=FLOAT), at_risk, self.land_r,
-            self.params.production_cost_usd_ha, self.theta, self.amenity, buyers, value,
-        )  # fmt: skip
+        net, licit, rent = (np.asarray(x, FLOAT) for x in (net_revenue_ha, licit_r, rent_r))
+        regional.attractiveness(net, licit, rent, at_risk, self.land_r,
+                                self.params.production_cost_usd_ha, self.theta, self.amenity,
+                                buyers, value)  # fmt: skip
         return value
 
     # ------------------------------------------------------------------ monthly rules
