@@ -56,12 +56,12 @@ def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
 def draws_in_blocks(u: Uniforms, lo: int, hi: int, firsts, ends, active) -> np.ndarray:
     """Draws of slots ``lo..hi-1`` of which only ``firsts[b]..ends[b]-1`` of active blocks are used.
 
-    Draws that can be made run by run in one compiled call (``draws.SlotDraws.in_blocks``) are;
-    otherwise a long span is drawn run by run (the other slots' draws are left unset) and a short
-    one at once, where a call costs more than the draws it saves. The draws of the runs' slots
-    are the same.
+    A long span is drawn run by run with numpy's generator (the other slots' draws are left
+    unset), fastest per draw; a shorter one run by run in one compiled call where the draws can
+    be made so (``draws.SlotDraws.in_blocks``: no per-run cost of setting up numpy's generator),
+    else at once. The draws of the runs' slots are the same.
     """
-    if hasattr(u, "in_blocks"):
+    if hi - lo < DRAWN_BY_RUNS and hasattr(u, "in_blocks"):
         return u.in_blocks(lo, hi, firsts, ends, active)
     if not callable(u) or hi - lo < DRAWN_BY_RUNS:
         return draws_for(u, lo, hi)
