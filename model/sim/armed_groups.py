@@ -79,6 +79,7 @@ class ArmedGroups:
         for k, group in enumerate(self.groups):
             self.countries[k, group.countries] = True
         self._none = np.zeros(world.n_regions)
+        self._revenue_g, self._pressure_g = np.empty(G), np.empty(G)
 
     def protection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per region: reach removed by armed groups, their strength, and their tax rate.
@@ -90,7 +91,9 @@ class ArmedGroups:
             return none.copy(), none.copy(), none.copy()
         strength_g = np.array([g.strength for g in self.groups])
         levy_g = np.array([g.tax_rate * g.strength_gate() for g in self.groups])
-        strength, tax = armed_group_rule(self.regions, strength_g, levy_g)
+        R = self.regions.shape[1]
+        strength, tax = np.empty(R), np.empty(R)
+        armed_group_rule(self.regions, strength_g, levy_g, strength, tax)
         return self.params.protection * strength, strength, tax
 
     def tax_and_grow(self, revenue_usd_r: np.ndarray, counterinsurgency_c: np.ndarray) -> None:
@@ -103,8 +106,9 @@ class ArmedGroups:
         """
         if not self.groups:
             return
-        in_regions = revenue_in_group_regions(self.regions, revenue_usd_r)
-        strongest = strongest_pressure(self.countries, counterinsurgency_c)
+        in_regions, strongest = self._revenue_g, self._pressure_g  # work rows, read at once
+        revenue_in_group_regions(self.regions, revenue_usd_r, in_regions)
+        strongest_pressure(self.countries, counterinsurgency_c, strongest)
         for group, revenue, pressure in zip(
             self.groups, in_regions.tolist(), strongest.tolist(), strict=True
         ):
@@ -118,17 +122,21 @@ class ArmedGroups:
 
 
 @compiled
-def armed_group_rule(group_regions, strength_g, levy_g):
+def armed_group_rule(group_regions, strength_g, levy_g, strength, tax):
     """Per region: strength of the strongest group present (first listed on a tie), its tax rate.
+
+    Compiled loops here write into arrays the caller passes and return nothing: handing a new
+    array back to Python costs about a microsecond.
 
     Args:
         group_regions: G x R, where each group is present.
         strength_g: each group's strength, 0-1.
         levy_g: each group's tax rate (0 for a group too weak to collect).
+        strength: out, per region the ruling group's strength.
+        tax: out, per region its tax rate.
 
     """
     G, R = group_regions.shape
-    strength, tax = np.zeros(R), np.zeros(R)
     for r in range(R):
         ruler, best = 0, strength_g[0] if group_regions[0, r] else 0.0
         for g in range(1, G):
@@ -136,28 +144,25 @@ def armed_group_rule(group_regions, strength_g, levy_g):
                 ruler, best = g, strength_g[g]
         strength[r] = best
         tax[r] = levy_g[ruler] if best > 0 else 0.0
-    return strength, tax
 
 
 @compiled
-def revenue_in_group_regions(group_regions, revenue_r):
-    """Each group's sum of ``revenue_r`` over the regions where it is present."""
+def revenue_in_group_regions(group_regions, revenue_r, out):
+    """Each group's sum of ``revenue_r`` over the regions where it is present, into ``out``."""
     G, R = group_regions.shape
-    out = np.zeros(G)
     for g in range(G):
+        out[g] = 0.0
         for r in range(R):
             if group_regions[g, r]:
                 out[g] += revenue_r[r]
-    return out
 
 
 @compiled
-def strongest_pressure(group_countries, pressure_c):
-    """The strongest counterinsurgency each group faces across the countries it is in."""
+def strongest_pressure(group_countries, pressure_c, out):
+    """The strongest counterinsurgency each group faces across its countries, into ``out``."""
     G, C = group_countries.shape
-    out = np.full(G, -np.inf)
     for g in range(G):
+        out[g] = -np.inf
         for c in range(C):
             if group_countries[g, c] and pressure_c[c] > out[g]:
                 out[g] = pressure_c[c]
-    return out

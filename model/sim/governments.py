@@ -52,7 +52,7 @@ class Government(Agent):
         instruments = ("aerial_eradication", "manual_eradication", "interdiction",
                        "alternative_development", "counterinsurgency")  # fmt: skip
         self._planned, self._recorded = (
-            list(zip(*(table[k][:, country].tolist() for k in instruments), strict=True))
+            np.stack([table[k][:, country] for k in instruments], axis=1).tolist()
             for table in (plan.planned_country, plan.recorded_country)
         )
 

@@ -7,6 +7,7 @@ import pandas as pd
 from mesa import Model
 
 from model.scenario.schema import Scenario
+from model.sim import flows
 from model.sim.armed_groups import ArmedGroups
 from model.sim.events import Events
 from model.sim.governments import Government
@@ -77,7 +78,6 @@ class BalloonModel(Model):
             for k, spec in enumerate(scenario.traffickers.organisations)
         ]
         self.armed_groups = ArmedGroups(self, scenario.armed_groups)
-        self._net_yield = np.zeros(self.world.n_regions)  # yield net of tax, reused monthly
         self.recorder = Recorder(scenario, self.world, self.households, self.governments,
                                  self.market, self.trafficking, self.traffickers)  # fmt: skip
         self._start_in_equilibrium()
@@ -103,24 +103,25 @@ class BalloonModel(Model):
 
     def fund_and_equip_governments(self, month: Month) -> None:
         """The sponsor splits its aid; each government sets its capacity for the month."""
-        aid = self.sponsor.allocate(month.t, self.recorder.country_cocaine_history())
+        aid = self.sponsor.allocate(month.t, self.recorder.country_cocaine_history()).tolist()
         for government in self.governments:
             government.aid_usd_yr = aid[government.country]
             government.set_capacity(month.t)
 
     def sell_harvest(self, month: Month) -> None:
         """Farmers harvest; traffickers post farm-gate prices; farmers sell where someone buys."""
-        t, trafficking = month.t, self.trafficking
-        mature_ha, immature_ha = self.households.area_by_region()
-        month.coca_ha = mature_ha + immature_ha
-        month.leaf_kg = mature_ha * self.inputs.yield_kg_ha[t] / 12.0
+        t, trafficking, R = month.t, self.trafficking, self.world.n_regions
+        mature_ha = self.households.area_by_region()[0]
+        month.coca_ha = self.households.region_hectares()  # mature + immature
         trafficking.leaf_per_kg = self.inputs.leaf_per_kg[t]
-        harvest_t = month.leaf_kg / trafficking.leaf_per_kg / 1000.0
+        month.leaf_kg, harvest_t = np.empty(R), np.empty(R)
+        flows.harvest(mature_ha, self.inputs.yield_kg_ha[t], trafficking.leaf_per_kg,
+                      month.leaf_kg, harvest_t)  # fmt: skip
         trafficking.feel_scarcity(harvest_t, self.params.channels.local_scarcity)
         month.price = self.farmgate_prices()
         month.buyers = self.buyers()
-        month.sold_kg = month.leaf_kg * (month.buyers > 0)
-        month.revenue_usd = month.sold_kg * month.price
+        month.sold_kg, month.revenue_usd = np.empty(R), np.empty(R)
+        flows.sale(month.leaf_kg, month.buyers, month.price, month.sold_kg, month.revenue_usd)
 
     def eradicate(self, month: Month) -> None:
         """Governments plan eradication across regions; fields are hit; backlash follows."""
@@ -133,17 +134,20 @@ class BalloonModel(Model):
                     month.t, month.coca_ha, month.protection, month.strength
                 )
                 eradicating = True
-        revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
-        draws = self._eradication_draws.month(month.t)
-        adaptation = self.params.households.spray_adaptation
-        month.outcome = outcome = self.households.eradicate(
-            month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
-            revenue_ha, draws, present_ha=month.coca_ha,
-        ) if eradicating else self.households.no_eradication()  # fmt: skip
-        coca_income = lost = np.zeros(world.n_countries)
-        if (outcome.forced_ha + outcome.voluntary_ha).any():
-            coca_income = world.by_country(month.coca_ha * revenue_ha)
-            lost = world.by_country(outcome.lost_income_usd)
+        coca_income = lost = [0.0] * world.n_countries
+        if not eradicating:
+            month.outcome = self.households.no_eradication()
+        else:
+            revenue_ha = month.price * self.inputs.yield_kg_ha[month.t]
+            draws = self._eradication_draws.month(month.t)
+            adaptation = self.params.households.spray_adaptation
+            month.outcome = outcome = self.households.eradicate(
+                month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
+                revenue_ha, draws, present_ha=month.coca_ha,
+            )  # fmt: skip
+            if (outcome.forced_ha + outcome.voluntary_ha).any():
+                coca_income = world.by_country(month.coca_ha * revenue_ha).tolist()
+                lost = world.by_country(outcome.lost_income_usd).tolist()
         for government in self.governments:
             c = government.country
             government.update_backlash(lost[c], coca_income[c], month.t)
@@ -159,9 +163,7 @@ class BalloonModel(Model):
         hh.update_beliefs(outcome.hit, eradicated_share, outcome.span)
         hh.learn_prices(month.price)
         month.net_revenue_ha = self._net_revenue_ha(hh.expected_price, month.tax)
-        coca_now = hh.region_hectares()
-        rent = hh.land_rent(coca_now)
-        free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
+        rent, free_ha = hh.rent_and_free_land(hh.region_hectares())
         month.planted = hh.adjust_area(
             month.net_revenue_ha, world.licit_income_usd_ha, rent, free_ha
         )
@@ -169,29 +171,28 @@ class BalloonModel(Model):
     def move_households(self, month: Month) -> None:
         """Households migrate where coca pays more now, enter where it pays, leave where not."""
         world, hh, channels = self.world, self.households, self.params.channels
-        coca_now = hh.region_hectares()
+        rent, month.free_ha = hh.rent_and_free_land(hh.region_hectares())
         value = hh.region_attractiveness(
-            month.net_revenue_ha, world.licit_income_usd_ha, hh.land_rent(coca_now)
-        )
-        value = np.where(month.buyers > 0, value, -1.0)  # where nobody buys, coca does not pay
+            month.net_revenue_ha, world.licit_income_usd_ha, rent, month.buyers
+        )  # where nobody buys, coca does not pay
         zeros = np.zeros(world.n_regions)
         month.leaving = month.arriving = month.entering = month.exiting = zeros
-        month.free_ha = np.maximum(world.suitable_ha - coca_now, 0.0)
         if channels.household_migration:
             draws = self._migration_draws.month(month.t)
             month.leaving, month.arriving = hh.migrate(
                 value, month.free_ha, month.outcome.hit, draws
             )
             if month.leaving.any():
-                month.free_ha = np.maximum(world.suitable_ha - hh.region_hectares(), 0.0)
+                month.free_ha = hh.rent_and_free_land(hh.region_hectares())[1]
         if channels.household_entry:
-            draws = self._entry_draws.month(month.t)(0, world.n_regions)
+            draws = self._entry_draws.month(month.t)  # the regions' draws are slots 0..R-1
             month.entering = hh.enter(value, month.free_ha, month.buyers > 0, draws)
             month.exiting = hh.leave(value, self._exit_draws.month(month.t))
 
     def traffic(self, month: Month) -> None:
         """Traffickers buy, ship and lose part to seizures; they learn and relocate."""
-        month.cocaine_t = month.sold_kg / self.trafficking.leaf_per_kg / 1000.0
+        month.cocaine_t = np.empty(self.world.n_regions)
+        flows.cocaine_tonnes(month.sold_kg, self.trafficking.leaf_per_kg, month.cocaine_t)
         month.interdiction = np.array([gov.interdiction for gov in self.governments])
         relocate = self.params.channels.trafficker_relocation
         potential = self._potential_supply_t(month.coca_ha, month.free_ha) if relocate else None
@@ -219,14 +220,18 @@ class BalloonModel(Model):
 
     def _potential_supply_t(self, coca_ha, free_ha) -> np.ndarray:
         """Cocaine a buyer could source per region and month: current leaf plus frontier, tonnes."""
-        uptake = self.params.traffickers.frontier_uptake
-        leaf_kg = (coca_ha + uptake * free_ha) * self.inputs.yield_kg_ha[self.t] / 12.0
-        return leaf_kg / self.trafficking.leaf_per_kg / 1000.0
+        potential = np.empty(self.world.n_regions)
+        flows.potential_supply(
+            coca_ha, free_ha, self.params.traffickers.frontier_uptake,
+            self.inputs.yield_kg_ha[self.t], self.trafficking.leaf_per_kg, potential,
+        )  # fmt: skip
+        return potential
 
     def _net_revenue_ha(self, price: np.ndarray, tax: np.ndarray) -> np.ndarray:
         """Expected coca revenue net of armed-group tax, US$/ha/yr."""
-        np.multiply(self.inputs.yield_kg_ha[self.t], 1.0 - tax, out=self._net_yield)
-        return price * self._net_yield
+        revenue = np.empty(self.world.n_regions)
+        flows.net_revenue(price, self.inputs.yield_kg_ha[self.t], tax, revenue)
+        return revenue
 
     # ------------------------------------------------------------------ the start
 

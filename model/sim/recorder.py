@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
@@ -47,14 +49,20 @@ class Recorder:
         self.region = {k: np.zeros((T, R)) for k in REGIONS}
         self.country = {k: np.zeros((T, C)) for k in RECORDED_COUNTRY}
         self.country_cocaine = np.zeros((T, C))
+        self._government_rows = tuple(self.country[k] for k in ("backlash", "backlash_cut",
+            "aerial_capacity_ha_yr", "manual_capacity_ha_yr", "aid_usd_yr"))  # fmt: skip
         self._system = {k: np.zeros(T) for k in ("source_price", "wholesale_price", "demand_t",
                                                 "supply_t", "stock_t", "route_seized_t")}  # fmt: skip
         self.trafficker_volume = np.zeros((T, K, C))
         self.trafficker_seized = np.zeros((T, K, C))
         self.trafficker_regions = np.zeros((T, K))
         self.trafficker_risk = np.zeros((T, K, C))
-        self.dates = month_starts(scenario.start, T)
         self._completed = 0  # months whose derived columns are filled
+
+    @cached_property
+    def dates(self) -> pd.DatetimeIndex:
+        """The first day of every month of the scenario (made when first asked for)."""
+        return month_starts(self.params.start, self.params.months)
 
     def system_column(self, name: str) -> np.ndarray:
         """One stored column of the system table (``source_price``, ``stock_t``, ...), so far."""
@@ -68,7 +76,7 @@ class Recorder:
         """Store a finished month (a ``model.sim.month.Month``) and the actors' state after it."""
         t, hh, reg = month.t, self._households, self.region
         mature, immature = hh.area_by_region()
-        reg["hectares"][t] = mature + immature
+        reg["hectares"][t] = hh.region_hectares()  # mature + immature
         reg["mature_ha"][t] = mature
         reg["immature_ha"][t] = immature
         outcome = month.outcome
@@ -95,12 +103,11 @@ class Recorder:
         cty = self.country
         cty["seizures_t"][t] = month.seized_t
         cty["interdiction"][t] = month.interdiction
-        governments = self._governments  # one per country, in country order
-        cty["backlash"][t] = [gov.backlash for gov in governments]
-        cty["backlash_cut"][t] = [gov.backlash_cut for gov in governments]
-        cty["aerial_capacity_ha_yr"][t] = [gov.aerial_capacity_ha_yr for gov in governments]
-        cty["manual_capacity_ha_yr"][t] = [gov.manual_capacity_ha_yr for gov in governments]
-        cty["aid_usd_yr"][t] = [gov.aid_usd_yr for gov in governments]
+        backlash, cut, aerial, manual, aid = self._government_rows
+        for c, gov in enumerate(self._governments):  # one per country, in country order
+            backlash[t, c], cut[t, c] = gov.backlash, gov.backlash_cut
+            aerial[t, c], manual[t, c] = gov.aerial_capacity_ha_yr, gov.manual_capacity_ha_yr
+            aid[t, c] = gov.aid_usd_yr
         market, system = self._market, self._system
         system["source_price"][t] = market.source_price
         system["wholesale_price"][t] = market.wholesale_price

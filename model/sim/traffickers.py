@@ -54,13 +54,43 @@ def _farmgate_prices(bids, present, markdown, scarcity, out):
 
 
 @compiled
+def _bid_prices(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, present,
+                markdown, scarcity, out):  # fmt: skip
+    """:func:`_farmgate_prices` of this month's :func:`_bids` into ``out``, in one call.
+
+    Like the other loops called once a month it returns nothing: handing a new array back to
+    Python costs about a microsecond.
+    """
+    bids = _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg,
+                 np.empty(present.shape))  # fmt: skip
+    _farmgate_prices(bids, present, markdown, scarcity, out)
+
+
+@compiled
+def _buyer_counts(present, out):
+    """Organisations present in each region, as floats (``present.sum(axis=0)``)."""
+    K, R = present.shape
+    for r in range(R):
+        n = 0
+        for k in range(K):
+            n += 1 if present[k, r] else 0
+        out[r] = n
+
+
+@compiled
 def _scarcity_ratios(usual, leaf, local, usual_months, scarcity):
     """Usual over this month's harvest per region into ``scarcity``; the usual follows this one.
 
     The ratio counts between 1/1.5 and 1.5 (raised to the elasticity by the caller, with numpy's
     power: numba's rounds differently). No harvest where buyers usually get some is
     the sharpest scarcity; a region with neither harvest nor a usual one (no coca yet) feels none.
+    While no region has a usual harvest yet (the first month), this month's is the usual.
     """
+    first = True
+    for r in range(len(usual)):
+        first = first and usual[r] <= 0.0
+    if first:
+        usual[:] = leaf
     for r in range(len(leaf)):
         if local:
             if leaf[r] > 0:
@@ -80,6 +110,15 @@ def _margins(bids, present, buyers, leaf_per_kg, markdown, out):
             others = buyers[r] if present[k, r] else buyers[r] + 1.0
             out[k, r] = bids[k, r] * leaf_per_kg[r] * markdown / others
     return out
+
+
+@compiled
+def _bid_margins(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg, present,
+                 buyers, markdown, out):  # fmt: skip
+    """:func:`_margins` of this month's :func:`_bids` into ``out``, in one call."""
+    bids = _bids(source_price, risk, country_of, processing_cost, route_cost, leaf_per_kg,
+                 np.empty(present.shape))  # fmt: skip
+    _margins(bids, present, buyers, leaf_per_kg, markdown, out)
 
 
 @compiled
@@ -106,7 +145,6 @@ def _buy_and_ship(cocaine_t, buyers, present, country_of, seizure_rate, noise, l
             seized[k, c] = volume[k, c] * share
             if volume[k, c] > 0:
                 risk[k, c] = risk[k, c] + learning_rate * (share - risk[k, c])
-    return bought
 
 
 @compiled
@@ -213,8 +251,6 @@ class TraffickerArrays:
 
         """
         p = self.params
-        if self.usual_t.max(initial=0.0) == 0.0:  # the first month: the harvest is the usual
-            self.usual_t = leaf_t_r.copy()
         _scarcity_ratios(self.usual_t, leaf_t_r, local, p.usual_supply_months, self.scarcity)
         if local:
             np.power(self.scarcity, p.local_price_elasticity, out=self.scarcity)
@@ -226,7 +262,9 @@ class TraffickerArrays:
 
     def buyers(self) -> np.ndarray:
         """Organisations buying in each region (float, length R)."""
-        return self.present.sum(axis=0).astype(float)
+        counts = np.empty(self.present.shape[1])
+        _buyer_counts(self.present, counts)
+        return counts
 
     def bids(self, source_price: float) -> np.ndarray:
         """Value of a kg of leaf to each organisation in each region, US$/kg (before markdown)."""
@@ -241,17 +279,23 @@ class TraffickerArrays:
         The markdown shrinks as more organisations compete in a region; local scarcity raises
         the price where the harvest falls short of what buyers usually get (``feel_scarcity``).
         """
-        R = self.present.shape[1]
-        return _farmgate_prices(
-            self.bids(source_price), self.present, self.params.markdown, self.scarcity,
-            np.empty(R),
+        p = self.params
+        prices = np.empty(self.present.shape[1])
+        _bid_prices(
+            source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+            self.route_cost_usd_kg, self.leaf_per_kg, self.present, p.markdown, self.scarcity,
+            prices,
         )  # fmt: skip
+        return prices
 
     def margin_per_kg(self, source_price: float, buyers: np.ndarray) -> np.ndarray:
         """What each organisation keeps per kg of cocaine in each region, US$ (K x R)."""
         p = self.params
-        return _margins(self.bids(source_price), self.present, np.asarray(buyers, dtype=float),
-                        self.leaf_per_kg, p.markdown, np.empty(self.present.shape))  # fmt: skip
+        margin = np.empty(self.present.shape)
+        _bid_margins(source_price, self.risk, self.country_of, p.processing_cost_usd_kg,
+                     self.route_cost_usd_kg, self.leaf_per_kg, self.present,
+                     np.asarray(buyers, dtype=float), p.markdown, margin)  # fmt: skip
+        return margin
 
     def entry_value(self, margin_per_kg, potential_t_r, competitors) -> np.ndarray:
         """What entering each region is worth over the payback horizon, US$ (K x R)."""
@@ -290,12 +334,13 @@ class TraffickerArrays:
             Each organisation's purchases per region, tonnes (K x R).
 
         """
-        return _buy_and_ship(
+        bought = np.empty(self.present.shape)
+        _buy_and_ship(
             np.asarray(cocaine_t_r, dtype=float), np.asarray(buyers, dtype=float), self.present,
             self.country_of, np.asarray(seizure_rate_c, dtype=float), noise,
-            self.params.learning_rate, np.empty(self.present.shape), self.volume_t, self.seized_t,
-            self.risk,
+            self.params.learning_rate, bought, self.volume_t, self.seized_t, self.risk,
         )  # fmt: skip
+        return bought
 
     def relocate(
         self,

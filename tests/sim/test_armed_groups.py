@@ -21,6 +21,13 @@ def group(strength, tax_rate=0.1):
     return ArmedGroup(model, "g", np.array([True, False, False]), strength, tax_rate)
 
 
+def ruling(present, strength, levy):
+    """The ruling group's strength and tax rate per region (``armed_group_rule``'s outs)."""
+    ruler_strength, tax = np.empty(present.shape[1]), np.empty(present.shape[1])
+    armed_group_rule(present, strength, levy, ruler_strength, tax)
+    return ruler_strength, tax
+
+
 def test_the_strongest_group_present_rules_a_region_and_the_first_listed_wins_a_tie():
     present = np.array([
         [True, True, False, True, True],
@@ -29,10 +36,10 @@ def test_the_strongest_group_present_rules_a_region_and_the_first_listed_wins_a_
     ])  # fmt: skip
     strength = np.array([0.3, 0.6, 0.6])
     levy = np.array([0.1, 0.2, 0.3])
-    ruler_strength, tax = armed_group_rule(present, strength, levy)
+    ruler_strength, tax = ruling(present, strength, levy)
     assert list(ruler_strength) == [0.6, 0.3, 0.0, 0.6, 0.6]
     assert list(tax) == [0.2, 0.1, 0.0, 0.3, 0.2]  # region 0: groups 1 and 2 tie, 1 is first
-    _, tax = armed_group_rule(present, np.array([0.5, 0.5, 0.5]), levy)
+    _, tax = ruling(present, np.array([0.5, 0.5, 0.5]), levy)
     assert tax[0] == 0.1 and tax[3] == 0.1  # group 0 is listed first
 
 

@@ -467,3 +467,13 @@ def test_a_relayout_keeps_every_household_in_order_and_renumbers_the_slots_asked
     assert np.array_equal(hh.land[renumbered], asked_land) and hh.occupied[renumbered].all()
     assert (hh.fill == hh.start[:-1] + hh.count).all()  # no holes left below the fill marks
     assert not hh.land[~hh.occupied].any() and not hh.mature[~hh.occupied].any()
+
+
+def test_mean_risk_of_chosen_regions_is_the_full_mean_there_and_zero_elsewhere():
+    model, hh = households()
+    hh.risk[hh.occupied] = np.random.default_rng(4).uniform(0.05, 0.6, hh.occupied.sum())
+    everywhere = hh.region_mean_risk()
+    chosen = np.array([False, True, False])
+    some = hh.region_mean_risk(chosen)
+    assert some[NORTH_B] == everywhere[NORTH_B] and everywhere[NORTH_B] > 0.05
+    assert some[NORTH_A] == 0.0 and some[SOUTH_A] == 0.0

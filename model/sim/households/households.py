@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.scenario.behaviour import HouseholdParams
-from model.sim.households import rules
+from model.sim.households import regional, rules
 from model.sim.households.eradication import eradicate_fields
 from model.sim.households.migration import Migration
 from model.sim.households.slots import FLOAT, SlotBlocks, Uniforms, draws_for, thresholds
@@ -118,19 +118,19 @@ class Households(SlotBlocks, Migration):
         if self._area_r is None:
             self._area_r = (self.sum(self.mature), self.sum(self.immature))
             self._area_stale[:] = False
-        elif self._area_stale.any():  # only the blocks a move or an exit changed
+        elif self._maybe_stale and self._area_stale.any():  # the blocks a move or an exit changed
             stale, starts, fills = self._area_stale, self._block_starts, self.fill
             rules.filled_block_sums(self.mature, starts, fills, stale, self._area_r[0])
             rules.filled_block_sums(self.immature, starts, fills, stale, self._area_r[1])
             self._area_stale[:] = False
             self._area_real = None
+        self._maybe_stale = False
         if self._area_real is None or self._area_real[0] is not self._area_r:
             # Asked for several times a month: worked out once per change (read-only, shared).
-            mature, immature = (sums * self.weight for sums in self._area_r)
-            total = mature + immature
-            for array in (mature, immature, total):
-                array.setflags(write=False)
-            self._area_real = (self._area_r, mature, immature, total)
+            real = np.empty((3, self.n_regions))
+            regional.real_areas(*self._area_r, self.weight, real)
+            real.setflags(write=False)
+            self._area_real = (self._area_r, *real)
         return self._area_real[1], self._area_real[2]
 
     def region_hectares(self) -> np.ndarray:
@@ -138,9 +138,11 @@ class Households(SlotBlocks, Migration):
         self.area_by_region()
         return self._area_real[3]
 
-    def region_mean_risk(self) -> np.ndarray:
-        """Mean perceived risk of the households of each region (0 where none live)."""
-        return self.mean(self.sum(self.risk))  # empty slots have no risk
+    def region_mean_risk(self, regions: np.ndarray | None = None) -> np.ndarray:
+        """Mean perceived risk of each region's households, 0 where none live (or off ``regions``)."""
+        total = np.zeros(self.n_regions)  # empty slots have no risk: no mask needed
+        rules.filled_block_sums(self.risk, self._block_starts, self.fill, regions, total)
+        return self.mean(total)
 
     def growing_and_mean_risk(self) -> tuple[np.ndarray, np.ndarray]:
         """Households (real) with any coca, and their mean perceived risk, per region."""
@@ -159,8 +161,14 @@ class Households(SlotBlocks, Migration):
         It grows as f / (1 - f) with the share f of a region's suitable land under coca, so a
         region's returns fall as it fills and it approaches its limit smoothly.
         """
-        fill = np.minimum(coca_ha_r / np.maximum(self.world.suitable_ha, 1e-9), MAX_FILL)
-        return self.params.land_rent_usd_ha * fill / (1.0 - fill)
+        return self.rent_and_free_land(coca_ha_r)[0]
+
+    def rent_and_free_land(self, coca_ha_r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Land rent (see :meth:`land_rent`) and free suitable land (real ha) per region."""
+        rent, free = np.empty(self.n_regions), np.empty(self.n_regions)
+        regional.rent_and_free_land(np.asarray(coca_ha_r, dtype=FLOAT), self.world.suitable_ha,
+                                    self.params.land_rent_usd_ha, MAX_FILL, rent, free)  # fmt: skip
+        return rent, free
 
     def profit_advantage(
         self, net_revenue_ha: np.ndarray, licit_r: np.ndarray, rent_r: np.ndarray
@@ -228,12 +236,14 @@ class Households(SlotBlocks, Migration):
         return rules.target_areas(advantage, self.half_cap, k, barrier_r, self._block_starts, out,
                                   sums)  # fmt: skip
 
-    def region_attractiveness(self, net_revenue_ha, licit_r, rent_r) -> np.ndarray:
+    def region_attractiveness(self, net_revenue_ha, licit_r, rent_r, buyers=None) -> np.ndarray:
         """What living and growing coca in each region is worth to a typical household now.
 
         The coca advantage of a household with the region's mean risk, at current expected
         prices, tax and land rent, net of the region's barrier, plus its amenity (unitless, a
         share of licit income; 0 is what the region offered at the start, the outside option).
+        Where ``buyers`` (organisations buying per region, if given) is 0, coca does not pay:
+        the value is -1.
         """
         # Fresh from ``update_beliefs`` unless risk or land changed since (used once).
         at_risk, self._at_risk = self._at_risk, None
@@ -241,10 +251,12 @@ class Households(SlotBlocks, Migration):
             at_risk = rules.product_block_sums(
                 self.risk, self.land, self._block_starts, self._work, np.empty(self.n_regions)
             )
-        risk = at_risk / np.maximum(self.land_r, 1e-12)
-        revenue = net_revenue_ha * (1.0 - risk)
-        cost = self.params.production_cost_usd_ha + rent_r
-        return (revenue - cost - licit_r) / licit_r - self.theta + self.amenity
+        value = np.empty(self.n_regions)
+        net, licit, rent = (np.asarray(x, FLOAT) for x in (net_revenue_ha, licit_r, rent_r))
+        regional.attractiveness(net, licit, rent, at_risk, self.land_r,
+                                self.params.production_cost_usd_ha, self.theta, self.amenity,
+                                buyers, value)  # fmt: skip
+        return value
 
     # ------------------------------------------------------------------ monthly rules
 
@@ -258,8 +270,7 @@ class Households(SlotBlocks, Migration):
 
     def learn_prices(self, price_r: np.ndarray) -> None:
         """Move the expected farm-gate price toward this month's price."""
-        lr = self.params.price_learning_rate
-        self.expected_price += lr * (price_r - self.expected_price)
+        regional.follow(self.expected_price, price_r, self.params.price_learning_rate)
 
     def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
         """Leaf harvested this month per region, real kg."""
@@ -333,6 +344,7 @@ class Households(SlotBlocks, Migration):
         for k in range(6):
             rules.block_sums(self._removed_by[k, : hi - lo], starts, sums[k])
         self._area_stale[b0:b1] = True
+        self._maybe_stale = True
         by_region = np.zeros((6, R))
         by_region[:, b0:b1] = sums * self.weight
         return EradicationOutcome(
@@ -414,8 +426,10 @@ class Households(SlotBlocks, Migration):
         net, licit = net_revenue_ha, licit_r
         # The household's advantage z (see ``rules.target_area``), with its per-region parts
         # worked out once: z = (base - per_ha * risk) * inv_licit - offset.
-        per_ha = k * net / licit
-        base = k * (net - p.production_cost_usd_ha - rent_r) / licit
+        per_ha, base = np.empty(R), np.empty(R)
+        regional.planting_terms(np.asarray(net, dtype=FLOAT), np.asarray(licit, dtype=FLOAT),
+                                np.asarray(rent_r, dtype=FLOAT), k, p.production_cost_usd_ha,
+                                per_ha, base)  # fmt: skip
         planted = np.empty(R)
         area = (np.empty(R), np.empty(R))
         spray_memory = 1.0 - 1.0 / p.spray_memory_months
@@ -427,5 +441,7 @@ class Households(SlotBlocks, Migration):
             self._work2, planted, *area,
         )  # fmt: skip
         self._area_r = area
-        self._area_stale[:] = False
+        if self._maybe_stale:  # otherwise no block is marked stale
+            self._area_stale[:] = False
+            self._maybe_stale = False
         return planted

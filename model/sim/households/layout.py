@@ -12,6 +12,15 @@ from model.sim.compiled import compiled
 
 
 @compiled
+def out_of_room(fills, arrivals, starts):
+    """Whether any block's ``arrivals`` would pass its end (``fills + arrivals > starts[1:]``)."""
+    for b in range(len(fills)):
+        if fills[b] + arrivals[b] > starts[b + 1]:
+            return True
+    return False
+
+
+@compiled
 def moved_runs(old, packed_starts, new_starts):
     """Runs of households in consecutive old slots, which stay consecutive in the new layout.
 

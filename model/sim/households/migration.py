@@ -10,6 +10,8 @@ import numpy as np
 from model.sim.households import rules
 from model.sim.households.moves import (
     best_moves,
+    entry_rates,
+    exit_probabilities,
     settle_moves,
     settle_newcomers,
     vacate_slots,
@@ -17,7 +19,6 @@ from model.sim.households.moves import (
 from model.sim.households.poisson import poisson_counts
 from model.sim.households.slots import (
     COLUMNS,
-    DRAWN_BY_RUNS,
     Uniforms,
     draws_for,
     draws_in_blocks,
@@ -36,11 +37,15 @@ class Migration:
             horizon_value = licit * p.mean_land_ha * 5.0  # five years of a farm's licit income
             self._migration_cost = self.world.migration_cost / horizon_value[:, None]
             self._cheapest_move = self._migration_cost.min()
-        return best_moves(
+        R = self.n_regions
+        probability, best = np.empty(R), np.empty(R, np.int64)
+        cut, cut_displaced = np.empty(R, np.uint32), np.empty(R, np.uint32)
+        b0, b1 = best_moves(
             excess, self._migration_cost, self._cheapest_move, free_ha_r,
             p.mean_land_ha * self.weight, self.count, p.migration_rate,
-            1.0 + p.displaced_migration_boost,
+            1.0 + p.displaced_migration_boost, probability, best, cut, cut_displaced,
         )  # fmt: skip
+        return probability, best, cut, cut_displaced, b0, b1
 
     def migrate(
         self, excess: np.ndarray, free_ha_r: np.ndarray, hit: np.ndarray, u: Uniforms
@@ -68,10 +73,7 @@ class Migration:
         if lo == hi:  # nobody leaves, or only empty blocks would
             return zeros, zeros
         # Only households of regions people leave, below each block's fill mark, need a draw.
-        runs = []
-        if hi - lo >= DRAWN_BY_RUNS:
-            runs = [(int(self.start[b]), int(self.fill[b])) for b in np.flatnonzero(prob > 0)]
-        draws = draws_in_blocks(u, lo, hi, runs)
+        draws = draws_in_blocks(u, lo, hi, self._block_starts, self.fill, prob > 0)
         if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
             boosted = prob * (1.0 + p.displaced_migration_boost)
             cut, cut_displaced = thresholds(draws, prob), thresholds(draws, boosted)
@@ -87,11 +89,12 @@ class Migration:
             self.weight, leaving, arriving, *self.grouped_columns(), self.land, self.mature,
             self.immature,
         )  # fmt: skip
+        self._maybe_stale = True
         self._at_risk = None
         return leaving, arriving
 
     def enter(
-        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: np.ndarray
+        self, value: np.ndarray, free_ha_r: np.ndarray, buyers: np.ndarray, draws: Uniforms
     ) -> np.ndarray:
         """New households settle where coca pays more than the outside option and land is free.
 
@@ -102,7 +105,8 @@ class Migration:
             buyers: whether a trafficker buys in each region.
             draws: one uniform uint32 per region, from a fixed place in the entry stream: the
                 number of entrants is the Poisson count at that draw, so a policy run and its
-                counterfactual stay in step (common random numbers).
+                counterfactual stay in step (common random numbers). Or a function ``(lo, hi)``
+                giving them (``slots.Uniforms``), called only in a month anybody may enter.
 
         Returns:
             New households (real) per region.
@@ -110,10 +114,12 @@ class Migration:
         """
         p = self.params
         R = self.n_regions
-        plots = free_ha_r / (p.mean_land_ha * self.weight)
-        rate = p.entry_rate * plots * np.minimum(np.maximum(value, 0.0), 1.0) * buyers
-        if not (rate > 0).any():
+        plots, rate = np.empty(R), np.empty(R)
+        if not entry_rates(np.asarray(value, dtype=float), np.asarray(free_ha_r, dtype=float),
+                           np.asarray(buyers), p.mean_land_ha * self.weight, p.entry_rate, plots,
+                           rate):  # fmt: skip
             return np.zeros(R)
+        draws = draws(0, R) if callable(draws) else draws
         uniforms = (draws + 0.5) * 2.0**-32
         n_new = poisson_counts(uniforms, np.maximum(rate, 0.0), np.empty(R, dtype=np.int64))
         n_new = np.minimum(n_new, np.floor(plots).astype(np.int64).clip(0))
@@ -125,7 +131,7 @@ class Migration:
         arrivals = n_new
         if total < wanted:  # the first ``total`` in region order come
             arrivals = np.minimum(n_new, np.maximum(total - (np.cumsum(n_new) - n_new), 0))
-        mean_risk = self.region_mean_risk()
+        mean_risk = self.region_mean_risk(arrivals > 0)  # newcomers take their region's
         self.make_room(arrivals)
         entering = np.empty(R)
         settle_newcomers(
@@ -151,10 +157,9 @@ class Migration:
 
         """
         R = self.n_regions
-        probability = self.params.exit_rate * np.minimum(np.maximum(-value, 0.0), 1.0)
-        probability *= self.count > 0
-        active = probability > 0
-        if not active.any():
+        probability, cut, active = np.empty(R), np.empty(R, np.uint32), np.empty(R, bool)
+        if not exit_probabilities(np.asarray(value, dtype=float), self.params.exit_rate,
+                                  self.count, probability, cut, active):  # fmt: skip
             return np.zeros(R)
         slots = rules.idle_households(self._block_starts, self.fill, active, self.occupied,
                                       self.mature, self.immature, self.replanting)  # fmt: skip
@@ -164,14 +169,16 @@ class Migration:
         else:
             _, _, lo, hi = self.span(active)
             draws = draws_for(u, lo, hi)[slots - lo]
-        slots, origin = rules.draws_below_cut(slots, draws, thresholds(draws, probability),
-                                              self.start)  # fmt: skip
+        if draws.dtype != np.uint32:  # uniform floats: the probabilities are the cut-offs
+            cut = thresholds(draws, probability)
+        slots, origin = rules.draws_below_cut(slots, draws, cut, self.start)
         if len(slots) == 0:
             return np.zeros(R)
         leaving = np.empty(R)
         vacate_slots(slots, origin, *self.grouped_columns(), self.land, self.mature,
                      self.immature, self.land_r, self.count, self._area_stale, self.weight,
                      leaving)  # fmt: skip
+        self._maybe_stale = True
         self.n_active -= len(slots)
         self._at_risk = None
         return leaving

@@ -193,7 +193,8 @@ def settle_moves(
 
 
 @compiled
-def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, boost):
+def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, boost, probability,
+               best, cut, cut_displaced):  # fmt: skip
     """Per region: the monthly probability of leaving, and the best destination.
 
     The gain of a move from ``r`` to ``d`` is ``excess[d] - excess[r] - cost[r, d]``, over
@@ -202,17 +203,19 @@ def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, 
     lives in ``r``. When the spread of ``excess`` is no more than the ``cheapest`` move, no move
     can pay and nobody leaves.
 
+    The probabilities, the destinations, and the cut-offs of uint32 draws for leaving and for
+    leaving after being hit by forced eradication (probability times ``boost``) go into
+    ``probability``, ``best``, ``cut`` and ``cut_displaced`` (written in place: handing new
+    arrays back to Python costs about a microsecond each).
+
     Returns:
-        The probabilities; the destinations; the cut-offs of uint32 draws for leaving, and for
-        leaving after being hit by forced eradication (probability times ``boost``); and the
-        first and past-last region anybody leaves (0, 0 if none).
+        The first and past-last region anybody leaves (0, 0 if none).
 
     """
     R = len(count)
-    probability, best = np.zeros(R), np.zeros(R, np.int64)
-    cut, cut_displaced = np.zeros(R, np.uint32), np.zeros(R, np.uint32)
+    probability[:], best[:], cut[:], cut_displaced[:] = 0.0, 0, 0, 0
     if np.max(excess) - np.min(excess) <= cheapest:
-        return probability, best, cut, cut_displaced, 0, 0
+        return 0, 0
     b0, b1 = R, 0
     for r in range(R):
         best_gain = excess[0] - excess[r] - cost[r, 0] if free_ha[0] > room_ha else -np.inf
@@ -231,4 +234,38 @@ def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, 
             b0, b1 = min(b0, r), r + 1
     if b1 == 0:
         b0 = 0
-    return probability, best, cut, cut_displaced, b0, b1
+    return b0, b1
+
+
+@compiled
+def exit_probabilities(value, exit_rate, count, out, cut, active):
+    """Monthly probability that a household without coca leaves each region, into ``out``.
+
+    ``exit_rate * min(max(-value, 0), 1)`` where anybody lives (0 elsewhere); ``cut`` gets the
+    cut-offs of uint32 draws (as ``slots.thresholds`` converts them) and ``active`` whether the
+    probability is positive. Returns whether any is.
+    """
+    anyone = False
+    for r in range(len(value)):
+        out[r] = exit_rate * min(max(-value[r], 0.0), 1.0) * (1.0 if count[r] > 0 else 0.0)
+        cut[r] = np.uint32(min(out[r] * 4294967296.0, 4294967295.0))
+        active[r] = out[r] > 0
+        anyone = anyone or active[r]
+    return anyone
+
+
+@compiled
+def entry_rates(value, free_ha, buyers, plot_ha, entry_rate, plots_out, rate_out):
+    """Free plots and the expected newcomers per region this month, into the two outs.
+
+    ``plots = free_ha / plot_ha``; ``rate = entry_rate * plots * min(max(value, 0), 1) * buyers``
+    (``buyers`` is a mask of the regions where somebody buys, or their numbers). Returns whether
+    any rate is positive.
+    """
+    anyone = False
+    for r in range(len(value)):
+        plots_out[r] = free_ha[r] / plot_ha
+        pull = min(max(value[r], 0.0), 1.0)
+        rate_out[r] = entry_rate * plots_out[r] * pull * buyers[r]
+        anyone = anyone or rate_out[r] > 0
+    return anyone

@@ -238,6 +238,8 @@ def choose_moves(draws, lo, b0, b1, starts, fills, cut, cut_displaced, hit, occu
     for b in range(b0, b1):
         c, c_displaced = cut[b], cut_displaced[b]
         c_any = max(c, c_displaced)
+        if not c_any > 0:  # nobody leaves: the block's draws are not even read (nor drawn)
+            continue
         for i in range(starts[b], min(starts[b + 1], fills[b])):
             u = draws[i - lo]
             if u < c_any and occupied[i] and (u < c or (u < c_displaced and hit[i])):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from model.sim.households import layout, rules
+from model.sim.households import layout, regional, rules
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
@@ -53,16 +53,21 @@ def draws_for(u: Uniforms, lo: int, hi: int) -> np.ndarray:
     return draws
 
 
-def draws_in_blocks(u: Uniforms, lo: int, hi: int, runs: list[tuple[int, int]]) -> np.ndarray:
-    """Draws of slots ``lo..hi-1`` where only those within ``runs`` (first, past-last) are used.
+def draws_in_blocks(u: Uniforms, lo: int, hi: int, firsts, ends, active) -> np.ndarray:
+    """Draws of slots ``lo..hi-1`` of which only ``firsts[b]..ends[b]-1`` of active blocks are used.
 
-    A long span is drawn run by run (the other slots' draws are left unset); a short one at once,
-    where a call costs more than the draws it saves. The draws of the runs' slots are the same.
+    A long span is drawn run by run with numpy's generator (the other slots' draws are left
+    unset), fastest per draw; a shorter one run by run in one compiled call where the draws can
+    be made so (``draws.SlotDraws.in_blocks``: no per-run cost of setting up numpy's generator),
+    else at once. The draws of the runs' slots are the same.
     """
+    if hi - lo < DRAWN_BY_RUNS and hasattr(u, "in_blocks"):
+        return u.in_blocks(lo, hi, firsts, ends, active)
     if not callable(u) or hi - lo < DRAWN_BY_RUNS:
         return draws_for(u, lo, hi)
     draws = np.empty(hi - lo, np.uint32)
-    for first, end in runs:
+    for b in np.flatnonzero(active):
+        first, end = int(firsts[b]), int(ends[b])
         draws[first - lo : end - lo] = draws_for(u, first, end)
     return draws
 
@@ -108,6 +113,7 @@ class SlotBlocks:
         self._hit_span = (0, 0)
         self._area_r: tuple[np.ndarray, np.ndarray] | None = None  # cached mature, immature sums
         self._area_stale = np.zeros(self.n_regions, bool)  # blocks whose cached sums are stale
+        self._maybe_stale = False  # whether any block may have gone stale since the last check
         self._area_real = None  # the cached sums in real hectares, and the sums they came from
         self._moved_columns = None  # the columns, grouped for moving households (migration.py)
         self._at_risk: np.ndarray | None = None  # per region: sum of risk * land, if fresh
@@ -178,7 +184,7 @@ class SlotBlocks:
 
     def make_room(self, arrivals: np.ndarray, slots: np.ndarray | None = None):
         """Ensure each block has room for ``arrivals``; returns ``slots`` renumbered if moved."""
-        if np.any(self.fill + arrivals > self.start[1:]):
+        if layout.out_of_room(self.fill, np.asarray(arrivals, dtype=np.int64), self.start):
             slots = self._relayout(arrivals, slots)
         return slots
 
@@ -193,7 +199,9 @@ class SlotBlocks:
 
     def mean(self, total: np.ndarray) -> np.ndarray:
         """Per-region ``total`` divided among the region's households (0 where none live)."""
-        return np.divide(total, self.count, out=np.zeros(self.n_regions), where=self.count > 0)
+        out = np.empty(self.n_regions)
+        regional.per_household(total, self.count, out)
+        return out
 
     def span(self, active_r: np.ndarray) -> tuple[int, int, int, int]:
         """First and past-last active block, and the slots they cover."""
