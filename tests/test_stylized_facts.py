@@ -40,11 +40,11 @@ YOUNG_FIELDS_AND_PRICE = pytest.mark.xfail(
     strict=True,
     reason="at this posterior's medians, manual kill 0.9 leaves 2-9% more Colombian coca in "
     "2001-2012 than 0.3 on seeds 2 and 3, though 3-9% less of it old enough to harvest (test "
-    "below): it destroys about 20,000 ha a year more, farmers replant 58% of that (young fields "
-    "+37-45%), and the source price rises 17% (1,123 -> 1,315 US$/kg), so planting and entry "
-    "rise; the cocaine made falls by 0-6% only, as demand at source is inelastic (Reyes 2014: "
-    "+1% eradication, +1% cultivation). With price_response or household_entry off the order "
-    "holds (docs/history.md)",
+    "below): it destroys about 21,000 ha a year more, farmers replant part of it (fitted share "
+    "0.58) as young fields (+37-45% young coca), and the source price rises 16-17% (1,123-1,135 "
+    "-> 1,315 US$/kg), so planting and entry rise; the three countries make about as much "
+    "cocaine (-1% to +1%). With price_response or household_entry off the order holds "
+    "(docs/history.md)",
 )
 
 
@@ -66,9 +66,9 @@ def test_a_higher_kill_rate_leaves_less_coca(key, seed):
 @pytest.mark.parametrize("key", ["aerial_kill_rate", "manual_kill_rate"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_higher_kill_rate_leaves_less_coca_old_enough_to_harvest(key, seed):
-    # What a kill rate acts on first: the coca that produces. Farmers replant most of what is
-    # destroyed (50-67%), so a higher kill rate also leaves more young fields; hectares in all
-    # (young and old, as UNODC counts them) are the test above.
+    # What a kill rate acts on first: the coca that produces. Farmers replant much of what is
+    # destroyed (the literature: 50-67%), so a higher kill rate also leaves more young fields;
+    # hectares in all (young and old, as UNODC counts them) are the test above.
     low = history(f"government.{key}=0.3", seed=seed)
     high = history(f"government.{key}=0.9", seed=seed)
     mature = [colombia_mean_ha(m, column="mature_ha") for m in (low, high)]

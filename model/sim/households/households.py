@@ -270,7 +270,7 @@ class Households(SlotBlocks, Migration):
 
     def learn_prices(self, price_r: np.ndarray) -> None:
         """Move the expected farm-gate price toward this month's price."""
-        regional.follow(self.expected_price, price_r, self.params.price_learning_rate)
+        regional.move_toward(self.expected_price, price_r, self.params.price_learning_rate)
 
     def harvest(self, yield_kg_ha_r: np.ndarray) -> np.ndarray:
         """Leaf harvested this month per region, real kg."""

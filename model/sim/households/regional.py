@@ -64,7 +64,7 @@ def real_areas(mature_r, immature_r, weight, out):
 
 
 @compiled
-def follow(belief_r, observed_r, rate):
+def move_toward(belief_r, observed_r, rate):
     """Move ``belief_r`` toward ``observed_r`` in place: ``belief += rate * (observed - belief)``."""
     for r in range(len(belief_r)):
         belief_r[r] += rate * (observed_r[r] - belief_r[r])

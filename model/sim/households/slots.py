@@ -19,7 +19,10 @@ from model.sim.households import layout, regional, rules
 
 FLOAT = np.float64
 UINT32_SCALE = 2.0**32
-# Spans of slots at least this long are drawn run by run (see ``draws_in_blocks``).
+# Spans of slots at least this long are drawn run by run with numpy's generator (see
+# ``draws_in_blocks``). Not ``draws.COMPILED_DRAWS_BELOW``: that one weighs one block's set-up
+# against its draws; a span of many blocks in one compiled call saves a set-up per block, which
+# pays up to about this length (measured at the default and full scales).
 DRAWN_BY_RUNS = 50_000
 # Per-slot columns moved together when a household changes slot (empty-slot value second).
 COLUMNS = {
@@ -59,7 +62,9 @@ def draws_in_blocks(u: Uniforms, lo: int, hi: int, firsts, ends, active) -> np.n
     A long span is drawn run by run with numpy's generator (the other slots' draws are left
     unset), fastest per draw; a shorter one run by run in one compiled call where the draws can
     be made so (``draws.SlotDraws.in_blocks``: no per-run cost of setting up numpy's generator),
-    else at once. The draws of the runs' slots are the same.
+    else at once. The draws of the runs' slots are the same. Slots outside the runs may hold
+    anything: callers read only ``firsts[b]..ends[b]-1`` of active blocks (``rules.choose_moves``
+    skips blocks whose cut-off is 0 and stops at the fill marks).
     """
     if hi - lo < DRAWN_BY_RUNS and hasattr(u, "in_blocks"):
         return u.in_blocks(lo, hi, firsts, ends, active)
