@@ -24,7 +24,7 @@ def harvest(mature_ha, yield_kg_ha, leaf_per_kg, leaf_kg, leaf_t):
     """Leaf harvested, ``mature_ha * yield_kg_ha / 12`` kg, and as cocaine, ``/ leaf_per_kg / 1000`` t."""
     for r in range(len(mature_ha)):
         leaf_kg[r] = mature_ha[r] * yield_kg_ha[r] / 12.0
-        leaf_t[r] = leaf_kg[r] / leaf_per_kg[r] / 1000.0
+    cocaine_tonnes(leaf_kg, leaf_per_kg, leaf_t)
 
 
 @compiled

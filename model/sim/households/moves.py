@@ -193,6 +193,12 @@ def settle_moves(
 
 
 @compiled
+def draw_cutoff(probability):
+    """The uint32 draw below which an event of ``probability`` happens (as ``slots.thresholds``)."""
+    return np.uint32(min(probability * 4294967296.0, 4294967295.0))
+
+
+@compiled
 def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, boost, probability,
                best, cut, cut_displaced):  # fmt: skip
     """Per region: the monthly probability of leaving, and the best destination.
@@ -226,10 +232,8 @@ def best_moves(excess, cost, cheapest, free_ha, room_ha, count, migration_rate, 
                     best[r], best_gain = d, gain
         pull = min(max(best_gain if np.isfinite(best_gain) else 0.0, 0.0), 1.0)
         probability[r] = migration_rate * pull * (1.0 if count[r] > 0 else 0.0)
-        # As ``slots.thresholds`` converts them.
-        cut[r] = np.uint32(min(probability[r] * 4294967296.0, 4294967295.0))
-        boosted = probability[r] * boost
-        cut_displaced[r] = np.uint32(min(boosted * 4294967296.0, 4294967295.0))
+        cut[r] = draw_cutoff(probability[r])
+        cut_displaced[r] = draw_cutoff(probability[r] * boost)
         if probability[r] > 0:
             b0, b1 = min(b0, r), r + 1
     if b1 == 0:
@@ -248,7 +252,7 @@ def exit_probabilities(value, exit_rate, count, out, cut, active):
     anyone = False
     for r in range(len(value)):
         out[r] = exit_rate * min(max(-value[r], 0.0), 1.0) * (1.0 if count[r] > 0 else 0.0)
-        cut[r] = np.uint32(min(out[r] * 4294967296.0, 4294967295.0))
+        cut[r] = draw_cutoff(out[r])
         active[r] = out[r] > 0
         anyone = anyone or active[r]
     return anyone
