@@ -19,10 +19,13 @@ on every calibration candidate, and they constrain parameters the record alone l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from model.scenario.policy_spec import ScheduleEntry
 from model.scenario.schema import Scenario
+from model.sim.policies import schedule_values
 
 SPRAYING_BAND = (0.02, 0.065)  # ha of coca less per extra ha sprayed a year (model/data/market)
 SPRAYING_AT_MOST = 0.25  # Rozo (2013): the unit of the penalty outside the band
@@ -42,18 +45,32 @@ class SprayingExperiment:
         return any(p.name == self.policy for p in scenario.policies)
 
     def scenario(self, scenario: Scenario) -> Scenario:
-        """The scenario with the policy's schedule entries that start in the years raised."""
-        first, last = self.years
+        """The scenario with the policy's values raised in the months of the years, and only there.
+
+        Entries that start before the years and carry on into them, or ramps that run past
+        them, are split at the years' edges: the raised schedule is written month by month
+        where it changes, from the first month of the years on.
+        """
         policies = []
         for policy in scenario.policies:
             if policy.name == self.policy:
-                schedule = [
-                    _raised(entry, 1.0 + self.extra) if first <= entry.start.year <= last else entry
-                    for entry in policy.schedule
-                ]
-                policy = policy.model_copy(update={"schedule": schedule})
+                policy = policy.model_copy(update={"schedule": self._raised(policy, scenario)})
             policies.append(policy)
         return scenario.model_copy(update={"policies": policies})
+
+    def _raised(self, policy, scenario: Scenario) -> list[ScheduleEntry]:
+        first = scenario.month_index(date(self.years[0], 1, 1))
+        last = scenario.month_index(date(self.years[1], 12, 1))
+        values = schedule_values(policy.schedule, scenario)
+        months = np.arange(len(values))
+        values = np.where((months >= first) & (months <= last), values * (1 + self.extra), values)
+        kept = [e for e in policy.schedule if scenario.month_index(e.start) < max(first, 0)]
+        written = []
+        for t in range(max(first, 0), len(values)):
+            if t == max(first, 0) or values[t] != values[t - 1]:
+                start = _month_date(scenario, t)
+                written.append(ScheduleEntry(start=start, value=float(values[t])))
+        return kept + written
 
     def effect(self, base, more) -> float:
         """Coca less per extra hectare sprayed a year, ha/ha, from two finished models.
@@ -84,11 +101,9 @@ class SprayingExperiment:
 SPRAYING = SprayingExperiment()
 
 
-def _raised(entry, factor: float):
-    update = {"value": entry.value * factor}
-    if entry.end_value is not None:
-        update["end_value"] = entry.end_value * factor
-    return entry.model_copy(update=update)
+def _month_date(scenario: Scenario, t: int) -> date:
+    months = scenario.start.year * 12 + scenario.start.month - 1 + t
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def outside_band(

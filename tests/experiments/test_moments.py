@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -13,20 +15,54 @@ from model.experiments.moments import (
     outside_band,
 )
 from model.experiments.posterior_fit import Simulator, fitting_scenario
+from model.scenario.policy_spec import ScheduleEntry
 from model.scenario.schema import Event
+from model.sim.policies import schedule_values
 
 HISTORY = "scenarios/andes_history.yaml"
 
 
-def test_the_experiment_raises_only_the_policy_entries_that_start_in_its_years():
+def _monthly(scenario, name):
+    policy = next(p for p in scenario.policies if p.name == name)
+    return schedule_values(policy.schedule, scenario)
+
+
+def test_the_experiment_raises_the_policy_in_the_months_of_its_years_only():
     scenario = load_scenario(HISTORY)
     more = SPRAYING.scenario(scenario)
-    for before, after in zip(scenario.policies, more.policies, strict=True):
-        for a, b in zip(before.schedule, after.schedule, strict=True):
-            raised = before.name == "colombia_aerial" and 2001 <= a.start.year <= 2012
-            assert b.value == pytest.approx(a.value * 1.2 if raised else a.value)
+    years = np.array([scenario.start.year + t // 12 for t in range(scenario.months)])
+    inside = (years >= 2001) & (years <= 2012)
+    for policy in scenario.policies:
+        base, raised = _monthly(scenario, policy.name), _monthly(more, policy.name)
+        factor = np.where(inside, 1.2, 1.0) if policy.name == "colombia_aerial" else 1.0
+        np.testing.assert_allclose(raised, base * factor)
     assert SPRAYING.applies_to(scenario) and not SPRAYING.applies_to(load_scenario(
         "scenarios/baseline.yaml"))  # fmt: skip
+
+
+def test_entries_spanning_the_years_edges_are_split_there():
+    scenario = load_scenario(HISTORY)
+    policies = [
+        p.model_copy(update={"schedule": [
+            ScheduleEntry(start=date(1995, 1, 1), value=50_000),  # runs into 2001
+            ScheduleEntry(start=date(2010, 1, 1), value=60_000, end=date(2016, 1, 1),
+                          end_value=0),  # a ramp past 2012
+        ]}) if p.name == "colombia_aerial" else p
+        for p in scenario.policies
+    ]  # fmt: skip
+    scenario = scenario.model_copy(update={"policies": policies})
+    base = _monthly(scenario, "colombia_aerial")
+    raised = _monthly(SPRAYING.scenario(scenario), "colombia_aerial")
+    at = {(y, m): scenario.month_index(date(y, m, 1)) for y, m in
+          [(2000, 12), (2001, 1), (2009, 6), (2011, 7), (2012, 12), (2013, 1), (2014, 6)]}  # fmt: skip
+    assert raised[at[2000, 12]] == base[at[2000, 12]] == 50_000
+    assert raised[at[2001, 1]] == pytest.approx(60_000)
+    assert raised[at[2009, 6]] == pytest.approx(60_000)
+    for month in [(2011, 7), (2012, 12)]:
+        assert raised[at[month]] == pytest.approx(1.2 * base[at[month]])
+    for month in [(2013, 1), (2014, 6)]:
+        assert raised[at[month]] == pytest.approx(base[at[month]])
+    assert 0 < base[at[2014, 6]] < 60_000
 
 
 def test_the_effect_is_coca_less_per_extra_hectare_actually_sprayed_a_year():
