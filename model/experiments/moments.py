@@ -64,12 +64,12 @@ class SprayingExperiment:
         values = schedule_values(policy.schedule, scenario)
         months = np.arange(len(values))
         values = np.where((months >= first) & (months <= last), values * (1 + self.extra), values)
-        kept = [e for e in policy.schedule if scenario.month_index(e.start) < max(first, 0)]
-        written = []
-        for t in range(max(first, 0), len(values)):
-            if t == max(first, 0) or values[t] != values[t - 1]:
-                start = _month_date(scenario, t)
-                written.append(ScheduleEntry(start=start, value=float(values[t])))
+        begin = max(first, 0)
+        kept = [e for e in policy.schedule if scenario.month_index(e.start) < begin]
+        changes = [t for t in range(begin, len(values)) if t == begin or values[t] != values[t - 1]]
+        written = [
+            ScheduleEntry(start=_month_date(scenario, t), value=float(values[t])) for t in changes
+        ]
         return kept + written
 
     def effect(self, base, more) -> float:
