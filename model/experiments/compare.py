@@ -26,6 +26,7 @@ from model.experiments.results import (
     COLUMNS_FILE,
     INCOMPLETE_PREFIX,
     MANIFEST,
+    POSTERIOR_FILE,
     load_results,
     write_results,
 )
@@ -287,14 +288,18 @@ def interval_covers(comparison: Comparison) -> str:
     return f"{runs} paired replication(s){draws}{rough}"
 
 
-def metrics_json(comparison: Comparison) -> dict:
-    """The summary as nested JSON: scenario -> target -> metric -> median, low, high, n, unit."""
+def metrics_json(comparison: Comparison, runs_written: bool = False) -> dict:
+    """The summary as nested JSON: scenario -> target -> metric -> median, low, high, n, unit.
+
+    With ``runs_written``, the posterior drawn from (if any) is named by its copy in the
+    counterfactual's run folder, ``runs/<counterfactual>/posterior.parquet``.
+    """
     out: dict = {
         "counterfactual": comparison.counterfactual.scenario.name,
         "replications": len(comparison.counterfactual.seeds),
         "seeds": comparison.counterfactual.seeds,
         "interval": f"5th to 95th percentile (90%) over {interval_covers(comparison)}",
-        "posterior": comparison.counterfactual.posterior,
+        "posterior": _posterior_drawn(comparison.counterfactual, runs_written),
         "scenarios": {},
     }
     for row in comparison.summary.to_dict("records"):
@@ -307,6 +312,15 @@ def metrics_json(comparison: Comparison) -> dict:
             k: _json_ready(row[k]) for k in ("median", "low", "high", "n", "unit", "meaning")
         }
     return out
+
+
+def _posterior_drawn(counterfactual: Results, runs_written: bool) -> dict | None:
+    """The record of the posterior drawn from, its file named without this machine's path."""
+    used = counterfactual.posterior
+    if not used or not used.get("file"):
+        return used
+    copy = f"runs/{counterfactual.scenario.name}/{POSTERIOR_FILE}"
+    return {**used, "file": copy if runs_written else Path(used["file"]).name}
 
 
 def write_comparison(
@@ -330,7 +344,8 @@ def write_comparison(
         write_table_atomic(comparison.per_replication, staging / "metrics_by_replication.csv")
         write_table_atomic(comparison_columns(comparison), staging / COLUMNS_FILE)
         write_text_atomic(
-            staging / "metrics.json", json.dumps(metrics_json(comparison), indent=2) + "\n"
+            staging / "metrics.json",
+            json.dumps(metrics_json(comparison, runs_written=runs), indent=2) + "\n",
         )
         write_text_atomic(
             staging / "summary.md",

@@ -2,8 +2,8 @@
 
 ``results/<scenario>/<run-id>/`` holds the monthly tables (``regions``, ``countries``, ``system``,
 ``traffickers``; Parquet or CSV, one row per replication, date and entity), ``scenario.yaml`` (the
-fully resolved scenario, loadable as it is), ``manifest.json`` (versions, git commit, seeds, times)
-and ``summary.md``. Everything is written into a hidden ``.incomplete-*`` folder next to the
+fully resolved scenario, loadable as it is), ``manifest.json`` (versions, git commit, seeds, times),
+``summary.md`` and, when the scenario names a posterior, a copy of it (``posterior.parquet``). Everything is written into a hidden ``.incomplete-*`` folder next to the
 final one, which is renamed into place only when complete.
 
 While a run is going, each finished replication is saved in a hidden ``.partial-*`` folder
@@ -36,13 +36,16 @@ from model.files import (
     write_text_atomic,
 )
 from model.leftovers import INCOMPLETE_PREFIX, PARTIAL_PREFIX, is_leftover
-from model.scenario.loading import ScenarioError, read_yaml, to_yaml, validate
+from model.scenario.loading import ScenarioError, load_scenario, to_yaml
 from model.scenario.schema import Scenario
 
 FORMATS = ("parquet", "csv")
 MANIFEST = "manifest.json"
 #: Every results folder's description of its tables: file, column, unit and meaning.
 COLUMNS_FILE = "columns.csv"
+#: A run's copy of the posterior its scenario names; scenario.yaml names the copy relative to
+#: itself, so the folder repeats its run wherever it is moved.
+POSTERIOR_FILE = "posterior.parquet"
 
 
 class ResultsExistError(FileExistsError):
@@ -117,7 +120,8 @@ def write_results(
         final = Path(root) / results.scenario.name / new_run_id(started)
     with staged_folder(final, prefix=f"{INCOMPLETE_PREFIX}{final.name}-") as staging:
         files = _write_tables(results, staging, fmt)
-        write_text_atomic(staging / "scenario.yaml", to_yaml(results.scenario))
+        saved = _with_posterior_copy(results, staging)
+        write_text_atomic(staging / "scenario.yaml", to_yaml(saved))
         write_text_atomic(staging / "summary.md", summary(results))
         manifest = {
             "scenario": results.scenario.name,
@@ -132,12 +136,40 @@ def write_results(
             "versions": versions(),
             "git": git_commit(),
             "platform": platform.platform(),
-            **({"posterior": results.posterior} if results.posterior else {}),
+            **({"posterior": _posterior_record(results, staging)} if results.posterior else {}),
             **(extra or {}),
         }
         # The manifest is written last: a folder with one is complete.
         write_text_atomic(staging / MANIFEST, json.dumps(manifest, indent=2) + "\n")
         return _publish(staging, final, pick_new_name=out is None)
+
+
+def _with_posterior_copy(results: Results, folder: Path) -> Scenario:
+    """The scenario to save: naming a copy, in ``folder``, of the posterior it drew from or names.
+
+    A run with ``--posterior`` drew from ``results.posterior`` (with ``compare``, the
+    counterfactual's, which need not be this scenario's own), so that is the one to repeat it
+    with. A posterior that is not a file (held in memory) stays named as it was.
+    """
+    source = results.posterior["file"] if results.posterior else results.scenario.posterior
+    if not source or not Path(source).is_file():
+        return results.scenario
+    shutil.copyfile(source, folder / POSTERIOR_FILE)
+    return results.scenario.model_copy(update={"posterior": POSTERIOR_FILE})
+
+
+def _posterior_record(results: Results, folder: Path) -> dict:
+    """The manifest's record of the posterior drawn from: the copy, where it came from, the draws."""
+    used, copy = results.posterior, folder / POSTERIOR_FILE
+    if not copy.is_file():
+        return used
+    return {
+        "file": POSTERIOR_FILE,
+        # the file's name, not its path: a path would tie the folder to this machine
+        "copied_from": used.get("copied_from") or Path(used["file"]).name,
+        "sha256": hashlib.sha256(copy.read_bytes()).hexdigest(),
+        **{k: v for k, v in used.items() if k not in ("file", "copied_from", "sha256")},
+    }
 
 
 def _publish(staging: Path, final: Path, pick_new_name: bool) -> Path:
@@ -190,12 +222,20 @@ def load_results(folder: str | Path) -> Results:
     if not manifest_file.is_file():
         raise ScenarioError(folder, "", f"not a complete run folder (no {MANIFEST})")
     manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    scenario = validate(read_yaml(folder / "scenario.yaml"), folder / "scenario.yaml")
+    scenario = load_scenario(folder / "scenario.yaml")  # its posterior: relative to the file
     tables = {
         name: _read_table(folder / info["file"], manifest["format"])
         for name, info in manifest["tables"].items()
     }
-    return Results(scenario=scenario, seeds=manifest["seeds"], tables=tables)
+    return Results(scenario, manifest["seeds"], tables, _drawn_posterior(manifest, folder))
+
+
+def _drawn_posterior(manifest: dict, folder: Path) -> dict | None:
+    """The manifest's record of the posterior the run drew from, its file as a path from here."""
+    record = manifest.get("posterior")
+    if not record or not record.get("file"):
+        return record
+    return {**record, "file": str(folder / record["file"])}
 
 
 def _read_table(file: Path, fmt: str) -> pd.DataFrame:

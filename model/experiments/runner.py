@@ -102,7 +102,8 @@ class Results:
     scenario: Scenario
     seeds: list[int]
     tables: dict[str, pd.DataFrame] = field(repr=False)
-    # With --posterior: the file and the sample each replication drew (replication order).
+    # With --posterior: the file, its number of samples and the sample each replication drew
+    # (replication order).
     posterior: dict | None = None
 
     @property
@@ -285,5 +286,9 @@ def run_replications(
         if on_run is not None:
             on_run(run)
         runs[run.replication] = run
-    used = {"file": posterior.source, "samples": draws} if posterior is not None else None
+    used = (
+        {"file": posterior.source, "samples_in_file": len(posterior), "samples": draws}
+        if posterior is not None
+        else None
+    )
     return Results.from_runs(scenario, runs.values(), used)

@@ -317,3 +317,62 @@ def test_a_reader_that_stops_early_is_not_an_error():
                           text=True, cwd=ROOT)  # fmt: skip
     assert len(done.stdout.splitlines()) == 1
     assert "error" not in done.stderr.lower() and done.returncode == 141
+
+
+# ----------------------------------------------------------------------------- runs with --posterior
+
+
+@pytest.fixture
+def with_posterior(tmp_path) -> Path:
+    """The quick scenario naming a posterior of three samples of one parameter, beside it."""
+    folder = tmp_path / "study"
+    folder.mkdir()
+    samples = {"households.profit_sensitivity": [0.1, 0.5, 2.0], "weight": [1.0, 1.0, 1.0]}
+    pd.DataFrame(samples).to_parquet(folder / "quick_posterior.parquet")
+    file = folder / "quick.yaml"
+    file.write_text(QUICK + PERU + "posterior: quick_posterior.parquet\n", encoding="utf-8")
+    return file
+
+
+def test_a_moved_posterior_run_folder_repeats_its_run(with_posterior, tmp_path, capsys):
+    first = tmp_path / "first"
+    args = ("--posterior", "--replications", "3", "--executor", "inline", "--quiet")
+    assert run_cli(capsys, "run", with_posterior, "--out", first, *args)[0] == 0
+    # The folder holds the posterior it drew from and names it relative to its scenario.yaml.
+    assert yaml.safe_load((first / "scenario.yaml").read_text())["posterior"] == "posterior.parquet"
+    assert (first / "posterior.parquet").read_bytes() == (
+        with_posterior.with_name("quick_posterior.parquet").read_bytes()
+    )
+    record = json.loads((first / "manifest.json").read_text())["posterior"]
+    assert record["file"] == "posterior.parquet"
+    assert record["copied_from"] == "quick_posterior.parquet"
+    assert record["samples_in_file"] == 3 and len(record["samples"]) == 3
+    assert str(tmp_path) not in json.dumps(record)  # nothing tied to this machine's paths
+
+    # Moved away from the study, whose posterior is gone, the folder still repeats its run.
+    moved = tmp_path / "elsewhere" / "moved"
+    moved.parent.mkdir()
+    first.rename(moved)
+    with_posterior.with_name("quick_posterior.parquet").unlink()
+    again = tmp_path / "again"
+    code, _, err = run_cli(capsys, "run", moved / "scenario.yaml", "--out", again, *args[:1])
+    assert code == 0, err
+    for table in TABLES:
+        pd.testing.assert_frame_equal(load_results(again).tables[table],
+                                      load_results(moved).tables[table])  # fmt: skip
+    repeated = json.loads((again / "manifest.json").read_text())["posterior"]
+    assert repeated["samples"] == record["samples"]
+    reopened = load_results(moved)
+    assert reopened.posterior["file"] == str(moved / "posterior.parquet")
+    assert reopened.posterior["samples"] == record["samples"]
+
+
+def test_a_run_without_posterior_keeps_a_copy_of_the_one_its_scenario_names(
+    with_posterior, tmp_path, capsys
+):
+    out = tmp_path / "medians"
+    assert run_cli(capsys, "run", with_posterior, "--out", out, "--quiet")[0] == 0
+    assert (out / "posterior.parquet").is_file()
+    assert load_scenario(out / "scenario.yaml").posterior == str(out / "posterior.parquet")
+    assert "posterior" not in json.loads((out / "manifest.json").read_text())
+    assert load_results(out).posterior is None

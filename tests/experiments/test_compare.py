@@ -15,7 +15,7 @@ from model.experiments.compare import (
     write_comparison,
 )
 from model.experiments.pressure import Target, Window
-from model.experiments.results import write_results
+from model.experiments.results import load_results, write_results
 from model.experiments.runner import run_replications
 from model.scenario.loading import to_yaml
 
@@ -206,3 +206,21 @@ def test_intervals_on_fewer_than_ten_runs_say_they_are_rough(paired, tmp_path):
     assert "fewer than 10: read the intervals as rough" in (out / "summary.md").read_text()
     enough = compare([PUSH], BASE, replications=10, executor="inline")
     assert interval_covers(enough) == "10 paired replication(s)"
+
+
+def test_a_comparison_over_a_posterior_keeps_it_in_each_run_that_then_repeats(tmp_path, capsys):
+    samples = {"households.profit_sensitivity": [0.1, 0.5, 2.0], "weight": [1.0, 1.0, 1.0]}
+    pd.DataFrame(samples).to_parquet(tmp_path / "drawn.parquet")
+    base = BASE.model_copy(update={"posterior": str(tmp_path / "drawn.parquet")})
+    drawn = compare([PUSH], base, replications=2, executor="inline", posterior=True)
+    out = write_comparison(drawn, tmp_path / "cmp", figures=False)
+    record = json.loads((out / "metrics.json").read_text())["posterior"]
+    assert record["file"] == "runs/baseline/posterior.parquet"
+    assert (out / record["file"]).is_file() and str(tmp_path) not in json.dumps(record)
+    # The policy names no posterior of its own: its run folder keeps the one it drew from.
+    assert PUSH.posterior is None
+    again = tmp_path / "again"
+    code = main(["run", str(out / "runs" / "push" / "scenario.yaml"), "--posterior",
+                 "--executor", "inline", "--out", str(again), "--quiet"])  # fmt: skip
+    assert code == 0
+    pd.testing.assert_frame_equal(load_results(again).regions, drawn.policies["push"].regions)
