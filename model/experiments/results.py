@@ -3,8 +3,9 @@
 ``results/<scenario>/<run-id>/`` holds the monthly tables (``regions``, ``countries``, ``system``,
 ``traffickers``; Parquet or CSV, one row per replication, date and entity), ``scenario.yaml`` (the
 fully resolved scenario, loadable as it is), ``manifest.json`` (versions, git commit, seeds, times),
-``summary.md`` and, when the scenario names a posterior, a copy of it (``posterior.parquet``). Everything is written into a hidden ``.incomplete-*`` folder next to the
-final one, which is renamed into place only when complete.
+``summary.md`` and, when the scenario names a posterior, a copy of it (``posterior.parquet``).
+Everything is written into a hidden ``.incomplete-*`` folder next to the final one, which is
+renamed into place only when complete.
 
 While a run is going, each finished replication is saved in a hidden ``.partial-*`` folder
 (:class:`ReplicationStore`), so a killed run can be resumed (``balloon run --resume``) without
@@ -122,7 +123,7 @@ def write_results(
         files = _write_tables(results, staging, fmt)
         saved = _with_posterior_copy(results, staging)
         write_text_atomic(staging / "scenario.yaml", to_yaml(saved))
-        write_text_atomic(staging / "summary.md", summary(results))
+        write_text_atomic(staging / "summary.md", summary(results, fmt))
         manifest = {
             "scenario": results.scenario.name,
             "description": results.scenario.description,
@@ -151,15 +152,21 @@ def _with_posterior_copy(results: Results, folder: Path) -> Scenario:
     counterfactual's, which need not be this scenario's own), so that is the one to repeat it
     with. A posterior that is not a file (held in memory) stays named as it was.
     """
-    source = results.posterior["file"] if results.posterior else results.scenario.posterior
-    if not source or not Path(source).is_file():
+    source = posterior_to_keep(results)
+    if source is None:
         return results.scenario
     shutil.copyfile(source, folder / POSTERIOR_FILE)
     return results.scenario.model_copy(update={"posterior": POSTERIOR_FILE})
 
 
+def posterior_to_keep(results: Results) -> Path | None:
+    """The posterior file a run's folder keeps a copy of: the one drawn from, else the one named."""
+    source = results.posterior["file"] if results.posterior else results.scenario.posterior
+    return Path(source) if source and Path(source).is_file() else None
+
+
 def _posterior_record(results: Results, folder: Path) -> dict:
-    """The manifest's record of the posterior drawn from: the copy, where it came from, the draws."""
+    """The manifest's record of the posterior drawn from: its copy, its origin, the draws."""
     used, copy = results.posterior, folder / POSTERIOR_FILE
     if not copy.is_file():
         return used
@@ -335,7 +342,7 @@ def headline(results: Results) -> pd.DataFrame:
     return table
 
 
-def summary(results: Results) -> str:
+def summary(results: Results, fmt: str = "parquet") -> str:
     """A short Markdown summary of a run: the question, the set-up, and coca by country."""
     scenario = results.scenario
     system = results.system
@@ -357,6 +364,8 @@ def summary(results: Results) -> str:
 {scenario.start:%Y-%m} to {scenario.end:%Y-%m}, {reps} replication(s), seed {scenario.seed},
 {scenario.households.scale:g} simulated households per real household,
 {len(scenario.policies)} policy schedule(s), {len(scenario.events)} event(s).
+{parameters(results)}
+Repeat the run with `{repeat_command(results, fmt)}`, given this folder's `scenario.yaml` (it holds the seed, the replications and every `--set` of the run): the tables come out identical.
 
 ## Coca by country (mean over replications)
 
@@ -379,14 +388,64 @@ Compare with `baseline` (which stays at its 1990 state) to read the effect of th
 
 ## Files
 
-- `regions`, `countries`, `system`, `traffickers`: monthly tables, one row per replication, date and
-  entity (read with `pandas.read_parquet` or `pandas.read_csv`; or
-  `model.experiments.results.load_results(folder)`).
-- `scenario.yaml`: the fully resolved scenario; `balloon run scenario.yaml` repeats the run.
-- `manifest.json`: versions, git commit, seeds, start time and wall time.
-- `columns.csv`: every column of every table with its unit and meaning (also in each Parquet
-  file's field metadata).
+{files(results)}
 """
+
+
+def parameters(results: Results) -> str:
+    """Where the run's parameters came from, when a posterior is involved (else nothing)."""
+    if results.posterior:
+        size = results.posterior.get("samples_in_file") or "the"
+        return (
+            "\nParameters: drawn from the posterior (`--posterior`): each replication used one of "
+            f"{size} samples in {_posterior_named(results)}, in place of the values "
+            "`scenario.yaml` sets for them; `manifest.json` lists the sample each replication "
+            "drew.\n"
+        )
+    if results.scenario.posterior:
+        return (
+            "\nParameters: the values set in `scenario.yaml`; the run did not draw from the "
+            f"posterior the scenario names ({_posterior_named(results)}): add `--posterior` to "
+            "draw one sample per replication.\n"
+        )
+    return ""
+
+
+def _posterior_named(results: Results) -> str:
+    """The posterior of a run as its summary names it: the copy in the folder, if there is one."""
+    source = posterior_to_keep(results)
+    if source is not None:
+        return f"`{POSTERIOR_FILE}` (a copy of `{source.name}`)"
+    named = results.posterior["file"] if results.posterior else results.scenario.posterior
+    return f"`{named}` (not found, so not copied here)" if named else "memory (not saved)"
+
+
+def repeat_command(results: Results, fmt: str = "parquet") -> str:
+    """The command that repeats a run from its folder's ``scenario.yaml``."""
+    options = ["--posterior"] if results.posterior else []
+    if fmt != "parquet":
+        options += ["--format", fmt]
+    return " ".join(["balloon run scenario.yaml", *options])
+
+
+def files(results: Results) -> str:
+    """The summary's list of the folder's files."""
+    lines = [
+        "- `regions`, `countries`, `system`, `traffickers`: monthly tables, one row per "
+        "replication, date and\n  entity (read with `pandas.read_parquet` or `pandas.read_csv`; "
+        "or\n  `model.experiments.results.load_results(folder)`).",
+        "- `scenario.yaml`: the fully resolved scenario, from which the command above repeats the "
+        "run.",
+        "- `manifest.json`: versions, git commit, seeds, start time and wall time"
+        + (",\n  and the posterior sample each replication drew." if results.posterior else "."),
+        "- `columns.csv`: every column of every table with its unit and meaning (also in each "
+        "Parquet\n  file's field metadata).",
+    ]
+    if posterior_to_keep(results) is not None:
+        lines.insert(
+            2, f"- `{POSTERIOR_FILE}`: the posterior `scenario.yaml` names (relative to itself)."
+        )
+    return "\n".join(lines)
 
 
 def definitions(market: pd.DataFrame) -> str:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -128,7 +129,7 @@ def test_same_second_runs_get_distinct_folders(quick, tmp_path):
 def test_a_crash_while_writing_leaves_nothing_that_looks_complete(quick, tmp_path, monkeypatch):
     results = run_replications(load_scenario(quick), executor="inline")
 
-    def crash(_results):
+    def crash(*_args):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(results_module, "summary", crash)
@@ -349,13 +350,22 @@ def test_a_moved_posterior_run_folder_repeats_its_run(with_posterior, tmp_path, 
     assert record["samples_in_file"] == 3 and len(record["samples"]) == 3
     assert str(tmp_path) not in json.dumps(record)  # nothing tied to this machine's paths
 
-    # Moved away from the study, whose posterior is gone, the folder still repeats its run.
+    # Its summary says where the parameters came from, and how to repeat the run.
+    summary = (first / "summary.md").read_text()
+    drawn = "each replication used one of 3 samples in `posterior.parquet` (a copy of `quick_p"
+    assert "drawn from the posterior (`--posterior`)" in summary and drawn in summary
+    command = repeat_command(summary)
+    assert command == ["run", "scenario.yaml", "--posterior"]
+
+    # Moved away from the study, whose posterior is gone, the folder still repeats its run with
+    # the command its summary gives.
     moved = tmp_path / "elsewhere" / "moved"
     moved.parent.mkdir()
     first.rename(moved)
     with_posterior.with_name("quick_posterior.parquet").unlink()
     again = tmp_path / "again"
-    code, _, err = run_cli(capsys, "run", moved / "scenario.yaml", "--out", again, *args[:1])
+    command[1] = moved / "scenario.yaml"
+    code, _, err = run_cli(capsys, *command, "--out", again, "--quiet")
     assert code == 0, err
     for table in TABLES:
         pd.testing.assert_frame_equal(load_results(again).tables[table],
@@ -376,3 +386,20 @@ def test_a_run_without_posterior_keeps_a_copy_of_the_one_its_scenario_names(
     assert load_scenario(out / "scenario.yaml").posterior == str(out / "posterior.parquet")
     assert "posterior" not in json.loads((out / "manifest.json").read_text())
     assert load_results(out).posterior is None
+    summary = (out / "summary.md").read_text()
+    assert "the run did not draw from the posterior the scenario names" in summary
+    assert repeat_command(summary) == ["run", "scenario.yaml"]
+
+
+def test_the_summary_of_a_csv_run_repeats_it_in_csv(quick, tmp_path, capsys):
+    out = tmp_path / "csv_run"
+    assert run_cli(capsys, "run", quick, "--format", "csv", "--out", out, "--quiet")[0] == 0
+    summary = (out / "summary.md").read_text()
+    assert repeat_command(summary) == ["run", "scenario.yaml", "--format", "csv"]
+    assert "Parameters:" not in summary  # no posterior involved: nothing to say
+
+
+def repeat_command(summary: str) -> list[str]:
+    """The arguments of the ``balloon`` command a run's summary gives to repeat it."""
+    (command,) = re.findall(r"Repeat the run with `balloon ([^`]*)`", summary)
+    return command.split()
