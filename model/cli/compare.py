@@ -93,7 +93,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
               f"{MIN_RUNS_FOR_INTERVALS} or more for intervals to trust", file=sys.stderr)  # fmt: skip
     for name, (window, end) in comparison.windows.items():
         print(f"  {name}: window {window}, pressure ends {end:%Y-%m}")
-    print(console_table(comparison.summary))
+    print(console_table(comparison.summary, runs=n))
     print(f"wrote {folder}/ (metrics.csv, metrics.json, summary.md"
           f"{', figures/' if not args.no_figures else ''}, runs/)")  # fmt: skip
     return 0

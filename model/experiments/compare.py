@@ -380,19 +380,31 @@ def comparison_columns(comparison: Comparison) -> pd.DataFrame:
     )
 
 
-def console_table(summary: pd.DataFrame, names: Sequence[str] = HEADLINE) -> str:
-    """Headline metrics as plain text: one row per metric, one column per scenario and target."""
+def console_table(
+    summary: pd.DataFrame, names: Sequence[str] = HEADLINE, runs: int | None = None
+) -> str:
+    """Headline metrics as plain text: one row per metric, one column per scenario and target.
+
+    With ``runs`` (the paired replications), a value resting on fewer of them (a metric undefined
+    in the others, e.g. recovery in runs that never recover) shows ``n=K``, as summary.md's ``n``.
+    """
     rows = summary[summary.metric.isin(names)].copy()
     rows["value"] = [
-        f"{format_number(m)} ({format_number(lo)} to {format_number(hi)})"
-        for m, lo, hi in zip(rows["median"], rows["low"], rows["high"], strict=True)
+        f"{format_number(row.median)} ({format_number(row.low)} to {format_number(row.high)})"
+        + (f" n={row.n}" if runs is not None and row.n < runs else "")
+        for row in rows.itertuples()
     ]
     rows["column"] = rows.scenario + " -> " + rows.target
     rows["metric"] = rows.metric + " [" + rows.unit + "]"
     table = rows.pivot_table(index="metric", columns="column", values="value", aggfunc="first",
                              sort=False)  # fmt: skip
     table.columns.name = None
-    return table.to_string()
+    if runs is None or not (rows.n < runs).any():
+        return table.to_string()
+    return (
+        f"{table.to_string()}\nn=K: the metric is defined in only K of the {runs} runs; the "
+        "others are left out (summary.md defines each metric)"
+    )
 
 
 def load_comparison(folder: str | Path) -> Comparison:

@@ -8,8 +8,10 @@ from conftest import eradication, small_scenario
 
 from model.cli import main
 from model.experiments.compare import (
+    HEADLINE,
     ComparisonError,
     compare,
+    console_table,
     interval_covers,
     load_comparison,
     write_comparison,
@@ -224,3 +226,35 @@ def test_a_comparison_over_a_posterior_keeps_it_in_each_run_that_then_repeats(tm
                  "--executor", "inline", "--out", str(again), "--quiet"])  # fmt: skip
     assert code == 0
     pd.testing.assert_frame_equal(load_results(again).regions, drawn.policies["push"].regions)
+
+
+def test_the_console_table_shows_n_where_a_metric_rests_on_fewer_runs():
+    rows = [("recovery_months", "months", 2.5, 0.0, 23.2, 8),
+            ("displacement_ratio", "ratio", 1.82, 0.36, 3.06, 20)]  # fmt: skip
+    summary = pd.DataFrame(rows, columns=["metric", "unit", "median", "low", "high", "n"])
+    summary = summary.assign(scenario="history", target="colombia")
+    lines = console_table(summary, runs=20).splitlines()
+    (recovery,) = [line for line in lines if line.startswith("recovery_months")]
+    (ratio,) = [line for line in lines if line.startswith("displacement_ratio")]
+    assert recovery.endswith("2.50 (0.000 to 23.20) n=8")
+    assert ratio.endswith("1.82 (0.360 to 3.06)")  # all 20 runs: nothing to add
+    assert lines[-1].startswith("n=K: the metric is defined in only K of the 20 runs")
+    assert "n=" not in console_table(summary.assign(n=20), runs=20)
+
+
+def test_compare_prints_n_as_metrics_csv_has_it(tmp_path, capsys):
+    policy, base = tmp_path / "push.yaml", tmp_path / "baseline.yaml"
+    policy.write_text(to_yaml(PUSH))
+    base.write_text(to_yaml(BASE))
+    out = tmp_path / "cmp"
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "2",
+                 "--executor", "inline", "--out", str(out), "--no-figures", "--quiet"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    metrics = pd.read_csv(out / "metrics.csv").set_index("metric")
+    fewer = [m for m in HEADLINE if metrics.loc[m, "n"] < 2]
+    assert fewer  # e.g. a cost per kg with no cocaine kept off the market in a run
+    for metric in HEADLINE:
+        (line,) = [row for row in printed.splitlines() if row.startswith(f"{metric} [")]
+        n = metrics.loc[metric, "n"]
+        assert line.endswith(f" n={n}") == (n < 2), line
