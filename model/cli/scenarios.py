@@ -79,7 +79,10 @@ def _run_and_write(args, scenario, store, seeds, executor, overrides, posterior=
     """Run the replications not saved yet and write the run's folder (None if interrupted)."""
     from model.experiments.results import ResultsExistError, write_results
     from model.experiments.runner import interrupted, run_replications
+    from model.scenario.comparisons import comparison_advice
 
+    # Worked out before the run, so no surprise can come after it.
+    compare_with = comparison_advice(find_scenario(args.scenario), scenario.posterior is not None)
     started = datetime.now(UTC)
     clock = time.perf_counter()
     saved = store.saved(seeds)
@@ -113,6 +116,7 @@ def _run_and_write(args, scenario, store, seeds, executor, overrides, posterior=
                 "overrides": overrides,
                 "resumed_replications": len(done),
             },
+            compare_with=compare_with,
         )
     except ResultsExistError as error:
         raise BadInput(str(error)) from None

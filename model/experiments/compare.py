@@ -272,6 +272,12 @@ def _json_ready(value):
     return value
 
 
+#: What a comparison's run folders (``runs/<scenario>/``) say about comparing them.
+ONE_SIDE = (
+    "This run is one side of a comparison: its metrics are in `summary.md` and `metrics.csv` two "
+    "folders up."
+)
+
 #: Fewer paired runs give intervals too rough to read; results say so where they show intervals.
 MIN_RUNS_FOR_INTERVALS = 10
 
@@ -358,7 +364,7 @@ def write_comparison(
                 comparison.counterfactual.scenario.name: comparison.counterfactual,
                 **comparison.policies,
             }.items():
-                write_results(result, out=staging / "runs" / name)
+                write_results(result, out=staging / "runs" / name, compare_with=ONE_SIDE)
         try:
             publish_folder(staging, out)
         except FileExistsError:

@@ -37,6 +37,7 @@ from model.files import (
     write_text_atomic,
 )
 from model.leftovers import INCOMPLETE_PREFIX, PARTIAL_PREFIX, is_leftover
+from model.scenario.comparisons import comparison_advice
 from model.scenario.loading import ScenarioError, load_scenario, to_yaml
 from model.scenario.schema import Scenario
 
@@ -94,6 +95,7 @@ def write_results(
     started: datetime | None = None,
     wall_time_s: float | None = None,
     extra: dict | None = None,
+    compare_with: str | None = None,
 ) -> Path:
     """Write a run's folder atomically and return its path.
 
@@ -105,6 +107,8 @@ def write_results(
         started: when the run started (default: now).
         wall_time_s: how long the run took, seconds.
         extra: more manifest entries (e.g. the command line and ``--set`` overrides).
+        compare_with: what the summary advises comparing the run with, Markdown (default: how to
+            write a counterfactual; see :func:`model.scenario.comparisons.comparison_advice`).
 
     Raises:
         ResultsExistError: if ``out`` already exists.
@@ -123,7 +127,7 @@ def write_results(
         files = _write_tables(results, staging, fmt)
         saved = _with_posterior_copy(results, staging)
         write_text_atomic(staging / "scenario.yaml", to_yaml(saved))
-        write_text_atomic(staging / "summary.md", summary(results, fmt))
+        write_text_atomic(staging / "summary.md", summary(results, fmt, compare_with))
         manifest = {
             "scenario": results.scenario.name,
             "description": results.scenario.description,
@@ -342,9 +346,10 @@ def headline(results: Results) -> pd.DataFrame:
     return table
 
 
-def summary(results: Results, fmt: str = "parquet") -> str:
+def summary(results: Results, fmt: str = "parquet", compare_with: str | None = None) -> str:
     """A short Markdown summary of a run: the question, the set-up, and coca by country."""
     scenario = results.scenario
+    compare_with = compare_with or comparison_advice(None, scenario.posterior is not None)
     system = results.system
     last = system["date"].max()
     first = system["date"].min()
@@ -380,7 +385,9 @@ Repeat the run with `{repeat_command(results, fmt)}`, given this folder's `scena
 | {first:%Y-%m} | {at.loc[first, "supply_t"]:,.1f} | {at.loc[first, "source_price"]:,.0f} | {at.loc[first, "wholesale_price"]:,.0f} |
 | {last:%Y-%m} | {at.loc[last, "supply_t"]:,.1f} | {at.loc[last, "source_price"]:,.0f} | {at.loc[last, "wholesale_price"]:,.0f} |
 
-Compare with `baseline` (which stays at its 1990 state) to read the effect of this scenario's policies.
+## What to compare it with
+
+{compare_with}
 
 ## Definitions
 

@@ -403,3 +403,25 @@ def repeat_command(summary: str) -> list[str]:
     """The arguments of the ``balloon`` command a run's summary gives to repeat it."""
     (command,) = re.findall(r"Repeat the run with `balloon ([^`]*)`", summary)
     return command.split()
+
+
+def test_the_summary_of_a_run_on_the_history_points_to_a_counterfactual_on_it(tmp_path, capsys):
+    out = tmp_path / "history"
+    code, _, err = run_cli(capsys, "run", "andes_history_calibrated", "--set", "end=1990-03",
+                           "--set", "households.scale=0.002", "--replications", "1",
+                           "--executor", "inline", "--out", out, "--quiet")  # fmt: skip
+    assert code == 0, err
+    advice = (out / "summary.md").read_text().split("## What to compare it with", 1)[1]
+    assert "baseline" not in advice.split("##", 1)[0]
+    assert ("`balloon compare scenarios/andes_history_calibrated.yaml --against "
+            "scenarios/counterfactuals/no_plan_colombia.yaml --posterior`") in advice  # fmt: skip
+
+
+def test_the_summary_of_a_scenario_nothing_pairs_with_says_how_to_make_a_counterfactual(
+    quick, tmp_path, capsys
+):
+    out = tmp_path / "alone"
+    assert run_cli(capsys, "run", quick, "--out", out, "--quiet")[0] == 0
+    summary = (out / "summary.md").read_text()
+    assert "Compare with `baseline`" not in summary
+    assert f"`balloon compare {quick} --against COUNTERFACTUAL.yaml`" in summary

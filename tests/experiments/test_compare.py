@@ -107,6 +107,7 @@ def test_written_folder_reloads_and_holds_csv_json_markdown_figures(paired, tmp_
         assert (rows.meaning.str.len() > 3).all(), file
     assert described.set_index("column").loc["removed_ha", "unit"].tolist()[-1] == "ha"
     assert (out / "runs" / "push" / "columns.csv").is_file()
+    assert "one side of a comparison" in (out / "runs" / "push" / "summary.md").read_text()
     again = load_comparison(out)
     pd.testing.assert_frame_equal(
         again.policies["push"].regions, paired.policies["push"].regions, check_dtype=False
