@@ -325,8 +325,11 @@ def _posterior_drawn(counterfactual: Results, runs_written: bool) -> dict | None
     used = counterfactual.posterior
     if not used or not used.get("file"):
         return used
-    copy = f"runs/{counterfactual.scenario.name}/{POSTERIOR_FILE}"
-    return {**used, "file": copy if runs_written else Path(used["file"]).name}
+    name = used.get("copied_from") or Path(used["file"]).name
+    if not runs_written:
+        return {**used, "file": name}
+    return {**used, "file": f"runs/{counterfactual.scenario.name}/{POSTERIOR_FILE}",
+            "copied_from": name}  # fmt: skip
 
 
 def write_comparison(

@@ -219,6 +219,7 @@ def test_a_comparison_over_a_posterior_keeps_it_in_each_run_that_then_repeats(tm
     out = write_comparison(drawn, tmp_path / "cmp", figures=False)
     record = json.loads((out / "metrics.json").read_text())["posterior"]
     assert record["file"] == "runs/baseline/posterior.parquet"
+    assert record["copied_from"] == "drawn.parquet"
     assert (out / record["file"]).is_file() and str(tmp_path) not in json.dumps(record)
     # The policy names no posterior of its own: its run folder keeps the one it drew from.
     assert PUSH.posterior is None
