@@ -422,7 +422,8 @@ def _posterior_named(results: Results) -> str:
     """The posterior of a run as its summary names it: the copy in the folder, if there is one."""
     source = posterior_to_keep(results)
     if source is not None:
-        return f"`{POSTERIOR_FILE}` (a copy of `{source.name}`)"
+        original = (results.posterior or {}).get("copied_from") or source.name
+        return f"`{POSTERIOR_FILE}` (a copy of `{original}`)"
     named = results.posterior["file"] if results.posterior else results.scenario.posterior
     return f"`{named}` (not found, so not copied here)" if named else "memory (not saved)"
 

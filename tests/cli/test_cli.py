@@ -375,6 +375,9 @@ def test_a_moved_posterior_run_folder_repeats_its_run(with_posterior, tmp_path, 
     reopened = load_results(moved)
     assert reopened.posterior["file"] == str(moved / "posterior.parquet")
     assert reopened.posterior["samples"] == record["samples"]
+    rewritten = write_results(reopened, out=tmp_path / "rewritten")  # as compare does with folders
+    assert "(a copy of `quick_posterior.parquet`)" in (rewritten / "summary.md").read_text()
+    assert json.loads((rewritten / "manifest.json").read_text())["posterior"] == record
 
 
 def test_a_run_without_posterior_keeps_a_copy_of_the_one_its_scenario_names(
