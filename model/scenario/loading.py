@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from model.scenario.errors import ScenarioError
+from model.scenario.errors import Problem, ScenarioError
 from model.scenario.paths import (
     SLUG,
     apply_override,
@@ -204,12 +204,11 @@ def validate(data: Mapping, source: str | Path) -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         problems = [
-            _describe({**item, "msg": message})
+            Problem(str(source), *_describe({**item, "msg": message}))
             for item in error.errors(include_url=False)
             for message in item["msg"].split("\n")  # cross-checks report several at once
         ]
-        (path, problem), *more = problems
-        raise ScenarioError(source, path, problem, more) from None
+        raise ScenarioError.of(problems) from None
 
 
 def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
