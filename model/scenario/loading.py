@@ -14,10 +14,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from model.scenario.changes import Changes
 from model.scenario.errors import Problem, ScenarioError
 from model.scenario.paths import (
     SLUG,
-    apply_override,
     parse_override,
     schema_at,
     unknown_key,
@@ -113,12 +113,13 @@ def deep_merge(base: Mapping, override: Mapping) -> dict:
     return merged
 
 
-def resolve_extends(file: Path, _chain: tuple[Path, ...] = ()) -> dict:
+def resolve_extends(file: Path, changes: Changes, _chain: tuple[Path, ...] = ()) -> dict:
     """Read a scenario file and everything it ``extends:``, merged (the file itself wins).
 
     A file's ``set:`` mapping (dotted paths, list items by number or name, as ``--set`` takes
     them) is applied after its own keys are merged over what it extends: ``set:
-    {policies.colombia_aerial.scale: 0}`` changes one programme without restating the list.
+    {policies.colombia_aerial.scale: 0}`` changes one programme without restating the list. Each
+    entry goes into ``changes``; one that cannot be made is kept there as a problem.
     """
     file = Path(file)
     key = file.resolve()
@@ -128,7 +129,7 @@ def resolve_extends(file: Path, _chain: tuple[Path, ...] = ()) -> dict:
     data = read_yaml(file)
     _anchor_paths(data, file)
     parent = data.pop("extends", None)
-    changes = data.pop("set", None)
+    to_set = data.pop("set", None)
     if parent is not None:
         if not isinstance(parent, str) or not parent.strip():
             raise ScenarioError(file, "extends", f"must be a file name, got {parent!r}")
@@ -137,12 +138,12 @@ def resolve_extends(file: Path, _chain: tuple[Path, ...] = ()) -> dict:
             raise ScenarioError(
                 file, "extends", f"file {parent} not found (looked in {file.parent})"
             )
-        data = deep_merge(resolve_extends(parent_file, (*_chain, key)), data)
-    if changes is not None:
-        if not isinstance(changes, Mapping):
+        data = deep_merge(resolve_extends(parent_file, changes, (*_chain, key)), data)
+    if to_set is not None:
+        if not isinstance(to_set, Mapping):
             raise ScenarioError(file, "set", "must map dotted paths to values")
-        for path, value in changes.items():
-            apply_override(data, str(path).split("."), value, f"{file}: set")
+        for path, value in to_set.items():
+            changes.apply(data, str(path).split("."), value, f"{file}: set")
     return data
 
 
@@ -187,28 +188,43 @@ def with_parameters(
 
     """
     data = shorten_month_dates(scenario.model_dump(mode="json"))
+    changes = Changes()
     for path, value in values.items():
         value = value.item() if hasattr(value, "item") else value  # numpy scalars -> Python
-        apply_override(data, path.split("."), value, source)
-    return validate(data, source)
+        changes.apply(data, path.split("."), value, source)
+    return validate(data, source, changes)
 
 
-def validate(data: Mapping, source: str | Path) -> Scenario:
+def validate(data: Mapping, source: str | Path, changes: Changes | None = None) -> Scenario:
     """Validate a mapping as a Scenario; every problem found goes into one ScenarioError.
+
+    Args:
+        data: the scenario's keys and values.
+        source: what to name as the source of a problem (the file).
+        changes: the ``set:`` and ``--set`` changes made to ``data``: a problem in a value one of
+            them wrote is named as it was written, and changes refused are problems too.
 
     Raises:
         ScenarioError: whose ``lines`` name every problem, one line each.
 
     """
+    scenario, found = _validated(data, source)
+    problems = (changes or Changes()).report(data, found)
+    if problems:
+        raise ScenarioError.of(problems)
+    return scenario
+
+
+def _validated(data: Mapping, source: str | Path) -> tuple[Scenario | None, list[Problem]]:
+    """The Scenario of ``data``, or None and every problem the schema and its cross-checks find."""
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data), []
     except ValidationError as error:
-        problems = [
+        return None, [
             Problem(str(source), *_describe({**item, "msg": message}))
             for item in error.errors(include_url=False)
             for message in item["msg"].split("\n")  # cross-checks report several at once
         ]
-        raise ScenarioError.of(problems) from None
 
 
 def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
@@ -216,15 +232,31 @@ def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
 
     A file that does not set ``name`` itself is named after the file (``plan_colombia.yaml`` ->
     ``plan_colombia``), so a child scenario never writes its results under its parent's name.
+
+    Raises:
+        ScenarioError: for bad input, every change that cannot be made one line each.
+
     """
-    file = Path(file)
+    changes = Changes()
+    data = _merged(Path(file), overrides, changes)
+    if changes.refused:
+        raise ScenarioError.of(changes.report(data, []))
+    return data
+
+
+def _merged(file: Path, overrides: Iterable[str], changes: Changes) -> dict:
+    """:func:`load_data`, keeping the changes made and the problems of those refused."""
     own = read_yaml(file)
-    data = resolve_extends(file)
+    data = resolve_extends(file, changes)
     if "name" not in own and (name := name_from_file(file)):
         data["name"] = name
     for text in overrides:
-        parts, value = parse_override(text, file)
-        apply_override(data, parts, value, f"{file}: --set {text}")
+        try:
+            parts, value = parse_override(text, file)
+        except ScenarioError as error:
+            changes.refuse(error)
+            continue
+        changes.apply(data, parts, value, f"{file}: --set {text}")
     return data
 
 
@@ -250,7 +282,8 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
 
     """
     file = find_scenario(file)
-    return validate(load_data(file, overrides), file)
+    changes = Changes()
+    return validate(_merged(file, overrides, changes), file, changes)
 
 
 def find_scenario(name: str | Path) -> Path:

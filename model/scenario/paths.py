@@ -126,15 +126,20 @@ def _item_name(item: dict) -> str:
     return str(item.get("start", ""))[:7]
 
 
+def _position(items: list, part: str) -> int | None:
+    """The 0-based position of list item ``part`` (a number, a name or a start month), or None."""
+    if part.lstrip("-").isdigit():
+        return int(part) % len(items) if -len(items) <= int(part) < len(items) else None
+    return _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
+
+
 def _list_index(items: list, part: str, source: str, where: str) -> int:
     """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
-    if part.lstrip("-").isdigit():
-        if not -len(items) <= int(part) < len(items):
-            raise ScenarioError(
-                source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
-            )
-        return int(part)
-    index = _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
+    index = _position(items, part)
+    if index is None and part.lstrip("-").isdigit():
+        raise ScenarioError(
+            source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
+        )
     if index is None:
         names = [_item_name(item) for item in items if isinstance(item, dict)]
         known = ", ".join(n for n in names if n)
@@ -159,6 +164,24 @@ def value_at_path(data: Mapping, path: str) -> Any:
     for part in path.split("."):
         node = node[_list_index(node, part, "", path)] if isinstance(node, list) else node[part]
     return node
+
+
+def data_path(data: Mapping, parts: Iterable[str]) -> tuple[str, ...] | None:
+    """A dotted path as ``data`` holds it, list items by position (``policies.0.scale``).
+
+    None if ``data`` has nothing there.
+    """
+    node: Any = data
+    path = []
+    for part in parts:
+        if isinstance(node, list) and (index := _position(node, part)) is not None:
+            node, part = node[index], str(index)
+        elif isinstance(node, Mapping) and part in node:
+            node = node[part]
+        else:
+            return None
+        path.append(part)
+    return tuple(path)
 
 
 def unwrap(annotation: Any) -> Any:

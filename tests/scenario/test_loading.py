@@ -278,10 +278,89 @@ def test_top_level_must_be_a_mapping(tmp_path, capsys):
     bad_input(capsys, ["validate", str(file)], str(file), "mapping")
 
 
+def bad_lines(capsys, args: list[str]) -> list[str]:
+    """Run the CLI on bad input: exit 2, no traceback; the lines on stderr."""
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    return err.strip().splitlines()
+
+
 def test_several_problems_are_counted_on_one_line(tmp_path):
     file = write(tmp_path, "two.yaml", "replications: 0\nseed: -1\n")
     with pytest.raises(ScenarioError, match=r"and 1 more problem"):
         load_scenario(file)
+
+
+# ----------------------------------------------------------------------------- set: and --set problems
+
+FIVE_BAD_SETS = """\
+extends: named.yaml
+set:
+  households.planting_rate: -0.2
+  households.plantng_rate: 0.1
+  policies.peru_manual.schedule.2000-13.end_value: 0.3
+  policies.no_such_policy.scale: 1.2
+  market.demand_elasticity: abc
+"""
+FIVE_KEYS = [
+    "households.planting_rate",
+    "households.plantng_rate",
+    "policies.peru_manual.schedule.2000-13.end_value",
+    "policies.no_such_policy.scale",
+    "market.demand_elasticity",
+]
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_every_problem_of_a_set_block_has_its_own_line(tmp_path, capsys, command):
+    write(tmp_path, "named.yaml", NAMED)
+    file = write(tmp_path, "five.yaml", FIVE_BAD_SETS)
+    prefix = "balloon: error: " if command == "run" else ""
+    args = [command, str(file)] + (
+        ["--results-root", str(tmp_path / "results")] * (command == "run")
+    )
+    lines = bad_lines(capsys, args)
+    assert [
+        line.removeprefix(f"{prefix}{file}: set: ").split(": ")[0] for line in lines
+    ] == FIVE_KEYS
+    assert all(line.startswith(f"{prefix}{file}: set: ") for line in lines), lines
+    assert "(got -0.2)" in lines[0] and "(got 'abc')" in lines[4]
+    assert not (tmp_path / "results").exists()
+
+
+def test_every_bad_set_option_has_its_own_line(tmp_path, capsys):
+    file = write(tmp_path, "named.yaml", NAMED)
+    options = ["households.planting_rate=-0.2", "households.plantng_rate=0.1", "seed",
+               "policies.no_such_policy.scale=1.2", "market.demand_elasticity=abc"]  # fmt: skip
+    lines = bad_lines(capsys, ["show", str(file)] + [f"--set={o}" for o in options])
+    assert len(lines) == len(options), lines
+    for line, option in zip(lines, options, strict=True):
+        assert line.startswith(f"balloon: error: {file}: --set {option}: "), line
+
+
+def test_a_value_set_in_a_list_item_is_named_as_written(tmp_path, capsys):
+    named = write(tmp_path, "named.yaml", NAMED)
+    key = "policies.peru_manual.schedule.1997-01.value"
+    below_zero = "Input should be greater than or equal to 0 (got -5)"
+    file = write(tmp_path, "child.yaml", f"extends: named.yaml\nset:\n  {key}: -5\n")
+    assert bad_lines(capsys, ["validate", str(file)]) == [f"{file}: set: {key}: {below_zero}"]
+    assert bad_lines(capsys, ["validate", str(named), "--set", f"{key}=-5"]) == [
+        f"{named}: --set {key}=-5: {key}: {below_zero}"
+    ]
+    whole = "policies.peru_manual.schedule.1997-01"  # an entry set whole: the key within it
+    assert bad_lines(capsys, ["validate", str(named), "--set", f"{whole}={{value: -5}}"]) == [
+        f"{named}: --set {whole}={{value: -5}}: {whole}.value: {below_zero}"
+    ]
+
+
+def test_a_value_a_later_file_replaced_is_the_later_files_problem(tmp_path, capsys):
+    write(tmp_path, "parent.yaml", "set:\n  households.planting_rate: 0.1\n")
+    child = write(tmp_path, "child.yaml", "extends: parent.yaml\nhouseholds: {planting_rate: -1}\n")
+    assert bad_lines(capsys, ["validate", str(child)]) == [
+        f"{child}: households.planting_rate: Input should be greater than or equal to 0 (got -1)"
+    ]
 
 
 # ----------------------------------------------------------------------------- extends and --set
