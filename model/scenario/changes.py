@@ -35,11 +35,16 @@ class Changes:
         self.applied: list[Change] = []
         self.refused: list[tuple[int, Problem]] = []
 
-    def apply(self, data: dict, parts: list[str], value: Any, source: str) -> None:
-        """Set ``value`` at the dotted path ``parts`` of ``data``, or keep why it cannot be set."""
+    def apply(
+        self, data: dict, parts: list[str], value: Any, source: str, in_file: bool = False
+    ) -> None:
+        """Set ``value`` at the dotted path ``parts`` of ``data``, or keep why it cannot be set.
+
+        ``in_file``: the change is an entry of a file's ``set:`` block (hints are written so).
+        """
         order = len(self.applied) + len(self.refused)
         try:
-            apply_override(data, parts, value, source)
+            apply_override(data, parts, value, source, in_file)
         except ScenarioError as error:
             self.refuse(error, ".".join(parts))
             return

@@ -143,7 +143,7 @@ def resolve_extends(file: Path, changes: Changes, _chain: tuple[Path, ...] = ())
         if not isinstance(to_set, Mapping):
             raise ScenarioError(file, "set", "must map dotted paths to values")
         for path, value in to_set.items():
-            changes.apply(data, str(path).split("."), value, f"{file}: set")
+            changes.apply(data, str(path).split("."), value, f"{file}: set", in_file=True)
     return data
 
 

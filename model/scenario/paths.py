@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter
 
 from model.scenario.errors import ScenarioError
+from model.scenario.fields import parse_scenario_month
 from model.scenario.schema import Scenario
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -45,7 +46,9 @@ def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
     return [p.strip() for p in parts], value
 
 
-def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dict:
+def apply_override(
+    data: dict, parts: list[str], value: Any, source: str, in_file: bool = False
+) -> dict:
     """Set ``value`` at the dotted path ``parts`` of ``data``, in place.
 
     List items are addressed by 0-based number or, for items with a ``name`` (policies, events,
@@ -54,7 +57,8 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
     that item (with that name; a start month YYYY-MM adds a schedule entry starting then, in its
     place among the others, and setting an existing month's entry whole keeps its start). The path
     is checked against the scenario schema so a typo is reported as such, with the closest valid
-    key, instead of silently adding a key.
+    key, instead of silently adding a key. Hints are written as a file's ``set:`` block writes a
+    change if ``in_file``, else as a ``--set`` option.
     """
     _check_schema_path(parts, source)
     node: Any = data
@@ -63,9 +67,9 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
         where = ".".join(parts[: depth + 1])
         if isinstance(node, list):
             if last:
-                _set_item(node, parts, value, source)
+                _set_item(node, parts, value, source, in_file)
                 return data
-            node = node[_list_index(node, part, source, where)]
+            node = node[_list_index(node, part, source, where, in_file)]
         elif isinstance(node, dict):
             if last:
                 node[part] = value
@@ -85,14 +89,14 @@ def apply_override(data: dict, parts: list[str], value: Any, source: str) -> dic
     return data
 
 
-def _set_item(items: list, parts: list[str], value: Any, source: str) -> None:
+def _set_item(items: list, parts: list[str], value: Any, source: str, in_file: bool) -> None:
     """Set, add (a mapping under a new name or start month) or remove (``None``) a list item."""
     part, where = parts[-1], ".".join(parts)
     # A schedule entry is addressed by its start month, and keeps it when set whole.
     dated = len(parts) > 1 and parts[-2] == "schedule" and MONTH_KEY.match(part)
     if not part.lstrip("-").isdigit() and _named_index(items, part) is None:
         if not isinstance(value, Mapping):  # a new named item is a whole mapping
-            _list_index(items, part, source, where)  # raises: no item named part
+            _list_index(items, part, source, where, in_file)  # raises: no item named part
         if dated:  # a new schedule entry, in its place among the months
             later = [i for i, entry in enumerate(items)
                      if isinstance(entry, Mapping) and str(entry.get("start", "")) > part]  # fmt: skip
@@ -133,7 +137,7 @@ def _position(items: list, part: str) -> int | None:
     return _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
 
 
-def _list_index(items: list, part: str, source: str, where: str) -> int:
+def _list_index(items: list, part: str, source: str, where: str, in_file: bool = False) -> int:
     """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
     index = _position(items, part)
     if index is None and part.lstrip("-").isdigit():
@@ -145,7 +149,7 @@ def _list_index(items: list, part: str, source: str, where: str) -> int:
         known = ", ".join(n for n in names if n)
         hint = f"items are named {known}" if known else "its items have no name"
         add = (
-            f"; to add an entry starting then, set it whole: {where}={{value: ...}}"
+            f"; to add an entry starting then, set it whole: {_whole_entry(where, in_file)}"
             if MONTH_KEY.match(part)
             else ""
         )
@@ -156,6 +160,11 @@ def _list_index(items: list, part: str, source: str, where: str) -> int:
             f"its name or its start month (YYYY-MM){add}",
         )
     return index
+
+
+def _whole_entry(where: str, in_file: bool) -> str:
+    """A schedule entry set whole, as a file's ``set:`` block or a ``--set`` option writes it."""
+    return f"set: {{{where}: {{value: ...}}}}" if in_file else f"{where}={{value: ...}}"
 
 
 def value_at_path(data: Mapping, path: str) -> Any:
@@ -251,6 +260,8 @@ def _check_schema_path(parts: list[str], source: str) -> None:
                 raise ScenarioError(
                     source, where, f"{'.'.join(parts[: depth - 1])} is a list: use a 0-based number"
                 )
+            if "name" not in item.model_fields and (why := _not_a_month(part)):
+                raise ScenarioError(source, where, why)
         if schema_at(parts[:depth]) is None:
             raise ScenarioError(source, where, unknown_key(parts[depth - 1], parent))
         is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
@@ -258,6 +269,17 @@ def _check_schema_path(parts: list[str], source: str) -> None:
             raise ScenarioError(
                 source, where, f"{'.'.join(parts[: depth - 1])} is a single value, not a mapping"
             )
+
+
+def _not_a_month(part: str) -> str | None:
+    """Why ``part`` cannot name a schedule entry by its start month, or None if it can."""
+    try:
+        parse_scenario_month(part)
+    except ValueError as error:
+        return str(error)
+    if not MONTH_KEY.match(part):  # a day on the 1st: still the month, but entries go by YYYY-MM
+        return f"address a schedule entry by its start month as YYYY-MM: {part[:7]}, not {part}"
+    return None
 
 
 def unknown_key(key: str, model: Any) -> str:

@@ -363,6 +363,36 @@ def test_a_value_a_later_file_replaced_is_the_later_files_problem(tmp_path, caps
     ]
 
 
+@pytest.mark.parametrize(
+    ("month", "problem"),
+    [
+        ("2000-13", "'2000-13' has month 13: months run 01-12"),
+        ("2000-07-15", "'2000-07-15' has a day"),
+        ("first", "'first' is not a month: write YYYY-MM"),
+        ("1995-01-01", "address a schedule entry by its start month as YYYY-MM: 1995-01, not"),
+    ],
+)
+def test_a_schedule_entry_at_an_invalid_month_is_an_invalid_month(tmp_path, capsys, month, problem):
+    named = write(tmp_path, "named.yaml", NAMED)
+    key = f"policies.peru_manual.schedule.{month}.end_value"
+    file = write(tmp_path, "child.yaml", f"extends: named.yaml\nset:\n  {key}: 0.3\n")
+    (line,) = bad_lines(capsys, ["validate", str(file)])
+    assert line.startswith(f"{file}: set: {key}: {problem}"), line
+    assert "no item named" not in line and "set it whole" not in line
+    (line,) = bad_lines(capsys, ["validate", str(named), "--set", f"{key}=0.3"])
+    assert line.startswith(f"{named}: --set {key}=0.3: {key}: {problem}"), line
+
+
+def test_how_to_add_a_schedule_entry_is_written_as_where_the_key_was(tmp_path, capsys):
+    named = write(tmp_path, "named.yaml", NAMED)
+    key = "policies.peru_manual.schedule.2001-01"
+    file = write(tmp_path, "child.yaml", f"extends: named.yaml\nset:\n  {key}.value: 0\n")
+    (line,) = bad_lines(capsys, ["validate", str(file)])
+    assert line.endswith(f"set it whole: set: {{{key}: {{value: ...}}}}"), line
+    (line,) = bad_lines(capsys, ["validate", str(named), "--set", f"{key}.value=0"])
+    assert line.endswith(f"set it whole: {key}={{value: ...}}"), line
+
+
 # ----------------------------------------------------------------------------- extends and --set
 
 
