@@ -24,6 +24,9 @@ from model.scenario.schema import Scenario
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")  # a schedule entry addressed by its start month
+# How alike a typo and a key must be for "did you mean" (difflib's ratio): a letter or two wrong in
+# a word of 8 (plantng_rate: planting_rate 0.96, sacle: scale 0.8); strenght is not instrument (0.67).
+CLOSE_ENOUGH = 0.75
 
 
 def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
@@ -285,7 +288,7 @@ def _not_a_month(part: str) -> str | None:
 def unknown_key(key: str, model: Any) -> str:
     """Why a key is unknown, with the closest valid key of ``model`` (or every valid key)."""
     fields = list(model.model_fields) if isinstance(model, type) else []
-    close = difflib.get_close_matches(str(key), fields, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(key), fields, n=1, cutoff=CLOSE_ENOUGH)
     hint = f"did you mean {close[0]!r}?" if close else f"valid keys: {', '.join(fields)}"
     if "." in str(key) and not close:  # a dotted path written as a key of the file
         hint = f"a dotted path goes under set:, e.g. set: {{{key}: ...}}"

@@ -80,6 +80,19 @@ def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     )
 
 
+def test_a_key_close_to_none_lists_the_valid_keys_instead_of_guessing(tmp_path, capsys):
+    write(tmp_path, "named.yaml", NAMED)
+    file = write(
+        tmp_path, "child.yaml", "extends: named.yaml\nset:\n  policies.peru_manual.strenght: 2\n"
+    )
+    bad_input(
+        capsys,
+        ["validate", str(file)],
+        f"{file}: set: policies.peru_manual.strenght: unknown key 'strenght' (valid keys: name, ",
+        "instrument, country, region, schedule, note, scale)",
+    )
+
+
 def test_unknown_top_level_key_suggests_the_closest(tmp_path):
     file = write(tmp_path, "typo.yaml", "polices: []\n")
     with pytest.raises(
