@@ -6,6 +6,7 @@ one line, ``FILE: key.path: what is wrong``, so the command line can print it wi
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from model.scenario.changes import Changes
 from model.scenario.errors import Problem, ScenarioError
 from model.scenario.paths import (
+    CLOSE_ENOUGH,
     SLUG,
     parse_override,
     schema_at,
@@ -281,7 +283,9 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         ScenarioError: for any bad input, with a one-line message naming the file and key path.
 
     """
-    file = find_scenario(file)
+    name, file = str(file), find_scenario(file)
+    if not file.exists():
+        raise ScenarioError(file, "", _not_found(name))
     changes = Changes()
     return validate(_merged(file, overrides, changes), file, changes)
 
@@ -296,6 +300,21 @@ def find_scenario(name: str | Path) -> Path:
         return path
     shipped = SCENARIOS_DIR / f"{name}.yaml"
     return shipped if shipped.is_file() else path
+
+
+def _not_found(name: str) -> str:
+    """Why a scenario is not found; for a name without a suffix, the shipped names close to it."""
+    if Path(name).suffix in (".yaml", ".yml"):
+        return "file not found"
+    by_name = {}  # a shipped scenario by its name and by its last part (no_plan_colombia)
+    for file in shipped_scenarios():
+        by_name.setdefault(shipped_name(file), shipped_name(file))
+        by_name.setdefault(file.stem, shipped_name(file))
+    close = difflib.get_close_matches(name, by_name, n=3, cutoff=CLOSE_ENOUGH)
+    guess = (
+        f"did you mean {' or '.join(dict.fromkeys(by_name[c] for c in close))}? " if close else ""
+    )
+    return f"no such file, nor a shipped scenario ({guess}balloon list shows them all)"
 
 
 def shipped_scenarios() -> list[Path]:

@@ -68,6 +68,15 @@ def test_missing_file(tmp_path, capsys):
     bad_input(capsys, ["run", str(missing)], str(missing), "file not found")
 
 
+def test_a_misspelt_shipped_name_suggests_the_close_ones(capsys):
+    shown = "balloon list shows them all"
+    bad_input(capsys, ["run", "plan_columbia"], "plan_columbia: no such file, nor a shipped scenario",
+              "did you mean plan_colombia", shown)  # fmt: skip
+    bad_input(capsys, ["show", "no_plan_colombia"], "counterfactuals/no_plan_colombia", shown)
+    err = bad_input(capsys, ["validate", "nothing_like_it"], shown)
+    assert "did you mean" not in err
+
+
 def test_unknown_key_suggests_the_closest(tmp_path, capsys):
     file = write(tmp_path, "typo.yaml", "households:\n  scalee: 0.1\n")
     bad_input(
