@@ -239,27 +239,32 @@ def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:
         ScenarioError: for bad input, every change that cannot be made one line each.
 
     """
-    changes = Changes()
-    data = _merged(Path(file), overrides, changes)
+    file, changes = Path(file), Changes()
+    data = _merged(file, changes)
+    _apply_options(data, overrides, file, changes)
     if changes.refused:
         raise ScenarioError.of(changes.report(data, []))
     return data
 
 
-def _merged(file: Path, overrides: Iterable[str], changes: Changes) -> dict:
-    """:func:`load_data`, keeping the changes made and the problems of those refused."""
+def _merged(file: Path, changes: Changes) -> dict:
+    """A file merged over what it extends, its ``set:`` blocks applied (kept in ``changes``)."""
     own = read_yaml(file)
     data = resolve_extends(file, changes)
     if "name" not in own and (name := name_from_file(file)):
         data["name"] = name
-    for text in overrides:
+    return data
+
+
+def _apply_options(data: dict, options: Iterable[str], file: Path, changes: Changes) -> None:
+    """Apply ``--set`` options, each on its own: a bad one is kept in ``changes`` as a problem."""
+    for text in options:
         try:
             parts, value = parse_override(text, file)
         except ScenarioError as error:
             changes.refuse(error)
             continue
         changes.apply(data, parts, value, f"{file}: --set {text}")
-    return data
 
 
 def name_from_file(file: Path) -> str | None:
@@ -280,14 +285,23 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         overrides: ``path.to.key=value`` strings applied after ``extends``.
 
     Raises:
-        ScenarioError: for any bad input, with a one-line message naming the file and key path.
+        ScenarioError: for any bad input, one line per problem naming the file and key path. A
+            bad value in the file is reported even when an override replaces it.
 
     """
     name, file = str(file), find_scenario(file)
     if not file.exists():
         raise ScenarioError(file, "", _not_found(name))
     changes = Changes()
-    return validate(_merged(file, overrides, changes), file, changes)
+    data = _merged(file, changes)
+    # The file stays wrong whatever an option puts over it (balloon run --replications 1).
+    problems = changes.report(data, _validated(data, file)[1]) if overrides else []
+    _apply_options(data, overrides, file, changes)
+    scenario, found = _validated(data, file)
+    problems = list(dict.fromkeys(problems + changes.report(data, found)))
+    if problems:
+        raise ScenarioError.of(problems)
+    return scenario
 
 
 def find_scenario(name: str | Path) -> Path:

@@ -415,6 +415,21 @@ def test_how_to_add_a_schedule_entry_is_written_as_where_the_key_was(tmp_path, c
     assert line.endswith(f"set it whole: {key}={{value: ...}}"), line
 
 
+def test_a_bad_value_of_the_file_is_reported_even_when_an_option_replaces_it(tmp_path, capsys):
+    file = write(tmp_path, "bad.yaml", "end: 1990-03\nreplications: -3\n")
+    problem = f"{file}: replications: Input should be greater than or equal to 1 (got -3)"
+    results = tmp_path / "results"
+    run = ["run", str(file), "--replications", "1", "--results-root", str(results)]
+    assert bad_lines(capsys, run) == [f"balloon: error: {problem}"]
+    assert not results.exists()
+    assert bad_lines(capsys, ["validate", str(file), "--set", "replications=1"]) == [problem]
+    # once, and before the options' own problems
+    assert bad_lines(capsys, ["validate", str(file), "--set", "seed=-1"]) == [
+        problem,
+        f"{file}: --set seed=-1: seed: Input should be greater than or equal to 0 (got -1)",
+    ]
+
+
 # ----------------------------------------------------------------------------- extends and --set
 
 
