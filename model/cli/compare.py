@@ -43,6 +43,22 @@ def _default_out(root: str, policies, counterfactual) -> Path:
     return Path(root) / "comparisons" / f"{names[:80]}_vs_{base}" / stamp
 
 
+def _load_inputs(sources: list[str], overrides: list[str]) -> list:
+    """Load every scenario file or run folder; the problems of all of them in one error."""
+    from model.experiments.compare import load_input
+    from model.scenario.loading import ScenarioError
+
+    loaded, problems = [], []
+    for source in sources:
+        try:
+            loaded.append(load_input(source, overrides))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError.of(list(dict.fromkeys(problems)))  # a file given twice: once
+    return loaded
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run (or read) each policy and the counterfactual on common seeds; write metrics, figures."""
     from model.experiments.compare import (
@@ -51,7 +67,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         compare,
         console_table,
         interval_covers,
-        load_input,
         write_comparison,
     )
     from model.experiments.memory import check_memory
@@ -59,8 +74,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: comparisons are never overwritten")
-    counterfactual = load_input(args.against, args.overrides)
-    policies = [load_input(p, args.overrides) for p in args.policy]
+    counterfactual, *policies = _load_inputs([args.against, *args.policy], args.overrides)
     out = Path(args.out) if args.out else _default_out(args.results_root, policies, counterfactual)
     executor = executor_from_args(args)
     to_run = [s for s in (counterfactual, *policies) if isinstance(s, Scenario)]

@@ -188,6 +188,25 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, extra, message):
     assert "Traceback" not in error
 
 
+def test_bad_inputs_report_every_problem_of_every_file_one_line_each(tmp_path, capsys):
+    base, policy = tmp_path / "baseline.yaml", tmp_path / "push.yaml"
+    base.write_text(to_yaml(BASE) + "set:\n  households.plantng_rate: 0.1\n")
+    policy.write_text(to_yaml(PUSH) + "set:\n  policies.0.schedule.1997-01.value: -5\n")
+    out = tmp_path / "o"
+    code = main(["compare", str(policy), "--against", str(base), "--set", "seed=-1",
+                 "--out", str(out)])  # fmt: skip
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert [line.split(": ")[3:5] for line in lines] == [
+        ["set", "households.plantng_rate"],
+        ["--set seed=-1", "seed"],
+        ["set", "policies.0.schedule.1997-01.value"],
+        ["--set seed=-1", "seed"],
+    ]
+    assert [line.split(": ")[2] for line in lines] == [str(base)] * 2 + [str(policy)] * 2
+    assert "Traceback" not in "".join(lines) and not out.exists()
+
+
 def test_plot_refuses_a_folder_that_is_not_a_result(tmp_path, capsys):
     assert main(["plot", str(tmp_path)]) == 2
     error = capsys.readouterr().err
