@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from model.scenario.behaviour import (
     ArmedGroupParams,
@@ -167,8 +167,34 @@ def _world_problems(scenario: Scenario) -> Iterator[str]:
     unknown = [c for c in scenario.world.countries or [] if c not in every]
     for country in unknown:
         yield f"world.countries: unknown country {country!r} ({_known(every)})"
-    if not unknown and not scenario.resolved_regions():
+    overrides = list(_override_problems(regions, scenario.world.region_overrides))
+    yield from overrides
+    if not unknown and not overrides and not scenario.resolved_regions():
         yield "world.countries: keeps no region: name at least one country"
+
+
+def _override_problems(regions: list[RegionSpec], overrides: dict) -> Iterator[str]:
+    """Region overrides of an attribute a region lacks or with a value out of its range.
+
+    Checked here, key by key, so that a bad one is named in full and does not hide the others
+    (:meth:`Scenario.resolved_regions` would stop at the first).
+    """
+    from model.scenario.paths import unknown_key  # paths reads this module's schema
+
+    by_name = {r.name: r for r in regions}
+    for name, changes in overrides.items():
+        where = f"world.region_overrides.{name}"
+        unknown = sorted(set(changes) - set(RegionSpec.model_fields))
+        for key in unknown:
+            yield f"{where}.{key}: {unknown_key(key, RegionSpec)}"
+        if unknown or name not in by_name:  # an unknown region is a reference problem
+            continue
+        try:
+            RegionSpec.model_validate({**by_name[name].model_dump(), **changes})
+        except ValidationError as error:
+            for item in error.errors(include_url=False):
+                key = ".".join(str(part) for part in item["loc"])
+                yield f"{where}.{key}: {item['msg']} (got {item['input']!r})"
 
 
 def _reference_problems(scenario: Scenario) -> Iterator[str]:

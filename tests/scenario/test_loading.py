@@ -144,6 +144,24 @@ def test_negative_suitable_area_of_a_region(tmp_path, capsys):
     bad_input(capsys, ["validate", str(file)], str(file), "suitable_ha")
 
 
+def test_a_bad_region_override_is_named_in_full_and_hides_no_other_problem(tmp_path, capsys):
+    text = ("start: 2000-01\nend: 1999-06\nworld:\n  region_overrides:\n"
+            "    chapare: {suitable_ha: -1}\n    vraem: {suitabel_ha: 3}\n")  # fmt: skip
+    file = write(tmp_path, "overrides.yaml", text)
+    assert bad_lines(capsys, ["validate", str(file)]) == [
+        f"{file}: end: 1999-06 is before start 2000-01",
+        f"{file}: world.region_overrides.chapare.suitable_ha: Input should be greater than or "
+        "equal to 0 (got -1.0)",
+        f"{file}: world.region_overrides.vraem.suitabel_ha: unknown key 'suitabel_ha' (did you "
+        "mean 'suitable_ha'?)",
+    ]
+    key = "world.region_overrides.chapare.suitable_ha"
+    child = write(tmp_path, "child.yaml", f"set:\n  {key}: -1\n")
+    assert bad_lines(capsys, ["validate", str(child)]) == [
+        f"{child}: set: {key}: Input should be greater than or equal to 0 (got -1.0)"
+    ]
+
+
 def test_end_before_start(tmp_path, capsys):
     file = write(tmp_path, "dates.yaml", "start: 2000-01\nend: 1999-06\n")
     bad_input(capsys, ["validate", str(file)], f"{file}: end: 1999-06 is before start 2000-01")
