@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -30,8 +31,11 @@ from model.figures.style import (
     country_colour,
     country_label,
     format_number,
+    percent_change,
+    scenario_label,
     thousands,
     words,
+    wrapped,
 )
 
 
@@ -69,6 +73,7 @@ def policy_vs_counterfactual(
     axes = axes.reshape(rows, cols)
     described = describe(column, COUNTRIES)
     what = "coca area" if column == "hectares" else described.meaning
+    against = scenario_label(counterfactual_name)
     base = median_band(counterfactual, column, ["country"])
     for i, (name, table) in enumerate(policies.items()):
         band = median_band(table, column, ["country"])
@@ -91,31 +96,38 @@ def policy_vs_counterfactual(
                 ax.set_ylabel(f"{what}, {unit or described.unit}")
             if i == rows - 1:
                 ax.set_xlabel("year")
-        row_title = f"{words(name)} (solid) against the {words(counterfactual_name)} (dashed)"
+        row_title = f"{scenario_label(name)} (solid) against {against} (dashed)"
         if headlines and headlines.get(name):
             row_title += f"\n{headlines[name]}"
         rows_of[i].suptitle(row_title, x=0.01, ha="left", fontsize=9.5)
     top = max(ax.get_ylim()[1] for ax in axes.flat) * 1.08  # room for the change labels
     for ax in axes.flat:  # one scale for every panel, from zero
         ax.set_ylim(0, top)
-    title_left(fig, f"Policy scenarios against the {words(counterfactual_name)} (same seeds; "
-                    "every panel on one scale from zero)")  # fmt: skip
+    # Wrapped: a long scenario name must not run into the legend on the right.
+    title_left(fig, wrapped(f"Against the counterfactual {against}: same seeds, every panel on one "
+                            "scale from zero", 95))  # fmt: skip
+    # The policy's line and band are in each country's colour: their legend entries show them all.
+    colours = [country_colour(c) for c in order]
+    policy_line = tuple(Line2D([], [], color=c, lw=1.8) for c in colours)
+    policy_band = tuple(Patch(color=c, alpha=0.25, lw=0) for c in colours)
     handles = [
-        Line2D(
-            [],
-            [],
-            color="black",
-            lw=1.8,
-            label="with the policy\n(median, line in\ncountry colour)",
-        ),
-        Patch(color="black", alpha=0.25, label="90% of runs"),
-        Line2D([], [], color=COUNTERFACTUAL_COLOUR, ls="--", label=words(counterfactual_name)),
-        Line2D([], [], ls="none", label=f"+x%: policy against the\n{words(counterfactual_name)} "
-               "when pressure\nends (or at the end)"),
+        (policy_line, "with the policy: median\n(line in the country's colour)"),
+        (policy_band, "with the policy: 90% of runs\n(band in the country's colour)"),
+        (Line2D([], [], color=COUNTERFACTUAL_COLOUR, ls="--", lw=1.2), f"{against}: median"),
+        (Patch(color=COUNTERFACTUAL_COLOUR, alpha=0.15, lw=0), f"{against}: 90% of runs"),
+        (Line2D([], [], ls="none"), f"+x%: policy against\n{against} when pressure\nends (or at the end)"),
     ]  # fmt: skip
     if spans:
-        handles.append(pressure_handle())
-    legend_right(fig, handles)
+        shading = pressure_handle()
+        handles.append((shading, shading.get_label()))
+    fig.legend(
+        [h for h, _ in handles],
+        [text for _, text in handles],
+        loc="outside right upper",
+        frameon=False,
+        alignment="left",
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+    )
     return fig
 
 
@@ -127,7 +139,7 @@ def _label_change(ax, policy: pd.Series, counterfactual: pd.Series, spans) -> No
     if not base or pd.isna(base):
         return
     change = policy[when] / base - 1
-    ax.annotate(f"{change:+.0%}", (when, policy[when]), xytext=(4, 6), textcoords="offset points",
+    ax.annotate(percent_change(change), (when, policy[when]), xytext=(4, 6), textcoords="offset points",
                 fontsize=9, fontweight="bold", ha="left",
                 path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])  # fmt: skip
 
@@ -163,7 +175,7 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
     left, right = fig.subplots(1, 2, sharey=True, width_ratios=[1.4, 1])
     by = summary.set_index(["scenario", "target", "metric"])
     ratios = [
-        ("displacement_ratio", "all elsewhere", "o", 0.0),
+        ("displacement_ratio", "anywhere else: the two\nbelow added up", "o", 0.0),
         ("displacement_ratio_within", "other regions of\nthe target country", "^", -0.22),
         ("displacement_ratio_across", "other countries", "s", 0.22),
     ]
@@ -187,25 +199,34 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
         left.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
                       textcoords="offset points", va="top", fontsize=8)  # fmt: skip
     right.axvline(0, color="black", lw=0.8, ls=":")
+    low, high = right.get_xlim()
+    on_right = 0 > (low + high) / 2  # zero in the right half: the note goes left of its line
     right.annotate("no net change", (0, 1.0), xycoords=("data", "axes fraction"),
-                   xytext=(3, -2), textcoords="offset points", va="top", fontsize=8)  # fmt: skip
-    left.set_yticks(range(len(keys)), [f"{words(s)}\ntarget: {country_label(t)}" for s, t in keys])
+                   xytext=(-3 if on_right else 3, -2), textcoords="offset points", va="top",
+                   ha="right" if on_right else "left", fontsize=8)  # fmt: skip
+    left.set_yticks(
+        range(len(keys)), [f"{scenario_label(s)}\ntarget: {country_label(t)}" for s, t in keys]
+    )
     left.set_ylim(len(keys) - 0.5, -0.7)
     left.set_xlabel("extra coca elsewhere per hectare removed\nfrom the target (ratio)")
     left.set_title("Displacement (balloon) ratio")
-    right.set_xlabel("coca fewer in all regions, hectares\n(mean over the window)")
+    right.set_xlabel("less coca, all regions together,\nhectares (mean over the window;\n"
+                     "below 0: more coca with the policy)")  # fmt: skip
     right.xaxis.set_major_formatter(thousands)
     right.xaxis.set_major_locator(MaxNLocator(nbins=4))  # wide labels: "-30,000" needs room
     right.set_title("Net reduction")
     title_left(fig, "Balloon effect per scenario: median and 90% interval over paired runs")
     handles = [
+        Patch(color=country_colour(c), label=f"target {country_label(c)}")
+        for c in dict.fromkeys(t.split(":")[0] for _, t in keys)
+    ]
+    handles.append(
+        Line2D([], [], ls="none", label="left panel: the extra coca\nper hectare removed went to:")
+    )
+    handles += [
         Line2D([], [], marker=marker, ls="none", color="black",
                mfc="black" if metric == "displacement_ratio" else "white", label=label)
         for metric, label, marker, _ in ratios
     ]  # fmt: skip
-    handles += [
-        Patch(color=country_colour(c), label=f"target {country_label(c)}")
-        for c in dict.fromkeys(t.split(":")[0] for _, t in keys)
-    ]
-    legend_right(fig, handles, title="displacement to")
+    legend_right(fig, handles)
     return fig

@@ -9,13 +9,14 @@ from model.figures.comparison import effect_intervals, headline, policy_vs_count
 from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
-from model.figures.style import words
+from model.figures.style import scenario_label
 
 
 def comparison_figures(comparison, folder: str | Path) -> list[Path]:
     """Every figure of a :class:`model.experiments.compare.Comparison`, saved into ``folder``."""
     base = comparison.counterfactual
     name = base.scenario.name
+    against = scenario_label(name)
     spans = {
         k: pressure_spans(policy_pressure(r.scenario, base.scenario))
         for k, r in comparison.policies.items()
@@ -37,19 +38,20 @@ def comparison_figures(comparison, folder: str | Path) -> list[Path]:
     for key, result in comparison.policies.items():
         window, _ = comparison.windows[key]
         shaded = spans[key]
+        policy = scenario_label(key)
         figures = {
             "hectares": hectares_by_country(
-                result.countries, shaded, title=f"Coca by country: {words(key)}"
+                result.countries, shaded, title=f"Coca by country: {policy}"
             ),
             "regions_change": region_heatmap(
                 result.regions, base.regions, labels,
-                title=f"{words(key)}: coca against the {words(name)}, by region",
+                title=f"{policy}: coca against {against}, by region",
             ),
             "prices": prices(result.countries, result.system, base.system, shaded,
-                             title=f"Prices: {words(key)}"),
+                             title=f"Prices: {policy}"),
             "sourcing": trafficker_sourcing(result.traffickers, shaded),
             "map": shift_map(result.regions, coordinates, (window.start, window.end),
-                             title=f"{words(key)}: coca where pressure starts ({window.start:%Y-%m}, "
+                             title=f"{policy}: coca where pressure starts ({window.start:%Y-%m}, "
                                    f"dashed)\nand where it ends ({window.end:%Y-%m}, filled)"),
         }  # fmt: skip
         for stem, fig in figures.items():
@@ -66,7 +68,7 @@ def results_figures(results, folder: str | Path) -> list[Path]:
     dates = results.regions.date
     figures = {
         "hectares": hectares_by_country(
-            results.countries, spans, title=f"Coca by country: {words(scenario.name)}"
+            results.countries, spans, title=f"Coca by country: {scenario_label(scenario.name)}"
         ),
         "regions": region_heatmap(results.regions, labels=labels),
         "prices": prices(results.countries, results.system, spans=spans),

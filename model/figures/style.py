@@ -24,6 +24,11 @@ PRESSURE_COLOUR = "#E8E0C8"
 #: A single series without a country (a metric of a sweep).
 NEUTRAL_COLOUR = "#444444"
 
+#: What a dollar is in every figure that shows money: the model sets prices and costs in US$ and
+#: keeps no price index, so nothing is adjusted for inflation (a dollar counts the same in 1990 and
+#: in 2023). The reported price levels it is compared with are US$ of 2003-2005 (model/data/README.md).
+MONEY_NOTE = "US$ as the model sets them: no price index, not adjusted for inflation"
+
 #: Axis formats: whole numbers with thousands separators, and US$ with cents.
 thousands = FuncFormatter(lambda value, _: f"{value:,.0f}")
 dollars = StrMethodFormatter("{x:,.2f}")
@@ -44,6 +49,39 @@ def country_label(country: str) -> str:
 def words(name: str) -> str:
     """A name as words: ``plan_colombia`` -> ``plan colombia``."""
     return name.replace("_", " ")
+
+
+def scenario_label(name: str) -> str:
+    """A scenario's name as a figure shows it.
+
+    Scenarios have no title, only a file-style name: shown in quotes (``"plan_colombia"``), it
+    reads as a name and matches the file and results folder. A readable name given by a caller
+    (``Plan Colombia``: capitals or spaces) is shown as it is.
+    """
+    if name and name == name.lower() and " " not in name:
+        return f'"{name}"'
+    return name
+
+
+def organisation_label(name: str) -> str:
+    """A trafficking organisation's name: ``colombian_cartels`` -> ``Colombian cartels``."""
+    text = words(name)
+    return text[:1].upper() + text[1:]
+
+
+def percent_change(change: float, digits: int = 0) -> str:
+    """A relative change as a signed percentage: +369%, -25%, +0.4%, and 0% (never -0%).
+
+    A change that rounds to zero at ``digits`` decimals gets one more so that a small move still
+    shows its sign; one that still rounds to zero is written 0%.
+    """
+    if not np.isfinite(change):
+        return "n/a"
+    for places in (digits, digits + 1):
+        text = f"{change:+.{places}%}"
+        if float(text[1:-1]) != 0:
+            return text
+    return "0%"
 
 
 def wrapped(text: str, width: int = 34) -> str:

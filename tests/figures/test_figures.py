@@ -8,6 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from PIL import Image
 
 from model.experiments.compare import compare
@@ -17,7 +18,14 @@ from model.figures.countries import hectares_by_country, prices, trafficker_sour
 from model.figures.posterior import plot_posterior_marginals, plot_posterior_predictive
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
-from model.figures.style import COUNTRY_COLOURS, country_colour, format_number
+from model.figures.style import (
+    COUNTRY_COLOURS,
+    country_colour,
+    format_number,
+    organisation_label,
+    percent_change,
+    scenario_label,
+)
 from model.figures.sweeps import plot_sweep, sensitivity_indices, sweep_outcomes
 from model.figures.tables import summary_markdown
 
@@ -80,13 +88,75 @@ def test_policy_against_counterfactual_has_a_panel_per_country_and_both_lines(co
         assert any(line.get_linestyle() == "--" for line in ax.get_lines())  # counterfactual
         assert len(ax.collections) == 2  # two 90% bands
     assert axes[0].get_ylabel() == "coca area, ha"
-    assert "baseline" in legend_texts(fig)
+    assert '"baseline": median' in legend_texts(fig)
     # Colombia's panel says by how much the policy cut its coca against the baseline.
     (change,) = [t.get_text() for t in axes[1].texts]
     assert change.startswith("-") and change.endswith("%")
     # Colombia's policy line ends below the counterfactual's.
     colombia = axes[1].get_lines()
     assert colombia[1].get_ydata()[-1] < colombia[0].get_ydata()[-1]
+
+
+def countries_table(changes: dict[str, float], months: int = 24, level: float = 40_000.0):
+    """A countries table of two replications in which each country's coca is ``level`` times
+    ``1 + changes[country]`` in every month (its counterfactual: ``changes`` all zero)."""
+    dates = pd.date_range("2000-01-01", periods=months, freq="MS")
+    rows = [
+        {"replication": r, "date": d, "country": c, "hectares": level * (1 + change) * (1 + r / 100)}
+        for r in range(2) for d in dates for c, change in changes.items()
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_change_labels_never_read_minus_zero():
+    # The history's Bolivia moved -0.3% against the counterfactual and read "-0%".
+    counterfactual = countries_table({"peru": 0.0, "colombia": 0.0, "bolivia": 0.0})
+    policy = countries_table({"peru": 0.0, "colombia": -0.25, "bolivia": -0.003})
+    fig = policy_vs_counterfactual({"plan": policy}, counterfactual, counterfactual_name="none")
+    labels = [[t.get_text() for t in ax.texts] for ax in fig.axes]
+    assert labels == [["0%"], ["-25%"], ["-0.3%"]]
+
+
+def test_percent_change_keeps_the_sign_of_small_moves_and_writes_no_minus_zero():
+    assert [percent_change(x) for x in (3.69, -0.25, -0.003, 0.004, -0.0049, 0.0, -0.00004)] == [
+        "+369%", "-25%", "-0.3%", "+0.4%", "-0.5%", "0%", "0%"
+    ]  # fmt: skip
+    assert percent_change(-0.028, 1) == "-2.8%" and percent_change(-0.0002, 1) == "-0.02%"
+    assert percent_change(-1e-7, 1) == "0%" and percent_change(float("nan")) == "n/a"
+
+
+def test_scenario_and_organisation_names_read_as_names():
+    assert scenario_label("no_plan_colombia") == '"no_plan_colombia"'
+    assert scenario_label("Plan Colombia") == "Plan Colombia"  # readable already: as given
+    assert organisation_label("colombian_cartels") == "Colombian cartels"
+    assert organisation_label("sinaloa_cartel") == "Sinaloa cartel"
+
+
+def test_policy_against_counterfactual_names_scenarios_and_says_whose_band_is_whose(comparison):
+    fig = policy_vs_counterfactual(
+        {"andes_history_calibrated": comparison.policies["push"].countries},
+        comparison.counterfactual.countries,
+        counterfactual_name="no_plan_colombia",
+    )
+    titles = [fig.get_suptitle(), *(row.get_suptitle() for row in fig.subfigs)]
+    text = " ".join(titles + legend_texts(fig))
+    assert "no plan colombia" not in text and "andes history" not in text
+    assert '"andes_history_calibrated" (solid) against "no_plan_colombia" (dashed)' in titles[1]
+    assert '"no_plan_colombia"' in titles[0]
+    # Each band drawn has a legend entry of its own colour, and that entry names whose band it is:
+    # the policy's bands are in the country's colour, the counterfactual's grey.
+    (legend,) = fig.legends
+    entries = {
+        to_hex(h.get_facecolor(), keep_alpha=True): t.get_text()
+        for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+        if isinstance(h, Patch)
+    }
+    peru = fig.axes[0]
+    counterfactual_band, policy_band = (to_hex(c.get_facecolor()[0], keep_alpha=True)
+                                        for c in peru.collections)  # fmt: skip
+    assert entries[counterfactual_band] == '"no_plan_colombia": 90% of runs'
+    assert entries[policy_band].startswith("with the policy: 90% of runs")
+    assert "country's colour" in entries[policy_band]
 
 
 def test_heatmap_of_change_is_centred_on_zero_with_labelled_regions(comparison):
@@ -113,11 +183,25 @@ def test_effect_intervals_show_ratios_and_net_reduction_per_scenario(comparison)
     assert left.get_title() == "Displacement (balloon) ratio"
     assert right.get_title() == "Net reduction"
     assert "ratio" in left.get_xlabel() and "hectares" in right.get_xlabel()
-    assert [t.get_text().split("\n")[0] for t in left.get_yticklabels()] == ["push"]
+    assert [t.get_text().split("\n")[0] for t in left.get_yticklabels()] == ['"push"']
     assert len(left.containers) == 3 and len(right.containers) == 1  # errorbars
     median = comparison.summary.set_index("metric").loc["displacement_ratio", "median"]
     x = left.containers[0].lines[0].get_xdata()[0]
     assert x == pytest.approx(median)
+
+
+def test_effect_intervals_say_what_negative_means_and_what_each_marker_is(comparison):
+    fig = effect_intervals(comparison.summary)
+    right = fig.axes[1]
+    label = right.get_xlabel().replace("\n", " ")
+    assert "coca fewer" not in label  # the old, ungrammatical label
+    assert label.startswith("less coca, all regions together, hectares")
+    assert "below 0: more coca with the policy" in label
+    texts = legend_texts(fig)
+    # The filled circle is the total: within the country and across borders added up.
+    (total,) = [t for t in texts if t.startswith("anywhere else")]
+    assert "added up" in total
+    assert "other regions of\nthe target country" in texts and "other countries" in texts
 
 
 def test_effect_intervals_net_reduction_tick_labels_do_not_overlap():
@@ -140,6 +224,24 @@ def test_effect_intervals_net_reduction_tick_labels_do_not_overlap():
     assert len(boxes) >= 3
     for a, b in zip(boxes, boxes[1:], strict=False):
         assert a.x1 < b.x0, (a, b)
+
+
+def test_effect_intervals_reference_notes_stay_inside_their_panels():
+    # Plan Colombia on the baseline: every net reduction below zero, so zero is the right edge and
+    # "no net change" ran out of its panel.
+    rows = [
+        ("plan", "colombia", "displacement_ratio", 1.54, 1.37, 1.56),
+        ("plan", "colombia", "net_reduction_ha", -12_500.0, -13_000.0, -8_500.0),
+    ]
+    summary = pd.DataFrame(rows, columns=["scenario", "target", "metric", "median", "low", "high"])
+    fig = effect_intervals(summary)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes[:2]:
+        frame = ax.get_window_extent(renderer)
+        for note in ax.texts:
+            box = note.get_window_extent(renderer)
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1, note.get_text()
 
 
 def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
