@@ -26,11 +26,13 @@ from model.figures.layout import (
 )
 from model.figures.style import (
     COUNTERFACTUAL_COLOUR,
+    MONEY_NOTE,
     countries_in,
     country_colour,
     country_label,
+    organisation_label,
+    percent_change,
     thousands,
-    words,
 )
 
 #: Stacked areas let the policy window's shading behind them show through as a tint.
@@ -118,7 +120,8 @@ def prices(
     first = band["median"].iloc[0]
     top.set_title(
         "Wholesale price of cocaine in consumer markets\n(axis from zero: the median stays within "
-        f"{lowest / first - 1:+.1%} and {highest / first - 1:+.1%} of its first month)",
+        f"{percent_change(lowest / first - 1, 1)} and {percent_change(highest / first - 1, 1)} of "
+        "its first month)",
         fontsize=10,
     )
     shade_pressure(bottom, spans, label=None)
@@ -136,7 +139,8 @@ def prices(
     year_axis(bottom, line.index, ticks=10)
     if spans:
         handles.append(pressure_handle())
-    title_left(fig, title)
+    # The model keeps no price index: say what its dollars are where they are shown.
+    title_left(fig, f"{title}\n{MONEY_NOTE}")
     legend_right(fig, handles)
     return fig
 
@@ -154,7 +158,7 @@ def trafficker_sourcing(traffickers: pd.DataFrame, spans: Sequence[tuple] = ()) 
     fig = Figure(figsize=(9, 1.9 * len(names) + 1.2), layout="constrained")
     axes = fig.subplots(len(names), 1, sharex=True, squeeze=False)[:, 0]
     volume = traffickers.groupby(["trafficker", "date", "country"])["volume_t"].mean()
-    label_windows(axes[0], spans)
+    label_windows(axes[0], spans, y=0.95, boxed=True)  # the shares fill the axes to the top
     for ax, name in zip(axes, names, strict=True):
         wide = volume.xs(name, level="trafficker").unstack("country").reindex(columns=order)
         total = wide.sum(axis=1)
@@ -165,7 +169,8 @@ def trafficker_sourcing(traffickers: pd.DataFrame, spans: Sequence[tuple] = ()) 
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_ylabel("share of its\ntonnes, %")
-        ax.set_title(f"{words(name)} (mean {total.mean():,.1f} t per month)", loc="left")
+        ax.set_title(f"{organisation_label(name)} (mean {total.mean():,.1f} t per month)",
+                     loc="left")  # fmt: skip
         year_axis(ax, shares.index, ticks=10)
     axes[-1].set_xlabel("year (monthly values)")
     title_left(fig, "Where traffickers buy: share of tonnes by source country (blank: not buying)")

@@ -49,14 +49,23 @@ def shade_pressure(ax, spans, label: str | None = "policy pressure", edges: bool
                 ax.axvline(x, color="black", ls="--", lw=1.0, zorder=5)
 
 
-def label_windows(ax, spans, y: float = 0.985, va: str = "top") -> None:
-    """Name each pressure span at the top of the axes, so the shading never reads as data."""
+def label_windows(ax, spans, y: float = 0.985, va: str = "top", boxed: bool = False) -> None:
+    """Name each pressure span at the top of the axes, so the shading never reads as data.
+
+    ``boxed`` puts the name on a white box: for axes whose data fill them to the top (stacked
+    shares), where the shading is hidden and the name would be lost in the filled areas.
+    """
     for start, end in spans or ():
         first, last = pd.Timestamp(start), pd.Timestamp(end) + pd.DateOffset(months=1)
         middle = first + (last - first) / 2
+        look = (
+            {"bbox": {"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "#3a3420",
+                      "linewidth": 0.6, "alpha": 0.95}}
+            if boxed
+            else {"path_effects": [withStroke(linewidth=2.5, foreground="white")]}
+        )  # fmt: skip
         ax.text(middle, y, "policy pressure", transform=ax.get_xaxis_transform(), ha="center",
-                va=va, fontsize=8, color="#3a3420", zorder=6,
-                path_effects=[withStroke(linewidth=2.5, foreground="white")])  # fmt: skip
+                va=va, fontsize=8, color="#3a3420", zorder=6, **look)  # fmt: skip
 
 
 def pressure_handle(edges: bool = False) -> Patch:

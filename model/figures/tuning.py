@@ -31,8 +31,8 @@ STYLES = (
 )
 PANELS = (
     ("hectares", "coca, hectares", "Coca by country", thousands),
-    ("farmgate_price", "farm-gate price, US$ per kg of dry leaf", "Price growers get for coca leaf",
-     dollars),
+    ("farmgate_price", "farm-gate price, US$ per kg of dry leaf\n(not adjusted for inflation)",
+     "Price growers get for coca leaf", dollars),
 )  # fmt: skip
 
 

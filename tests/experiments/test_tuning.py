@@ -103,6 +103,7 @@ def test_rerun_compares_with_the_same_tuning_without_eradication(tuner):
     fig = tuning_figure(again)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert {"Peru", "Colombia", "Bolivia", "extra eradication (shaded months)"} <= set(legend)
+    assert "not adjusted for inflation" in fig.axes[1].get_ylabel()  # the model has no price index
 
 
 def test_without_extra_eradication_there_are_no_metrics(tuner):

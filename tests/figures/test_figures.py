@@ -259,16 +259,52 @@ def test_prices_put_wholesale_and_farm_gate_on_their_own_axes(comparison):
     assert "farm gate, Colombia" in legend_texts(fig)
 
 
+def test_prices_say_what_the_dollars_are_and_write_no_minus_zero():
+    # A wholesale price that dips by a dollar in 25,000 read "-0.0%" in the title.
+    dates = pd.date_range("2000-01-01", periods=12, freq="MS")
+    wholesale = [25_000.0] * 5 + [24_999.0] + [25_400.0] * 6
+    system = pd.DataFrame({"replication": 0, "date": dates, "wholesale_price": wholesale})
+    countries = pd.DataFrame(
+        [{"replication": 0, "date": d, "country": c, "farmgate_price": 1.5}
+         for d in dates for c in ("peru", "colombia")]
+    )  # fmt: skip
+    fig = prices(countries, system, title="Prices")
+    top, bottom = fig.axes[:2]
+    assert "within 0% and +1.6% of its first month" in top.get_title()
+    assert "-0.0%" not in top.get_title()
+    # The model has no price index: the figure says so, as model/figures/style.py defines it.
+    assert (
+        fig.get_suptitle()
+        == "Prices\nUS$ as the model sets them: no price index, not adjusted for inflation"
+    )
+    assert "US$/kg" in top.get_ylabel() and "US$/kg" in bottom.get_ylabel()
+
+
 def test_trafficker_sourcing_shares_add_to_one(comparison):
     run = comparison.policies["push"]
     fig = trafficker_sourcing(run.traffickers)
     names = run.traffickers.trafficker.unique()
     assert len(fig.axes) == len(names)
     ax = fig.axes[0]
-    assert ax.get_title(loc="left").startswith(names[0].replace("_", " "))
+    assert ax.get_title(loc="left").startswith("Colombian cartels")  # not "colombian cartels"
+    assert names[0] == "colombian_cartels"
     assert ax.get_ylim() == (0, 1)
     top = ax.collections[-1].get_paths()[0].vertices[:, 1].max()
     assert top == pytest.approx(1.0)
+
+
+def test_trafficker_sourcing_names_the_pressure_window_over_the_filled_shares(comparison):
+    run = comparison.policies["push"]
+    fig = trafficker_sourcing(run.traffickers, pressure_spans(policy_pressure(run.scenario)))
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert all(t[0].isupper() and "_" not in t for t in titles)
+    top = fig.axes[0]
+    (label,) = [t for t in top.texts if t.get_text() == "policy pressure"]
+    # The shares fill the axes to the top: the name sits over them on an opaque white box.
+    assert label.get_zorder() > max(c.get_zorder() for c in top.collections)
+    box = label.get_bbox_patch()
+    assert box is not None and to_hex(box.get_facecolor()) == "#ffffff"
+    assert box.get_alpha() is None or box.get_alpha() > 0.9
 
 
 def test_shift_map_draws_two_circles_per_region_and_an_arrow_per_moving_country(comparison):
