@@ -10,12 +10,12 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerBase
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon
+from matplotlib.patches import FancyArrowPatch, Patch, Polygon
 
 from model.experiments.observed_regions import country_outlines
 from model.figures.style import countries_in, country_colour, country_label, thousands, words
@@ -105,27 +105,125 @@ def region_coordinates(scenario) -> pd.DataFrame:
     )
 
 
-def _label_regions(ax, table: pd.DataFrame) -> None:
-    """Label each region beside its circle; adjustText moves labels until none overlap.
+#: Where a label may sit around its circle: every 30 degrees, at growing distances (pixels).
+_LABEL_ANGLES = np.radians(np.arange(0, 360, 30))
+_LABEL_STEPS = 12
+_LABEL_STEP_PX = 9.0
 
-    adjustText (a well-kept library for exactly this) pushes labels apart from each other and
-    from the circles and draws a leader line where a label had to move away from its region.
+
+def _disc_hits_box(centre, radius: float, box) -> bool:
+    """Whether a disc and a (x0, y0, x1, y1) box overlap."""
+    x = min(max(centre[0], box[0]), box[2])
+    y = min(max(centre[1], box[1]), box[3])
+    return (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < radius**2
+
+
+def _boxes_overlap(a, b, margin: float = 0.0) -> bool:
+    return not (a[2] + margin <= b[0] or b[2] + margin <= a[0] or a[3] + margin <= b[1]
+                or b[3] + margin <= a[1])  # fmt: skip
+
+
+def _label_regions(ax, table: pd.DataFrame, radius_pt: pd.Series, points=()) -> None:
+    """Label each region beside its circle, where the label covers no circle and no other label.
+
+    The figure is laid out first, so that circle sizes and distances on the page are final. Each
+    label then takes, most crowded region first, the nearest place around its circle (every 30
+    degrees, further out step by step) that stays on the map and covers no circle (its whole disc,
+    not only its centre), no label placed before, no arrow (``points``, lon and lat along them)
+    and no text already on the map; were there none within reach, the place that covers least. A
+    label away from its circle gets a grey leader line. The search is deterministic: the same map
+    on every machine.
     """
-    texts = []
-    for _, row in table.iterrows():
-        change = row.after - row.before
-        texts.append(ax.text(row.lon, row.lat, f"{row.label}\n{row.after:,.0f} ha ({change:+,.0f})",
-                             fontsize=7, color="#222222", zorder=6,
-                             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")]))  # fmt: skip
-    adjust_text(
-        texts,
-        x=table.lon.to_numpy(),
-        y=table.lat.to_numpy(),
-        ax=ax,
-        expand=(1.15, 1.35),
-        force_text=(0.3, 0.5),
-        arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6},
+    fig = ax.get_figure()
+    fig.draw_without_rendering()
+    px_per_pt = fig.dpi / 72.0
+    centres = ax.transData.transform(table[["lon", "lat"]].to_numpy())
+    radii = radius_pt.loc[table.index].to_numpy() * px_per_pt
+    frame = ax.get_window_extent()
+    frame = (frame.x0 + 2, frame.y0 + 2, frame.x1 - 2, frame.y1 - 2)
+    marks = ax.transData.transform(np.asarray(points, dtype=float).reshape(-1, 2))
+    fixed = [tuple(t.get_window_extent().extents) for t in ax.texts if t.get_text()]
+    style = {"fontsize": 7, "color": "#222222", "zorder": 6, "ha": "center", "va": "center",
+             "path_effects": [patheffects.withStroke(linewidth=2.5, foreground="white")]}  # fmt: skip
+    texts = [
+        f"{row.label}\n{row.after:,.0f} ha ({row.after - row.before:+,.0f})"
+        for row in table.itertuples()
+    ]
+    sizes = []
+    for text in texts:  # width and height of each label on the page
+        probe = ax.text(0, 0, text, **style)
+        box = probe.get_window_extent()
+        sizes.append((box.width + 2, box.height + 2))
+        probe.remove()
+    # Most crowded first: the regions with most circle area close by choose before the others.
+    near = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+    crowd = ((near < 90) * radii[None, :]).sum(axis=1)
+    placed: list[tuple] = []
+    for k in np.argsort(-crowd, kind="stable"):
+        (cx, cy), r, (w, h) = centres[k], radii[k], sizes[k]
+        best, best_cost = None, math.inf
+        for step in range(_LABEL_STEPS):
+            distance = r + 3 + step * _LABEL_STEP_PX
+            for angle in _LABEL_ANGLES:
+                dx, dy = math.cos(angle), math.sin(angle)
+                # The box's side (or corner) nearest the circle sits at ``distance``.
+                x = cx + distance * dx + w / 2 * dx / max(abs(dx), abs(dy))
+                y = cy + distance * dy + h / 2 * dy / max(abs(dx), abs(dy))
+                box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+                outside = (
+                    box[0] < frame[0] or box[1] < frame[1] or box[2] > frame[2] or box[3] > frame[3]
+                )
+                cost = step + 0.1 * (abs(dy) > 0.9) + 1000 * outside  # near, beside, on the map
+                cost += 100 * sum(_boxes_overlap(box, other, 2) for other in placed)
+                cost += 30 * sum(
+                    _disc_hits_box(c, q + 1, box) for c, q in zip(centres, radii, strict=True)
+                )
+                cost += 20 * sum(_disc_hits_box(m, 8, box) for m in marks)
+                cost += 10 * sum(_boxes_overlap(box, other) for other in fixed)
+                if cost < best_cost:
+                    best, best_cost = (box, distance), cost
+            if best_cost < step + 1:  # nothing covered: no further place can be nearer
+                break
+        box, distance = best
+        placed.append(box)
+        offset = ((box[0] + box[2]) / 2 - cx) / px_per_pt, ((box[1] + box[3]) / 2 - cy) / px_per_pt
+        leader = None
+        if distance > r + 3 + _LABEL_STEP_PX:
+            leader = {"arrowstyle": "-", "color": "#888888", "lw": 0.6, "shrinkA": 1,
+                      "shrinkB": radius_pt.loc[table.index[k]]}  # fmt: skip
+        ax.annotate(texts[k], (table.lon.iloc[k], table.lat.iloc[k]), xytext=offset,
+                    textcoords="offset points", arrowprops=leader, **style)  # fmt: skip
+
+
+#: Shortest arrow on the map, km: shorter moves are drawn this long in their direction (the legend
+#: says so and gives every move's true distance).
+SHIFT_KM_MIN = 150.0
+
+
+class ShiftArrow:
+    """Legend entry of the map's arrows: a dot (the first date's centre) and an arrow from it."""
+
+
+class _ShiftArrowHandler(HandlerBase):
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize,
+                       trans):  # fmt: skip
+        y = height / 2 - ydescent
+        start, end = (-xdescent + 3, y), (-xdescent + width, y)
+        dot = Line2D([start[0]], [start[1]], marker="o", ms=5, color="black", mec="white",
+                     mew=1.0, transform=trans)  # fmt: skip
+        arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, lw=2.0,
+                                color="black", shrinkA=0, shrinkB=0, transform=trans)  # fmt: skip
+        return [arrow, dot]
+
+
+def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lon, lat) points, km."""
+    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def outer_rings(geometry: dict) -> list[np.ndarray]:
@@ -157,6 +255,73 @@ def draw_country_borders(ax, countries: list[str]) -> None:
                     va="center", zorder=0.7, clip_on=True)  # fmt: skip
 
 
+def _draw_shift(ax, rows: pd.DataFrame, colour: str) -> tuple[float, list] | None:
+    """A country's shift of coca: a dot at its first centre and an arrow towards the second.
+
+    The arrow is at least :data:`SHIFT_KM_MIN` long: a move of a few dozen km is a few pixels,
+    which drew a bare arrowhead. Returns the true distance, km, and points along the arrow (lon,
+    lat) for labels to avoid; None if the centre did not move.
+    """
+    centres = []
+    for column in ("before", "after"):
+        weight = rows[column].sum()
+        if weight <= 0:
+            return None
+        centres.append(np.array([(rows.lon * rows[column]).sum(), (rows.lat * rows[column]).sum()])
+                       / weight)  # fmt: skip
+    start, end = centres
+    if np.hypot(*(end - start)) <= 0.05:
+        return None
+    km = _distance_km(tuple(start), tuple(end))
+    tip = start + (end - start) * max(1.0, SHIFT_KM_MIN / km)
+    halo = [patheffects.withStroke(linewidth=4.0, foreground="white")]
+    ax.annotate("", xy=tip, xytext=start, zorder=4,
+                arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.0, "mutation_scale": 12,
+                            "shrinkA": 0, "shrinkB": 0, "path_effects": halo})  # fmt: skip
+    ax.plot(*start, marker="o", ms=6, color=colour, mec="white", mew=1.2, zorder=5)
+    return km, [tuple(start + (tip - start) * t) for t in np.linspace(0, 1, 8)]
+
+
+def _map_legends(fig, table: pd.DataFrame, shifts: dict, dates: tuple, scale: float, mean: str):
+    """The map's legends, beside it: countries, arrows, circles and labels; then the size key."""
+    first, second = dates
+    handles: list = [Patch(color=country_colour(c)) for c in countries_in(table)]
+    labels = [
+        country_label(c) + (f" (centre moved {shifts[c]:,.0f} km)" if c in shifts else "")
+        for c in countries_in(table)
+    ]
+    if shifts:
+        handles.append(ShiftArrow())
+        labels.append(f"centre of coca in the country:\nfrom the dot ({first:%Y-%m})\ntowards "
+                      f"{second:%Y-%m}; moves under\n{SHIFT_KM_MIN:,.0f} km drawn {SHIFT_KM_MIN:,.0f} km long\n"
+                      "(true distance: above)")  # fmt: skip
+    handles.append(Line2D([], [], marker="o", ls="none", mfc="none", mec="grey", ms=12))
+    labels.append(f"dashed outline: {first:%Y-%m}\nfilled: {second:%Y-%m}")
+    handles.append(Line2D([], [], ls="none"))
+    labels.append(f"label: ha at {second:%Y-%m}\n(change since {first:%Y-%m})")
+    fig.legend(handles, labels, loc="outside right upper", title=f"coca, {mean}", fontsize=8,
+               title_fontsize=8.5, frameon=False, alignment="left", labelspacing=0.9,
+               handler_map={ShiftArrow: _ShiftArrowHandler()})  # fmt: skip
+    # The size key on its own, each circle in a row tall enough for the largest: none overlap.
+    biggest = 1400.0 / scale
+    sizes = [s for s in (5_000, 20_000, 50_000) if s <= biggest * 1.2] or [round(biggest)]
+    diameters = [math.sqrt(s * scale) for s in sizes]  # points
+    room = (max(diameters) + 6) / 8  # in font sizes (8 pt)
+    fig.legend(
+        [Line2D([], [], marker="o", ls="none", color="grey", alpha=0.55, ms=d) for d in diameters],
+        [f"{s:,} ha" for s in sizes],
+        loc="outside right lower",
+        title=f"circle area: coca, ha\n({mean})",
+        fontsize=8,
+        title_fontsize=8.5,
+        frameon=False,
+        alignment="left",
+        handleheight=room,
+        handlelength=room,
+        labelspacing=0.3,
+    )
+
+
 def shift_map(
     regions: pd.DataFrame,
     coordinates: pd.DataFrame,
@@ -165,9 +330,11 @@ def shift_map(
 ) -> Figure:
     """(g) Schematic map: coca per region at two dates, and each country's shift between them.
 
-    Circle areas are proportional to hectares (mean over replications): an outline at the first
-    date, a filled disc at the second, over the countries' borders. An arrow per country runs from
-    its hectare-weighted centre of coca at the first date to the second. Labels never overlap.
+    Circle areas are proportional to hectares (mean over replications, as the legends say): an
+    outline at the first date, a filled disc at the second, over the countries' borders. An arrow
+    per country runs from its hectare-weighted centre of coca at the first date towards the second
+    (at least :data:`SHIFT_KM_MIN` long; the legend gives the true distance). Labels cover no other
+    label and no circle; the legends sit beside the map, not on it.
 
     Args:
         regions: a regions table.
@@ -188,29 +355,24 @@ def shift_map(
     )
     biggest = max(table[["before", "after"]].to_numpy().max(), 1.0)
     scale = 1400.0 / biggest  # marker area in points^2 per hectare
+    runs = regions["replication"].nunique() if "replication" in regions else 1
+    mean = f"mean over {runs} runs" if runs > 1 else "one run"
 
-    fig = Figure(figsize=(7.5, 9), layout="constrained")
+    fig = Figure(figsize=(10, 9), layout="constrained")
     ax = fig.add_subplot()
     draw_country_borders(ax, list(table.country.unique()))
+    shifts: dict[str, float] = {}
+    ends = []
     for country, rows in table.groupby("country"):
         colour = country_colour(country)
         ax.scatter(rows.lon, rows.lat, s=rows.before * scale, facecolors="none",
                    edgecolors=colour, linewidths=1.3, linestyles="--", zorder=3)  # fmt: skip
         ax.scatter(rows.lon, rows.lat, s=rows.after * scale, color=colour, alpha=0.55,
                    edgecolors="none", zorder=2)  # fmt: skip
-        centres = []
-        for column in ("before", "after"):
-            weight = rows[column].sum()
-            if weight <= 0:
-                break
-            centres.append(((rows.lon * rows[column]).sum() / weight,
-                            (rows.lat * rows[column]).sum() / weight))  # fmt: skip
-        if len(centres) == 2 and np.hypot(*np.subtract(centres[1], centres[0])) > 0.05:
-            ax.annotate("", xy=centres[1], xytext=centres[0], zorder=4,
-                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.6,
-                                    "mutation_scale": 22, "path_effects": [
-                                        patheffects.withStroke(linewidth=4.5, foreground="white")
-                                    ]})  # fmt: skip
+        moved = _draw_shift(ax, rows, colour)
+        if moved is not None:
+            shifts[country], along = moved
+            ends += along
     lat = table.lat.mean()
     ax.set_aspect(1.0 / max(math.cos(math.radians(lat)), 0.2))
     pad = 2.0
@@ -223,19 +385,9 @@ def shift_map(
                  wrap=True)  # fmt: skip
     ax.text(0.01, 0.01, "circles at region centres; borders: Natural Earth 1:110m",
             transform=ax.transAxes, fontsize=7, color="#666666")  # fmt: skip
-    _label_regions(ax, table)  # last: adjustText moves labels around what is already drawn
-    sizes = [s for s in (5_000, 20_000, 50_000) if s <= biggest * 1.2] or [round(biggest)]
-    handles = [Patch(color=country_colour(c), label=country_label(c)) for c in countries_in(table)]
-    handles.append(Line2D([], [], color="black", marker=r"$\rightarrow$", ms=14, ls="none",
-                          label="shift of the centre of\ncoca in the country"))  # fmt: skip
-    handles += [
-        Line2D([], [], marker="o", ls="none", color="grey", alpha=0.55,
-               ms=math.sqrt(s * scale), label=f"{s:,} ha")
-        for s in sizes
-    ]  # fmt: skip
-    handles.append(Line2D([], [], marker="o", ls="none", mfc="none", mec="grey", ms=12,
-                          label=f"dashed outline: {first:%Y-%m}\nfilled: {second:%Y-%m}"))  # fmt: skip
-    # Inside, top right: the corner the Andean regions leave empty, so the map fills the figure.
-    ax.legend(handles=handles, loc="upper right", title="label: ha at second date\n(change since first)",
-              fontsize=8, title_fontsize=8, framealpha=0.92, borderpad=0.8, labelspacing=0.9)  # fmt: skip
+
+    _map_legends(fig, table, shifts, (first, second), scale, mean)
+    # Last: labels go around everything already drawn, on the final layout.
+    radius = np.sqrt(table[["before", "after"]].max(axis=1) * scale) / 2  # points
+    _label_regions(ax, table, radius, ends)
     return fig

@@ -9,6 +9,7 @@ from matplotlib.colors import to_hex
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from PIL import Image
 
 from model.experiments.compare import compare
@@ -499,3 +500,70 @@ def test_the_map_draws_country_borders_and_labels_that_do_not_overlap(comparison
     overlaps = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
                 if boxes[i].overlaps(boxes[j])]  # fmt: skip
     assert overlaps == []
+
+
+def disc_overlaps_box(centre, radius, box) -> bool:
+    x = min(max(centre[0], box.x0), box.x1)
+    y = min(max(centre[1], box.y0), box.y1)
+    return (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < radius**2
+
+
+def test_the_map_keeps_its_legends_off_the_map_and_its_size_key_apart(comparison):
+    run = comparison.policies["push"]
+    fig = shift_map(run.regions, region_coordinates(run.scenario), ("1997-01", "2001-11"))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    frame = ax.get_window_extent(renderer)
+    keys, sizes = fig.legends
+    for legend in (keys, sizes):
+        assert not legend.get_window_extent(renderer).overlaps(frame)  # beside the map, not on it
+    # The circles of the size key neither overlap each other nor leave their legend.
+    box = sizes.get_window_extent(renderer)
+    circles = []
+    for handle in sizes.legend_handles:  # the marker sits in the middle of its handle
+        extent = handle.get_window_extent(renderer)
+        centre = ((extent.x0 + extent.x1) / 2, (extent.y0 + extent.y1) / 2)
+        circles.append((centre, handle.get_markersize() / 2 * fig.dpi / 72))
+    assert [t.get_text() for t in sizes.get_texts()] == ["5,000 ha", "20,000 ha", "50,000 ha"]
+    for ((x1, y1), r1), ((x2, y2), r2) in zip(circles, circles[1:], strict=False):
+        assert np.hypot(x2 - x1, y2 - y1) >= r1 + r2
+    for (x, y), r in circles:
+        assert box.x0 <= x - r and x + r <= box.x1 and box.y0 <= y - r and y + r <= box.y1
+    # The values are means over the runs, and the legends say so.
+    assert keys.get_title().get_text() == "coca, mean over 2 runs"
+    assert sizes.get_title().get_text() == "circle area: coca, ha\n(mean over 2 runs)"
+
+
+def test_the_map_labels_cover_no_circle_and_its_arrows_have_shafts(comparison):
+    run = comparison.policies["push"]
+    fig = shift_map(run.regions, region_coordinates(run.scenario), ("1997-01", "2001-11"))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if "ha (" in t.get_text()]
+    discs = [
+        (ax.transData.transform(xy), np.sqrt(size) / 2 * fig.dpi / 72)
+        for c in ax.collections
+        for xy, size in zip(c.get_offsets(), np.broadcast_to(c.get_sizes(), len(c.get_offsets())),
+                            strict=True)
+    ]  # fmt: skip
+    covered = [  # the text's own box (an annotation's box also spans its leader line)
+        t.get_text().split("\n")[0]
+        for t in labels
+        if any(disc_overlaps_box(c, r, Text.get_window_extent(t, renderer)) for c, r in discs)
+    ]
+    assert covered == []  # ("Narino" ran into the Putumayo-Caqueta circle)
+    # Each country's shift: a dot where its centre was, and an arrow whose shaft is longer than
+    # its head (a short move drew a bare arrowhead).
+    arrows = [t for t in ax.texts if not t.get_text() and t.arrow_patch is not None]
+    assert arrows
+    for arrow in arrows:
+        start, tip = ax.transData.transform([arrow.xyann, arrow.xy])
+        head = 0.4 * arrow.arrow_patch.get_mutation_scale() * fig.dpi / 72  # "-|>" head length
+        assert np.hypot(*(tip - start)) > 3 * head
+    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert len(dots) == len(arrows)
+    assert any("centre moved" in t and "km" in t for t in legend_texts(fig))
