@@ -184,10 +184,14 @@ def add_parser(subparsers) -> None:
         "interval over replications) and write metrics.csv, metrics.json, summary.md, figures "
         "and the runs into one folder.",
     )
-    compare.add_argument("policy", nargs="+", help="policy scenario files or run folders")
+    compare.add_argument(
+        "policy",
+        nargs="+",
+        help="policy scenarios (a file or a shipped name, e.g. plan_colombia) or run folders",
+    )
     compare.add_argument(
         "--against", required=True, metavar="COUNTERFACTUAL",
-        help="the counterfactual: a scenario file (e.g. baseline) or a run folder",
+        help="the counterfactual: a scenario file or shipped name (e.g. baseline) or a run folder",
     )  # fmt: skip
     compare.add_argument(
         "--replications", type=positive_int, metavar="N",

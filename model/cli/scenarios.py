@@ -223,7 +223,11 @@ def add_parser(subparsers) -> None:
     run.set_defaults(handler=cmd_run)
 
     validate = subparsers.add_parser(
-        "validate", help="check scenario files: one line per problem, exit 2 if any"
+        "validate",
+        help="check scenario files: one line per problem, exit 2 if any",
+        description="Load each scenario (its extends: chain, set: block and --set options) and "
+        "check it against the schema without running it: one line per problem naming the file, "
+        "the key as written and what is wrong; exit 2 if there is any.",
     )
     add_scenario_arguments(validate, many=True)
     validate.add_argument("--quiet", action="store_true", help="print only problems")
@@ -240,11 +244,22 @@ def add_parser(subparsers) -> None:
     )
     listing.set_defaults(handler=cmd_list)
 
-    show = subparsers.add_parser("show", help="print the fully resolved scenario as YAML")
+    show = subparsers.add_parser(
+        "show",
+        help="print the fully resolved scenario as YAML",
+        description="Print a scenario as a run would use it: its extends: chain merged, its set: "
+        "block and --set options applied and every default filled in, as YAML that loads as it "
+        "is.",
+    )
     add_scenario_arguments(show)
     show.set_defaults(handler=cmd_show)
 
-    schema = subparsers.add_parser("schema", help="document every scenario key")
+    schema = subparsers.add_parser(
+        "schema",
+        help="document every scenario key",
+        description="Every key a scenario file may hold, with its type, default, allowed range "
+        "and meaning: as text (default), Markdown tables or the JSON Schema.",
+    )
     style = schema.add_mutually_exclusive_group()
     style.add_argument("--markdown", dest="format", action="store_const", const="markdown",
                        help="Markdown tables (what docs/scenario-schema.md holds)")  # fmt: skip
