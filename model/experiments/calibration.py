@@ -181,6 +181,11 @@ def calibrated_yaml(scenario, source: Path, target: Path, posterior_file: Path, 
     body = {
         "extends": os.path.relpath(source.resolve(), target.resolve().parent),
         "name": f"{scenario.name}_calibrated",
+        "description": (
+            f"{scenario.description} Parameters inferred from {fit.settings['window'][0]}-"
+            f"{fit.settings['window'][1]} (ABC-SMC): the values set here are the posterior "
+            "medians; --posterior draws one posterior sample per replication."
+        ).strip(),
         "posterior": os.path.relpath(posterior_file.resolve(), target.resolve().parent),
         "set": {path: float(f"{value:.4g}") for path, value in medians.items()},
     }
