@@ -4,8 +4,10 @@ Scenarios come in pairs (scenarios/README.md): a file that extends another chang
 it, so the two run on common seeds measure that programme (the teaching examples against
 ``baseline``, each future against ``futures/status_quo``, a question of one's own against the
 calibrated history). Building blocks (``_*.yaml``) are looked through. A file in a
-``counterfactuals/`` folder is the other way round: the history without a programme, so the
-scenario it extends is the policy and it the counterfactual. A calibrated scenario (one naming a
+``counterfactuals/`` folder named ``no_*`` is the other way round: the history without a
+programme, so the scenario it extends is the policy and it the counterfactual; the folder's other
+files are alternatives to the history (a plan carried out, another instrument), run as the policy
+against it. A calibrated scenario (one naming a
 posterior its parent does not) and one over other months (a future's status quo) are not a change
 of programme of their parent; a scenario with no such parent pairs with the shipped scenarios that
 extend it instead (the calibrated history with ``counterfactuals/``, ``baseline`` with the
@@ -22,8 +24,10 @@ from model.scenario.errors import ScenarioError
 from model.scenario.loading import SCENARIOS_DIR, load_scenario, read_yaml, shipped_scenarios
 from model.scenario.schema import Scenario
 
-#: Files in a folder of this name are counterfactuals of the scenario they extend.
+#: Files in a folder of this name whose name starts with the prefix are the scenario they extend
+#: without a programme (its counterfactuals); the folder's other files are alternatives to it.
 COUNTERFACTUALS_FOLDER = "counterfactuals"
+REMOVAL_PREFIX = "no_"
 
 #: How to make a comparison of one's own, as the policy or as its counterfactual.
 NEW_COUNTERFACTUAL = (
@@ -136,7 +140,7 @@ def shown(file: Path) -> str:
 
 def _pair(child: Path, parent_file: Path) -> Pair:
     """Which of a scenario and its parent is the policy: the parent, for a counterfactual."""
-    if child.parent.name == COUNTERFACTUALS_FOLDER:
+    if child.parent.name == COUNTERFACTUALS_FOLDER and child.name.startswith(REMOVAL_PREFIX):
         policy, counterfactual = parent_file, child
     else:
         policy, counterfactual = child, parent_file

@@ -25,8 +25,15 @@ def test_the_calibrated_history_points_to_its_counterfactuals_not_to_baseline():
                 "scenarios/counterfactuals/no_plan_colombia.yaml --posterior")  # fmt: skip
     assert expected in listed  # the README's command
     assert len(listed) == len(list((SCENARIOS / "counterfactuals").glob("*.yaml")))
-    assert all(c.startswith(f"balloon compare {HISTORY} --against scenarios/counterfactuals/")
-               for c in listed)  # fmt: skip
+    removals = [c for c in listed if "counterfactuals/no_" in c]
+    assert all(c.startswith(f"balloon compare {HISTORY} --against scenarios/counterfactuals/no_")
+               for c in removals)  # fmt: skip
+    # The alternatives (a plan carried out, another instrument) are the policy, as their
+    # files' own headers run them.
+    assert (f"balloon compare scenarios/counterfactuals/humala_plan_met.yaml --against {HISTORY} "
+            "--posterior") in listed  # fmt: skip
+    assert all(c.endswith(f"--against {HISTORY} --posterior")
+               for c in listed if c not in removals)  # fmt: skip
     # The future's status quo extends the history but runs to 2035: no pair.
     assert "status_quo" not in advice
     assert "write a counterfactual" in advice  # and how to make another
@@ -86,3 +93,16 @@ def test_a_question_of_ones_own_on_the_history_is_compared_with_it(tmp_path):
 def test_without_a_scenario_file_the_advice_says_how_to_make_a_comparison():
     advice = comparison_advice(None)
     assert "balloon compare SCENARIO.yaml --against COUNTERFACTUAL.yaml" in advice
+
+
+@pytest.mark.parametrize("file", sorted((SCENARIOS / "counterfactuals").glob("*.yaml")))
+def test_each_counterfactual_is_advised_as_its_own_header_runs_it(file):
+    # Every file's header gives the command that answers its question; the advice must not
+    # turn it round (the metrics' signs would flip).
+    header = " ".join(
+        line.lstrip("#").strip().rstrip("\\").strip()
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    )
+    written = header[header.index("balloon compare") :].split(" --posterior")[0] + " --posterior"
+    assert commands(comparison_advice(file, posterior=True)) == [" ".join(written.split())]
