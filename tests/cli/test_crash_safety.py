@@ -202,8 +202,10 @@ def test_without_resume_a_run_starts_over_and_says_how_to_resume(run_file, tmp_p
 def test_ctrl_c_says_how_many_replications_are_saved(run_file, tmp_path):
     root = tmp_path / "results"
     process = subprocess.Popen(
+        # Many replications: a Ctrl-C sent after the first is saved must find the run going (with
+        # the file's 4, the rest could finish before it lands on a loaded machine).
         [sys.executable, "-m", "model.cli", "run", str(run_file), "--workers", "1", "--quiet",
-         "--results-root", str(root)],
+         "--results-root", str(root), "--set", "replications=200"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 300
