@@ -202,11 +202,13 @@ def test_without_resume_a_run_starts_over_and_says_how_to_resume(run_file, tmp_p
 def test_ctrl_c_says_how_many_replications_are_saved(run_file, tmp_path):
     root = tmp_path / "results"
     process = subprocess.Popen(
-        # Many replications: a Ctrl-C sent after the first is saved must find the run going (with
-        # the file's 4, the rest could finish before it lands on a loaded machine).
+        # Many replications: a Ctrl-C sent after the first is saved must find the run going.
         [sys.executable, "-m", "model.cli", "run", str(run_file), "--workers", "1", "--quiet",
          "--results-root", str(root), "--set", "replications=200"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # A shell starts background jobs with Ctrl-C ignored, and children inherit that: the run
+        # would never see the signal when the tests run in the background (`pytest &`).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 300
     while not list(root.glob(f"crash/{PARTIAL_PREFIX}*/rep-*")):
