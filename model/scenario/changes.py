@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from model.scenario.errors import Problem, ScenarioError
-from model.scenario.paths import apply_override, data_path
+from model.scenario.paths import apply_override, data_path, is_position
 
 _ABSENT = object()
 
@@ -49,7 +49,8 @@ class Changes:
             self.refuse(error, ".".join(parts))
             return
         path = data_path(data, parts)
-        if path is not None:  # else the change removed an item: no value of its own to check
+        # A null removes an item (its place now holds the next one): no value of its own to check.
+        if path is not None and value is not None:
             self.applied.append(Change(order, source, tuple(parts), _at(data, path)))
 
     def refuse(self, error: ScenarioError, key: str = "") -> None:
@@ -95,7 +96,7 @@ def _wrote(change: Change, data: Mapping, path: tuple[str, ...], loc: tuple[str,
 def _at(node: Any, parts: Iterable[str]) -> Any:
     """The value at a path of positions and keys (as :func:`data_path` gives), or ``_ABSENT``."""
     for part in parts:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        if isinstance(node, list) and is_position(part) and 0 <= int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, Mapping) and part in node:
             node = node[part]

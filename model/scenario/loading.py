@@ -298,10 +298,22 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     problems = changes.report(data, _validated(data, file)[1]) if overrides else []
     _apply_options(data, overrides, file, changes)
     scenario, found = _validated(data, file)
-    problems = list(dict.fromkeys(problems + changes.report(data, found)))
+    after = changes.report(data, found)
+    if overrides:
+        # The file's problems were named above, at their places in the file; an option that adds
+        # or removes a list item moves them, and a problem of a whole item is not an option's for
+        # changing something else in it: only what the options brought is new.
+        known = {problem.what for problem in problems}
+        after = [p for p in after if _from_option(p, file) and p.what not in known]
+    problems = list(dict.fromkeys(problems + after))
     if problems:
         raise ScenarioError.of(problems)
     return scenario
+
+
+def _from_option(problem: Problem, file: Path) -> bool:
+    """Whether a problem is one of a ``--set`` option (as ``parse_override`` names them)."""
+    return problem.source.startswith(f"{file}: --set ")
 
 
 def find_scenario(name: str | Path) -> Path:

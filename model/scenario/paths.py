@@ -29,6 +29,14 @@ MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")  # a schedule entry addressed by its st
 CLOSE_ENOUGH = 0.75
 
 
+_POSITION = re.compile(r"-?[0-9]+")
+
+
+def is_position(part: str) -> bool:
+    """Whether a path part is a list position (``0``, ``-1``; ASCII digits only, as int reads)."""
+    return _POSITION.fullmatch(part) is not None
+
+
 def parse_override(text: str, file: str | Path = "") -> tuple[list[str], Any]:
     """Split ``path.to.key=value``; the value is read with ``yaml.safe_load`` (``5`` is a number).
 
@@ -97,7 +105,7 @@ def _set_item(items: list, parts: list[str], value: Any, source: str, in_file: b
     part, where = parts[-1], ".".join(parts)
     # A schedule entry is addressed by its start month, and keeps it when set whole.
     dated = len(parts) > 1 and parts[-2] == "schedule" and MONTH_KEY.match(part)
-    if not part.lstrip("-").isdigit() and _named_index(items, part) is None:
+    if not is_position(part) and _named_index(items, part) is None:
         if not isinstance(value, Mapping):  # a new named item is a whole mapping
             _list_index(items, part, source, where, in_file)  # raises: no item named part
         if dated:  # a new schedule entry, in its place among the months
@@ -135,7 +143,7 @@ def _item_name(item: dict) -> str:
 
 def _position(items: list, part: str) -> int | None:
     """The 0-based position of list item ``part`` (a number, a name or a start month), or None."""
-    if part.lstrip("-").isdigit():
+    if is_position(part):
         return int(part) % len(items) if -len(items) <= int(part) < len(items) else None
     return _named_index(items, part) if MONTH_KEY.match(part) or SLUG.match(part) else None
 
@@ -143,7 +151,7 @@ def _position(items: list, part: str) -> int | None:
 def _list_index(items: list, part: str, source: str, where: str, in_file: bool = False) -> int:
     """The index of list item ``part``: a 0-based number, a name, or a start month (YYYY-MM)."""
     index = _position(items, part)
-    if index is None and part.lstrip("-").isdigit():
+    if index is None and is_position(part):
         raise ScenarioError(
             source, where, f"no item {part}: the list has {len(items)} item(s), 0-based"
         )
@@ -256,7 +264,7 @@ def _check_schema_path(parts: list[str], source: str) -> None:
         parent = unwrap(schema_at(parts[: depth - 1]))
         where = ".".join(parts[:depth])
         part = parts[depth - 1]
-        if typing.get_origin(parent) is list and not part.lstrip("-").isdigit():
+        if typing.get_origin(parent) is list and not is_position(part):
             item = unwrap(typing.get_args(parent)[0])
             keyed = isinstance(item, type) and issubclass(item, BaseModel)
             if not (keyed and ("name" in item.model_fields or "start" in item.model_fields)):

@@ -17,6 +17,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from model.scenario.paths import is_position
 from model.scenario.schema import Scenario
 
 _BOUNDS = (
@@ -167,7 +168,7 @@ def key_meaning(path: str, model: type[BaseModel] = Scenario) -> str:
             field = inner.model_fields[part]
             meaning = field.description or ""
             annotation = field.annotation
-        elif origin is list and part.lstrip("-").isdigit():
+        elif origin is list and is_position(part):
             annotation = typing.get_args(inner)[0]
         elif origin is dict:
             annotation = typing.get_args(inner)[1]

@@ -712,3 +712,54 @@ def test_a_dotted_path_written_as_a_key_of_the_file_says_it_goes_under_set(tmp_p
     file = write(tmp_path, "child.yaml", "extends: base.yaml\npolicies.peru_manual.scale: 2\n")
     bad_input(capsys, ["validate", str(file)], "policies.peru_manual.scale",
               "a dotted path goes under set:")  # fmt: skip
+
+
+BAD_SECOND = """
+policies:
+  - name: peru_manual
+    instrument: manual_eradication
+    country: peru
+    schedule: [{start: 1995-01, value: 1000}]
+  - name: bolivia_manual
+    instrument: manual_eradication
+    country: bolivia
+    schedule: [{start: 1996-01, value: -5}]
+"""
+
+
+def test_removing_an_item_does_not_take_the_blame_for_the_next_ones_problem(tmp_path, capsys):
+    own = write(tmp_path, "own.yaml", BAD_SECOND)
+    child = write(tmp_path, "child.yaml", "extends: own.yaml\nset:\n  policies.0: null\n")
+    (line,) = bad_lines(capsys, ["validate", str(child)])
+    # The bad value is own.yaml's, whose item now stands first once the first is removed.
+    assert line.startswith(f"{child}: policies.0.schedule.0.value: "), line
+    assert "set:" not in line and "(got -5)" in line
+    (line,) = bad_lines(capsys, ["validate", str(own), "--set", "policies.0=null"])
+    assert line.startswith(f"{own}: policies.1.schedule.0.value: "), line
+
+
+def test_an_option_that_moves_items_does_not_report_the_files_problem_again(tmp_path, capsys):
+    own = write(tmp_path, "own.yaml", BAD_SECOND)
+    lines = bad_lines(
+        capsys,
+        ["validate", str(own), "--set", "policies.bolivia_manual.schedule.1991-01={value: 1}"],
+    )
+    assert lines == [f"{own}: policies.1.schedule.0.value: Input should be greater than or equal "
+                     "to 0 (got -5)"]  # fmt: skip
+
+
+def test_an_option_inside_an_item_is_not_blamed_for_the_items_own_problem(tmp_path, capsys):
+    text = (
+        "policies:\n  - name: peru_interdiction\n    instrument: interdiction\n"
+        "    country: peru\n    schedule: [{start: 1995-01, value: 0.99}]\n"
+    )
+    own = write(tmp_path, "own.yaml", text)
+    lines = bad_lines(capsys, ["validate", str(own), "--set", "policies.0.note=hello"])
+    assert len(lines) == 1 and lines[0].startswith(f"{own}: policies.0"), lines
+    assert "--set" not in lines[0]
+
+
+def test_a_digit_that_is_not_ascii_is_a_key_not_an_internal_error(tmp_path, capsys):
+    own = write(tmp_path, "own.yaml", NAMED)
+    (line,) = bad_lines(capsys, ["validate", str(own), "--set", "policies.\u00b2=1"])
+    assert "policies.\u00b2" in line
