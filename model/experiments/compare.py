@@ -92,11 +92,16 @@ def load_input(source: str | Path, overrides: Sequence[str] = ()) -> Scenario | 
 
 
 def _on_seeds(results: Results, n: int) -> Results:
-    """The first ``n`` replications of a result."""
+    """The first ``n`` replications of a result, with the posterior samples they drew."""
     if len(results.seeds) == n:
         return results
     tables = {k: t[t.replication < n].reset_index(drop=True) for k, t in results.tables.items()}
-    return Results(results.scenario, results.seeds[:n], tables)
+    drawn = results.posterior
+    if drawn and drawn.get("samples") is not None:
+        drawn = {**drawn, "samples": list(drawn["samples"])[:n]}
+    # The scenario says n replications, so its folder's scenario.yaml repeats what is kept.
+    scenario = results.scenario.model_copy(update={"replications": n})
+    return Results(scenario, results.seeds[:n], tables, drawn)
 
 
 def _check_pair(policy: Results, counterfactual: Results) -> None:
@@ -108,12 +113,35 @@ def _check_pair(policy: Results, counterfactual: Results) -> None:
             f"{counterfactual.scenario.seed}): rerun one of them with the other's seed so that "
             "replications pair up"
         )
+    drawn = [_drawn_from(r, n) for r in (policy, counterfactual)]
+    if drawn[0] != drawn[1]:
+        raise ComparisonError(
+            f"{name} and {base} took their parameters differently ({_described(drawn[0])} and "
+            f"{_described(drawn[1])}): run both with --posterior, or both without, so that "
+            "replications pair up"
+        )
     a, b = policy.scenario, counterfactual.scenario
     if (a.start, a.end) != (b.start, b.end):
         raise ComparisonError(
             f"{name} runs {a.start:%Y-%m} to {a.end:%Y-%m} but {base} runs {b.start:%Y-%m} to "
             f"{b.end:%Y-%m}: compare scenarios over the same months"
         )
+
+
+def _drawn_from(results: Results, n: int) -> tuple | None:
+    """The posterior samples a result's first ``n`` replications drew, if it drew any."""
+    drawn = results.posterior
+    if not drawn or drawn.get("samples") is None:
+        return None
+    return tuple(drawn["samples"][:n])
+
+
+def _described(drawn: tuple | None) -> str:
+    """How a result took its parameters, for a message."""
+    if drawn is None:
+        return "the values its scenario sets"
+    shown = ", ".join(map(str, drawn[:3])) + (", ..." if len(drawn) > 3 else "")
+    return f"posterior samples {shown}"
 
 
 def run_inputs(

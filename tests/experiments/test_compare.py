@@ -18,7 +18,7 @@ from model.experiments.compare import (
 )
 from model.experiments.pressure import Target, Window
 from model.experiments.results import load_results, write_results
-from model.experiments.runner import run_replications
+from model.experiments.runner import Results, run_replications
 from model.scenario.loading import to_yaml
 
 PUSH = small_scenario(name="push", policies=[eradication("colombia", 40_000, method="aerial")])
@@ -279,3 +279,32 @@ def test_compare_prints_n_as_metrics_csv_has_it(tmp_path, capsys):
         (line,) = [row for row in printed.splitlines() if row.startswith(f"{metric} [")]
         n = metrics.loc[metric, "n"]
         assert line.endswith(f" n={n}") == (n < 2), line
+
+
+def _history_draws(replications: int, posterior: bool) -> Results:
+    from model.experiments.posterior import scenario_posterior
+    from model.scenario.loading import load_scenario
+
+    scenario = load_scenario(
+        "andes_history_calibrated", ["households.scale=0.002", "end=1990-06", "seed=3"]
+    )
+    draws = scenario_posterior(scenario) if posterior else None
+    return run_replications(scenario, replications, executor="inline", posterior=draws)
+
+
+def test_cutting_a_result_to_fewer_runs_keeps_the_samples_they_drew():
+    from model.experiments.compare import _on_seeds
+
+    result = _history_draws(3, posterior=True)
+    cut = _on_seeds(result, 2)
+    assert cut.posterior["samples"] == result.posterior["samples"][:2]
+    assert cut.scenario.replications == 2 and len(cut.seeds) == 2
+
+
+def test_runs_that_took_their_parameters_differently_do_not_pair():
+    from model.experiments.compare import _check_pair
+
+    drew, did_not = _history_draws(2, posterior=True), _history_draws(2, posterior=False)
+    with pytest.raises(ComparisonError, match="took their parameters differently"):
+        _check_pair(did_not, drew)
+    _check_pair(drew, _history_draws(2, posterior=True))  # the same draws pair
