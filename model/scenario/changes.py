@@ -49,8 +49,10 @@ class Changes:
             self.refuse(error, ".".join(parts))
             return
         path = data_path(data, parts)
-        # A null removes an item (its place now holds the next one): no value of its own to check.
-        if path is not None and value is not None:
+        # A null that removed a list item leaves the next item in its place: nothing of its own
+        # to check there (a null set on a key stays, and is checked).
+        removed = value is None and _at(data, path) is not None if path is not None else True
+        if not removed:
             self.applied.append(Change(order, source, tuple(parts), _at(data, path)))
 
     def refuse(self, error: ScenarioError, key: str = "") -> None:

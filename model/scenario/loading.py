@@ -304,7 +304,8 @@ def load_scenario(file: str | Path, overrides: Iterable[str] = ()) -> Scenario:
         # or removes a list item moves them, and a problem of a whole item is not an option's for
         # changing something else in it: only what the options brought is new.
         known = {problem.what for problem in problems}
-        after = [p for p in after if _from_option(p, file) and p.what not in known]
+        new = [p for p in after if _from_option(p, file) and p.what not in known]
+        after = new if new or problems or scenario is not None else after
     problems = list(dict.fromkeys(problems + after))
     if problems:
         raise ScenarioError.of(problems)
