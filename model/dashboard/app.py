@@ -143,7 +143,7 @@ def parse_seed(text, default: int) -> int:
     text = str(text).strip()
     if not text:
         return default
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # int() refuses other digits, such as '²'
         raise ValueError(f"seed: write a whole number >= 0, got {text!r}")
     return int(text)
 

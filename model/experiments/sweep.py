@@ -51,6 +51,7 @@ from model.files import write_table_atomic, write_text_atomic
 from model.leftovers import tidy
 from model.scenario.loading import ScenarioError, with_parameters
 from model.scenario.parameters import parameter_column
+from model.scenario.paths import is_position
 from model.scenario.schema import Scenario
 from model.sim.model import BalloonModel
 
@@ -114,12 +115,18 @@ def scenario_parameters(scenario: Scenario, texts: list[str]) -> list[Parameter]
     """
     if not texts:
         raise ScenarioError("--param", "", "give at least one --param path=low:high")
-    parameters = []
-    for text in texts:
-        path, low, high = parse_parameter(text)
-        if path in [p.path for p in parameters]:
-            raise ScenarioError(f"--param {text}", path, "is given twice")
-        parameters.append(scenario_parameter(scenario, path, low, high, f"--param {text}"))
+    parameters, problems, seen = [], [], set()
+    for text in texts:  # every bad --param is reported, one line each
+        try:
+            path, low, high = parse_parameter(text)
+            if path in seen:
+                raise ScenarioError(f"--param {text}", path, "is given twice")
+            seen.add(path)
+            parameters.append(scenario_parameter(scenario, path, low, high, f"--param {text}"))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError.of(problems)
     return parameters
 
 
@@ -144,11 +151,7 @@ def _value_at(data: Any, parts: list[str]) -> Any:
     for part in parts:
         if isinstance(data, dict):
             data = data.get(part)
-        elif (
-            isinstance(data, list)
-            and part.lstrip("-").isdigit()
-            and -len(data) <= int(part) < len(data)
-        ):
+        elif isinstance(data, list) and is_position(part) and -len(data) <= int(part) < len(data):
             data = data[int(part)]
         else:
             return None

@@ -88,6 +88,19 @@ def test_bad_parameters_are_one_line_errors_naming_the_path(text, expected):
     assert message.startswith(f"--param {text}")
 
 
+def test_every_bad_parameter_has_its_own_line():
+    texts = ["households.profit_sensitivty=1:2", "households.planting_rate=0.1:0.2",
+             "households.planting_rate=3:1", "households.planting_rate=0:0.3",
+             "policies.\u00b2=0:1"]  # fmt: skip
+    with pytest.raises(ScenarioError) as error:
+        scenario_parameters(quick_scenario(), texts)
+    lines = error.value.lines
+    assert [line.split(":")[0] for line in lines] == [
+        f"--param {t.split(':')[0]}" for t in (texts[0], texts[2], texts[3], texts[4])
+    ]
+    assert "did you mean" in lines[0] and "below high" in lines[1] and "given twice" in lines[2]
+
+
 def test_whole_number_parameters_are_rounded_in_the_design():
     parameters = scenario_parameters(quick_scenario(), PARAMS)
     assert [p.integer for p in parameters] == [False, True]
