@@ -116,11 +116,16 @@ def test_written_folder_reloads_and_holds_csv_json_markdown_figures(paired, tmp_
         write_comparison(paired, out)
 
 
-def test_compare_and_plot_commands(tmp_path, capsys):
-    policy, base = tmp_path / "push.yaml", tmp_path / "baseline.yaml"
+def scenario_files(folder):
+    """PUSH and BASE written as scenario files in ``folder``, and a comparison folder's path."""
+    policy, base = folder / "push.yaml", folder / "baseline.yaml"
     policy.write_text(to_yaml(PUSH))
     base.write_text(to_yaml(BASE))
-    out = tmp_path / "cmp"
+    return policy, base, folder / "cmp"
+
+
+def test_compare_and_plot_commands(tmp_path, capsys):
+    policy, base, out = scenario_files(tmp_path)
     code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
                  "--workers", "1", "--out", str(out), "--quiet"])  # fmt: skip
     assert code == 0
@@ -264,10 +269,7 @@ def test_the_console_table_shows_n_where_a_metric_rests_on_fewer_runs():
 
 
 def test_compare_prints_n_as_metrics_csv_has_it(tmp_path, capsys):
-    policy, base = tmp_path / "push.yaml", tmp_path / "baseline.yaml"
-    policy.write_text(to_yaml(PUSH))
-    base.write_text(to_yaml(BASE))
-    out = tmp_path / "cmp"
+    policy, base, out = scenario_files(tmp_path)
     code = main(["compare", str(policy), "--against", str(base), "--replications", "2",
                  "--executor", "inline", "--out", str(out), "--no-figures", "--quiet"])  # fmt: skip
     assert code == 0

@@ -508,13 +508,17 @@ def disc_overlaps_box(centre, radius, box) -> bool:
     return (x - centre[0]) ** 2 + (y - centre[1]) ** 2 < radius**2
 
 
-def test_the_map_keeps_its_legends_off_the_map_and_its_size_key_apart(comparison):
+def drawn_map(comparison):
+    """The push policy's shift map, drawn: the figure, its renderer and the map's axes."""
     run = comparison.policies["push"]
     fig = shift_map(run.regions, region_coordinates(run.scenario), ("1997-01", "2001-11"))
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
-    renderer = canvas.get_renderer()
-    ax = fig.axes[0]
+    return fig, canvas.get_renderer(), fig.axes[0]
+
+
+def test_the_map_keeps_its_legends_off_the_map_and_its_size_key_apart(comparison):
+    fig, renderer, ax = drawn_map(comparison)
     frame = ax.get_window_extent(renderer)
     keys, sizes = fig.legends
     for legend in (keys, sizes):
@@ -537,12 +541,7 @@ def test_the_map_keeps_its_legends_off_the_map_and_its_size_key_apart(comparison
 
 
 def test_the_map_labels_cover_no_circle_and_its_arrows_have_shafts(comparison):
-    run = comparison.policies["push"]
-    fig = shift_map(run.regions, region_coordinates(run.scenario), ("1997-01", "2001-11"))
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    ax = fig.axes[0]
+    fig, renderer, ax = drawn_map(comparison)
     labels = [t for t in ax.texts if "ha (" in t.get_text()]
     discs = [
         (ax.transData.transform(xy), np.sqrt(size) / 2 * fig.dpi / 72)
