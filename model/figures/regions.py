@@ -19,6 +19,7 @@ from matplotlib.patches import FancyArrowPatch, Patch, Polygon
 
 from model.experiments.observed_regions import country_outlines
 from model.figures.style import countries_in, country_colour, country_label, thousands, words
+from model.sim.world import great_circle_km
 
 
 def _region_order(regions: pd.DataFrame) -> list[str]:
@@ -216,16 +217,6 @@ class _ShiftArrowHandler(HandlerBase):
         return [arrow, dot]
 
 
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lon, lat) points, km."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
 def outer_rings(geometry: dict) -> list[np.ndarray]:
     """The outer ring (lon, lat rows) of each polygon of a GeoJSON Polygon or MultiPolygon."""
     polygons = (
@@ -272,7 +263,7 @@ def _draw_shift(ax, rows: pd.DataFrame, colour: str) -> tuple[float, list] | Non
     start, end = centres
     if np.hypot(*(end - start)) <= 0.05:
         return None
-    km = _distance_km(tuple(start), tuple(end))
+    km = great_circle_km(*start, *end)
     tip = start + (end - start) * max(1.0, SHIFT_KM_MIN / km)
     halo = [patheffects.withStroke(linewidth=4.0, foreground="white")]
     ax.annotate("", xy=tip, xytext=start, zorder=4,
