@@ -43,7 +43,8 @@ YOUNG_FIELDS_AND_PRICE = pytest.mark.xfail(
     "below): it destroys about 21,000 ha a year more, farmers replant part of it (fitted share "
     "0.58) as young fields (+37-45% young coca), and the source price rises 16-17% (1,123-1,135 "
     "-> 1,315 US$/kg), so planting and entry rise; the three countries make about as much "
-    "cocaine (-1% to +1%). With price_response or household_entry off the order holds "
+    "cocaine (-1% to +1%). With price_response, household_entry or household_migration off the "
+    "order holds; the extra coca is in Narino, where households from Putumayo-Caqueta move "
     "(docs/history.md)",
 )
 
