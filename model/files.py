@@ -174,6 +174,26 @@ def held(folder: str | Path) -> Iterator[Path]:
         os.close(handle)
 
 
+def remove_folder(folder: str | Path) -> None:
+    """Delete ``folder`` so that a process killed midway never leaves part of it under its name.
+
+    It is first renamed, in one step, into a hidden temporary this process holds; deleting
+    takes many steps, and a half-deleted folder under its own name would be read as whole.
+    What a kill leaves is a temporary no live process holds, which :mod:`model.leftovers` removes.
+    """
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    with writing(folder):
+        doomed, handle = _new_temporary(folder.parent, f".{folder.name}-", TEMPORARY_SUFFIX, True)
+    try:
+        with contextlib.suppress(FileNotFoundError):  # another process removed it meanwhile
+            os.replace(folder, doomed / folder.name)
+        shutil.rmtree(doomed, ignore_errors=True)
+    finally:
+        _release(handle)
+
+
 # ----------------------------------------------------------------------------- files
 
 

@@ -45,6 +45,19 @@ with files.staged_folder(final) as staging:
     files.publish_folder(staging, final, replace=True)
 """
 
+REMOVER = """
+import sys, time
+from pathlib import Path
+import model.files as files
+folder = Path(sys.argv[1]) / ".partial-0123456789ab"
+def half(path, ignore_errors=False):
+    min(p for p in Path(path).rglob("*") if p.is_file()).unlink()
+    print("stuck", flush=True)
+    time.sleep(600)
+files.shutil.rmtree = half  # killed with part of the folder deleted
+files.remove_folder(folder)
+"""
+
 
 def start(script: str, folder: Path) -> tuple[subprocess.Popen, str]:
     """Run ``script`` in a new process; its first line of output once it is writing."""
@@ -182,3 +195,22 @@ def test_without_working_locks_writes_go_on_and_leftovers_are_only_named(tmp_pat
     assert found.removed == [] and leftover.is_dir()
     (note,) = found.lines(tmp_path)
     assert "cannot tell whether they are still being written" in note and str(leftover) in note
+
+
+def test_a_folder_killed_while_being_deleted_is_gone_from_its_name_then_removed(tmp_path):
+    # A finished run deletes its saved replications; killed midway, it must not leave a
+    # half-deleted replication that --resume would read as whole.
+    replication = tmp_path / ".partial-0123456789ab" / "rep-000000-7"
+    replication.mkdir(parents=True)
+    for name in ("countries.parquet", "regions.parquet"):
+        (replication / name).write_text("a table")
+    process, line = start(REMOVER, tmp_path)
+    assert line == "stuck"
+    kill(process)
+    assert not (tmp_path / ".partial-0123456789ab").exists()
+    (leftover,) = tmp_path.iterdir()
+    assert is_leftover(leftover)
+
+    found = tidy(tmp_path)
+    assert found.removed == [leftover]
+    assert list(tmp_path.iterdir()) == []

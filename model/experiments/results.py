@@ -32,6 +32,7 @@ from model.experiments.runner import TABLES, Results, Run
 from model.files import (
     claimed,
     publish_folder,
+    remove_folder,
     staged_folder,
     write_table_atomic,
     write_text_atomic,
@@ -304,7 +305,7 @@ class ReplicationStore:
         """Delete the folder (the run is complete), unless another run is using it."""
         with claimed(self.folder) as free:
             if free is not False:
-                shutil.rmtree(self.folder, ignore_errors=True)
+                remove_folder(self.folder)  # never half-deleted under its name (killed midway)
 
 
 def partial_folder(
