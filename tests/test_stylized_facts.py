@@ -45,7 +45,8 @@ YOUNG_FIELDS_AND_PRICE = pytest.mark.xfail(
     "-> 1,315 US$/kg), so planting and entry rise; the three countries make about as much "
     "cocaine (-1% to +1%). With price_response, household_entry or household_migration off the "
     "order holds; the extra coca is in Narino, where households from Putumayo-Caqueta move "
-    "(docs/history.md)",
+    "(docs/history.md). Where farmers fear their neighbours' campaigns too, it holds (test "
+    "below), but the history fits worse with that",
 )
 
 
@@ -62,6 +63,17 @@ def test_a_higher_kill_rate_leaves_less_coca(key, seed):
     low = colombia_mean_ha(history(f"government.{key}=0.3", seed=seed))
     high = colombia_mean_ha(history(f"government.{key}=0.9", seed=seed))
     assert high < low
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_with_neighbours_eradication_feared_a_higher_manual_kill_rate_leaves_less_coca(seed):
+    # The failing cases above are a balloon inside Colombia (Putumayo-Caqueta to Narino). Where
+    # farmers also fear their neighbours' campaigns (Davalos & Morales; not in the calibrated
+    # history, which fits worse with it: docs/history.md) the order holds, by more than noise.
+    weight = "households.neighbour_risk_weight=0.5"
+    low = colombia_mean_ha(history("government.manual_kill_rate=0.3", weight, seed=seed))
+    high = colombia_mean_ha(history("government.manual_kill_rate=0.9", weight, seed=seed))
+    assert high < 0.95 * low
 
 
 @pytest.mark.parametrize("key", ["aerial_kill_rate", "manual_kill_rate"])

@@ -57,6 +57,14 @@ class HouseholdParams(Strict):
     risk_learning_region: Share = Field(
         0.08, description="Monthly weight of the region's eradication rate in perceived risk."
     )
+    neighbour_risk_weight: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = Field(
+        0.0,
+        description=(
+            "Weight of the eradication in neighbouring regions of the same country in a "
+            "region's perceived risk, relative to its own (Davalos & Morales, municipalities: "
+            "about 0.4-0.8); 0: only one's own region counts."
+        ),
+    )
     replant_forced: Share = Field(
         0.6,
         description="Share of forcibly eradicated coca that farmers replant (Colombia: 50-67%).",

@@ -67,6 +67,16 @@ class World:
         """Indices of the regions of a country."""
         return np.flatnonzero(self.country_of == country)
 
+    def neighbour_means(self) -> np.ndarray:
+        """Region x region weights averaging a quantity over each region's neighbours.
+
+        Neighbours share a network edge and a country (rows of regions without one are zero).
+        """
+        near = np.isfinite(self.migration_cost) & (self.country_of[:, None] == self.country_of)
+        np.fill_diagonal(near, False)
+        count = near.sum(axis=1, keepdims=True)
+        return np.divide(near, count, out=np.zeros(near.shape), where=count > 0)
+
     def by_country(self, values_r: np.ndarray) -> np.ndarray:
         """Per-country sums of a per-region quantity."""
         return np.bincount(self.country_of, weights=values_r, minlength=self.n_countries)

@@ -285,6 +285,28 @@ def test_a_regions_eradication_raises_its_households_risk_only():
     assert not hh.risk[~hh.occupied].any()
 
 
+def test_eradication_next_door_raises_risk_in_the_same_country_only():
+    # north_b borders north_a (same country) and south_a (the other country).
+    _, hh = households(households={"risk_learning_region": 0.1, "neighbour_risk_weight": 0.5})
+    share = np.array([0.0, 0.05, 0.0])
+    hh.update_beliefs(np.zeros(hh.capacity, bool), share)
+    own = 0.1 * (1 - 0.95**12)
+    assert np.allclose(hh.risk[in_region(hh, NORTH_B)], own)
+    assert np.allclose(hh.risk[in_region(hh, NORTH_A)], 0.5 * own)
+    assert not hh.risk[in_region(hh, SOUTH_A)].any()
+
+
+def test_neighbours_eradication_adds_to_a_regions_own_and_weighs_with_the_weight():
+    risks = []
+    for weight in (0.0, 0.4, 0.8):
+        _, hh = households(households={"risk_learning_region": 0.1,
+                                       "neighbour_risk_weight": weight})  # fmt: skip
+        hh.update_beliefs(np.zeros(hh.capacity, bool), np.array([0.02, 0.05, 0.0]))
+        risks.append(hh.risk[in_region(hh, NORTH_A)][0])
+    own, next_door = 0.1 * (1 - 0.98**12), 0.1 * (1 - 0.95**12)
+    assert np.allclose(risks, [own, own + 0.4 * next_door, own + 0.8 * next_door])
+
+
 def test_expected_prices_move_toward_the_months_price_by_the_learning_rate():
     _, hh = households(households={"price_learning_rate": 0.25})
     start = hh.expected_price.copy()

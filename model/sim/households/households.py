@@ -103,6 +103,7 @@ class Households(SlotBlocks, Migration):
         self._offset = np.zeros(R)  # per region: profit_sensitivity * (1 + theta)
         self._ad_gain = 0.0
         self._migration_cost = None
+        self._neighbour_means = world.neighbour_means()
         self.theta = np.zeros(R, FLOAT)
         self.amenity = np.zeros(R, FLOAT)
         self.expected_price = np.zeros(R, FLOAT)  # farm-gate leaf price expected, US$/kg
@@ -382,7 +383,8 @@ class Households(SlotBlocks, Migration):
 
         Args:
             hit: households hit by forced eradication this month.
-            eradicated_share_r: share of each region's coca eradicated this month.
+            eradicated_share_r: share of each region's coca eradicated this month (its
+                neighbours' count too, by ``neighbour_risk_weight``).
             span: slots outside ``[lo, hi)`` were not hit (all slots are checked if omitted).
 
         """
@@ -391,6 +393,8 @@ class Households(SlotBlocks, Migration):
         added = None
         if eradicated_share_r.max(initial=0.0) > 0:
             yearly = 1.0 - (1.0 - np.minimum(eradicated_share_r, 1.0)) ** 12
+            if p.neighbour_risk_weight > 0:  # campaigns next door may come here next
+                yearly = yearly + p.neighbour_risk_weight * (self._neighbour_means @ yearly)
             added = lr * yearly
         lo, hi = (0, self.capacity) if span is None else span
         self._at_risk = np.empty(self.n_regions)
