@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from model.scenario.fields import Month, MonthFields, NonNeg, Slug, Strict, parse_month
+from model.scenario.fields import Month, MonthFields, NonNeg, Share, Slug, Strict, parse_month
 
 INSTRUMENTS = (
     "aerial_eradication",
@@ -44,6 +44,8 @@ class ScheduleEntry(MonthFields):
             raise ValueError(f"ramp end {self.end:%Y-%m} is not after its start {self.start:%Y-%m}")
         return self
 
+
+KILLING = ("aerial_eradication", "manual_eradication")
 
 INSTRUMENT_UNITS = {
     "aerial_eradication": "hectares per year",
@@ -93,9 +95,24 @@ class Policy(Strict):
         ),
     )
 
+    kill_rate: Share | None = Field(
+        None,
+        description=(
+            "Share of the coca on a treated hectare this programme destroys (aerial and manual "
+            "eradication only; aerial before farmers adapt). Unset: the government's "
+            "aerial_kill_rate or manual_kill_rate. Lets one country's eradicators differ from "
+            "another's, e.g. `--set policies.colombia_manual.kill_rate=0.9`."
+        ),
+    )
+
     @model_validator(mode="after")
     def _check(self):
         self._check_target()
+        if self.kill_rate is not None and self.instrument not in KILLING:
+            raise ValueError(
+                f"kill_rate applies to aerial_eradication and manual_eradication, not "
+                f"{self.instrument}"
+            )
         ceiling = {"interdiction": (0.95, "a seized share"), "counterinsurgency": (1.0, "0-1")}
         if self.instrument in ceiling:
             top, kind = ceiling[self.instrument]

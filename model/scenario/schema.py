@@ -202,6 +202,7 @@ def _reference_problems(scenario: Scenario) -> Iterator[str]:
     known = _Known(scenario)
     for i, policy in enumerate(scenario.policies):
         yield from known.place(f"policies.{i}", policy.country, policy.region)
+    yield from _kill_rate_problems(scenario)
     traffickers = {t.name for t in scenario.traffickers.organisations}
     groups = {g.name for g in scenario.armed_groups.groups}
     for i, event in enumerate(scenario.events):
@@ -224,6 +225,24 @@ def _reference_problems(scenario: Scenario) -> Iterator[str]:
     for i, edge in enumerate(scenario.world.edges or []):
         yield from known.place(f"world.edges.{i}.source", region=edge.source)
         yield from known.place(f"world.edges.{i}.target", region=edge.target)
+
+
+def _kill_rate_problems(scenario: Scenario) -> Iterator[str]:
+    """Two programmes that give one place's eradication two different kill rates."""
+    given: dict[tuple[str, str | None, str | None], tuple[str, float]] = {}
+    for i, policy in enumerate(scenario.policies):
+        if policy.kill_rate is None:
+            continue
+        where = (policy.instrument, policy.country, policy.region)
+        label = f"policies.{policy.name or i}"
+        if where in given and given[where][1] != policy.kill_rate:
+            first, rate = given[where]
+            place = policy.region or policy.country
+            yield (
+                f"{label}.kill_rate: {policy.kill_rate:g} differs from {first}.kill_rate "
+                f"{rate:g}, for the same {policy.instrument} in {place}: give one kill rate"
+            )
+        given.setdefault(where, (label, policy.kill_rate))
 
 
 def _named(path: str, kind: str, name: str | None, names: set[str]) -> Iterator[str]:

@@ -16,7 +16,7 @@ from model.sim.households.draws import SlotStream
 from model.sim.inputs import DatedInputs
 from model.sim.market import CocaineMarket
 from model.sim.month import Month
-from model.sim.policies import PolicyPlan
+from model.sim.policies import PolicyPlan, kill_rates
 from model.sim.recorder import Recorder
 from model.sim.sponsor import ForeignSponsor
 from model.sim.traffickers import TraffickerArrays, TraffickingOrganisation
@@ -62,6 +62,7 @@ class BalloonModel(Model):
         )
         self.t = 0
         self.plan = PolicyPlan.from_scenario(scenario, self.world)
+        self.kill_rates = kill_rates(scenario, self.world)  # aerial, manual; per region
         self.events = Events(scenario)
         self.households = Households(self.world, scenario.households, setup_rng)
         self.inputs = DatedInputs.from_scenario(scenario, self.world)
@@ -125,7 +126,7 @@ class BalloonModel(Model):
 
     def eradicate(self, month: Month) -> None:
         """Governments plan eradication across regions; fields are hit; backlash follows."""
-        world, g = self.world, self.params.government
+        world = self.world
         month.planned = np.zeros((3, world.n_regions))
         eradicating = False
         for government in self.governments:
@@ -142,7 +143,7 @@ class BalloonModel(Model):
             draws = self._eradication_draws.month(month.t)
             adaptation = self.params.households.spray_adaptation
             month.outcome = outcome = self.households.eradicate(
-                month.planned, g.aerial_kill_rate, g.manual_kill_rate, adaptation, world.legal_ha,
+                month.planned, *self.kill_rates, adaptation, world.legal_ha,
                 revenue_ha, draws, present_ha=month.coca_ha,
             )  # fmt: skip
             if (outcome.forced_ha + outcome.voluntary_ha).any():

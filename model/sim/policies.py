@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.scenario.policy_spec import INSTRUMENTS, ScheduleEntry
+from model.scenario.policy_spec import INSTRUMENTS, KILLING, ScheduleEntry
 from model.scenario.schema import Scenario
 from model.sim.world import World
 
@@ -31,6 +31,26 @@ def schedule_values(entries: list[ScheduleEntry], scenario: Scenario) -> np.ndar
             )
             out[months >= t1] = entry.end_value
     return out
+
+
+def kill_rates(scenario: Scenario, world: World) -> np.ndarray:
+    """Share of the coca on a treated hectare destroyed, 2 x regions: aerial, then manual.
+
+    The government's rates, except where a programme gives its own: a country's programme sets
+    its regions, a programme confined to a region sets that region (the more specific wins).
+    """
+    government = scenario.government
+    rates = np.empty((len(KILLING), world.n_regions))
+    rates[0] = government.aerial_kill_rate
+    rates[1] = government.manual_kill_rate
+    mine = [p for p in scenario.policies if p.kill_rate is not None]
+    for policy in sorted(mine, key=lambda p: p.region is not None):
+        if policy.region is not None:
+            where = world.region_index(policy.region)
+        else:
+            where = world.country_of == world.country_index(policy.country)
+        rates[KILLING.index(policy.instrument), where] = policy.kill_rate
+    return rates
 
 
 @dataclass

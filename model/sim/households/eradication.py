@@ -34,8 +34,9 @@ def eradicate_fields(
         cut_manual: per block, the draw below which a slot is sprayed or eradicated by hand.
         cut_voluntary: per block, the draw below which any method hits.
         eligible_share: per block, share of coca above the legal area.
-        kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
-        kill_manual: share of the coca on a manually eradicated hectare removed.
+        kill_aerial: per block, share of the coca on a sprayed hectare that dies, before
+            adaptation.
+        kill_manual: per block, share of the coca on a manually eradicated hectare removed.
         adaptation: farmers' adaptation to repeated spraying.
         replant_forced: share of forcibly removed coca replanted.
         replant_voluntary: share of voluntarily removed coca replanted.
@@ -57,6 +58,7 @@ def eradicate_fields(
     for b in range(len(starts)):
         start, end = starts[b], starts[b + 1] if b + 1 < len(starts) else n
         a, m, v, share = cut_aerial[b], cut_manual[b], cut_voluntary[b], eligible_share[b]
+        aerial_b, manual_b = kill_aerial[b], kill_manual[b]
         for j in range(start, end):
             i = lo + j
             u = draws[j]
@@ -67,11 +69,11 @@ def eradicate_fields(
             treated = (mature[i] + immature[i]) * share
             kill = 0.0
             if hit_aerial:
-                kill = kill_aerial / (1.0 + adaptation * sprayed[i])
+                kill = aerial_b / (1.0 + adaptation * sprayed[i])
                 if treated > 0.0:  # farmers learn from spraying of their own coca only
                     sprayed[i] += 1.0
             elif hit_manual:
-                kill = kill_manual
+                kill = manual_b
             elif hit_voluntary:
                 kill = 1.0
             kill *= share

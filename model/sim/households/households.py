@@ -58,6 +58,11 @@ class EradicationOutcome:
         return self.span[1] > self.span[0]
 
 
+def per_region(value: float | np.ndarray, n_regions: int) -> np.ndarray:
+    """One value per region, as a contiguous float array (a scalar repeated)."""
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=FLOAT), (n_regions,)))
+
+
 class Households(SlotBlocks, Migration):
     """All coca-farming households of the model, one row each."""
 
@@ -280,8 +285,8 @@ class Households(SlotBlocks, Migration):
     def eradicate(
         self,
         planned_ha: np.ndarray,
-        kill_aerial: float,
-        kill_manual: float,
+        kill_aerial: float | np.ndarray,
+        kill_manual: float | np.ndarray,
         adaptation: float,
         legal_ha: np.ndarray,
         revenue_ha: np.ndarray,
@@ -299,7 +304,8 @@ class Households(SlotBlocks, Migration):
         Args:
             planned_ha: 3 x R hectares to treat this month: sprayed, eradicated by hand, and
                 offered voluntary substitution.
-            kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation.
+            kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation
+                (one for all regions, or one per region).
             kill_manual: share of the coca on a manually eradicated hectare removed.
             adaptation: farmers' adaptation to repeated spraying (see
                 ``eradication.eradicate_fields``).
@@ -337,10 +343,10 @@ class Households(SlotBlocks, Migration):
         eradicate_fields(
             draws, lo, starts, thresholds(draws, edge_a)[b0:b1],
             thresholds(draws, edge_m)[b0:b1], thresholds(draws, edge_v)[b0:b1],
-            eligible_share[b0:b1], kill_aerial, kill_manual, adaptation, p.replant_forced,
-            p.replant_voluntary, 1.0 + self._ad_gain, self.mature, self.immature,
-            self.replanting, self.sprayed, self.substituted, self.inv_licit, self.licit_factor,
-            self._hit, self._removed_by,
+            eligible_share[b0:b1], *(per_region(k, R)[b0:b1] for k in (kill_aerial, kill_manual)),
+            adaptation, p.replant_forced, p.replant_voluntary, 1.0 + self._ad_gain, self.mature,
+            self.immature, self.replanting, self.sprayed, self.substituted, self.inv_licit,
+            self.licit_factor, self._hit, self._removed_by,
         )  # fmt: skip
         for k in range(6):
             rules.block_sums(self._removed_by[k, : hi - lo], starts, sums[k])
