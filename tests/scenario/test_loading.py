@@ -98,7 +98,7 @@ def test_a_key_close_to_none_lists_the_valid_keys_instead_of_guessing(tmp_path, 
         capsys,
         ["validate", str(file)],
         f"{file}: set: policies.peru_manual.strenght: unknown key 'strenght' (valid keys: name, ",
-        "instrument, country, region, schedule, note, scale)",
+        "instrument, country, region, schedule, note, scale, kill_rate)",
     )
 
 
@@ -763,3 +763,30 @@ def test_a_digit_that_is_not_ascii_is_a_key_not_an_internal_error(tmp_path, caps
     own = write(tmp_path, "own.yaml", NAMED)
     (line,) = bad_lines(capsys, ["validate", str(own), "--set", "policies.\u00b2=1"])
     assert "policies.\u00b2" in line
+
+
+def test_a_kill_rate_on_a_programme_that_kills_nothing_is_an_error(tmp_path, capsys):
+    text = (
+        "policies:\n  - instrument: interdiction\n    country: peru\n    kill_rate: 0.5\n"
+        "    schedule: [{start: 1995-01, value: 0.1}]\n"
+    )
+    file = write(tmp_path, "kill.yaml", text)
+    bad_input(capsys, ["validate", str(file)], str(file), "policies.0",
+              "kill_rate applies to aerial_eradication and manual_eradication, not interdiction")  # fmt: skip
+
+
+def test_two_kill_rates_for_the_same_programme_and_place_are_an_error(tmp_path, capsys):
+    text = NAMED.replace("country: bolivia", "country: peru")
+    text = text.replace("value: 3000}]", "value: 3000}]\n    kill_rate: 0.9")
+    text = text.replace("value: 500}]", "value: 500}]\n    kill_rate: 0.6")
+    file = write(tmp_path, "two.yaml", text)
+    bad_input(capsys, ["validate", str(file)], str(file),
+              "policies.bolivia_manual.kill_rate: 0.6 differs from policies.peru_manual.kill_rate "
+              "0.9, for the same manual_eradication in peru")  # fmt: skip
+
+
+def test_set_gives_a_named_programme_its_own_kill_rate(tmp_path):
+    file = write(tmp_path, "named.yaml", NAMED)
+    scenario = load_scenario(file, ["policies.peru_manual.kill_rate=0.85"])
+    rates = {p.name: p.kill_rate for p in scenario.policies}
+    assert rates == {"peru_manual": 0.85, "bolivia_manual": None}

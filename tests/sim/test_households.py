@@ -499,3 +499,12 @@ def test_mean_risk_of_chosen_regions_is_the_full_mean_there_and_zero_elsewhere()
     some = hh.region_mean_risk(chosen)
     assert some[NORTH_B] == everywhere[NORTH_B] and everywhere[NORTH_B] > 0.05
     assert some[NORTH_A] == 0.0 and some[SOUTH_A] == 0.0
+
+
+def test_each_region_can_have_its_own_kill_rate():
+    _, hh = households()
+    manual = np.array([0.3, 0.9, 0.6])
+    outcome = eradicate(hh, manual=[400, 400, 400], seed=2, kill_manual=manual)
+    treated = outcome.manual_area_ha
+    assert (treated > 0).all()
+    assert outcome.manual_ha == pytest.approx(manual * treated)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from model.scenario.policy_spec import ScheduleEntry
-from model.sim.policies import PolicyPlan, schedule_values
+from model.sim.policies import PolicyPlan, kill_rates, schedule_values
 from sim.tiny_world import tiny_model, tiny_scenario
 
 SCENARIO = tiny_scenario()  # 2000-01 to 2001-12: 24 months
@@ -93,3 +93,28 @@ def test_recorded_values_go_to_the_record_until_their_month_and_plans_after_it()
     assert plan.region_targets("manual_eradication", 3, 0.4)[1] == pytest.approx(700)
     assert plan.region_targets("manual_eradication", 12, 0.4)[1] == pytest.approx(280)
     assert plan.region_targets("manual_eradication", 12, 1.0)[1] == pytest.approx(700)
+
+
+def _programme(instrument, where, kill_rate, **place):
+    return {"name": where, "instrument": instrument, "kill_rate": kill_rate,
+            "schedule": [{"start": "2000-01", "value": 100}], **place}  # fmt: skip
+
+
+def test_a_programmes_kill_rate_covers_its_country_and_a_regions_own_wins():
+    scenario = tiny_scenario(
+        government={"aerial_kill_rate": 0.4, "manual_kill_rate": 0.7},
+        policies=[
+            _programme("manual_eradication", "north_b_only", 0.5, region="north_b"),
+            _programme("manual_eradication", "north_manual", 0.9, country="north"),
+            _programme("aerial_eradication", "south_aerial", 0.2, country="south"),
+        ],
+    )
+    aerial, manual = kill_rates(scenario, tiny_model().world)
+    assert aerial.tolist() == [0.4, 0.4, 0.2]  # north sprays at the government's rate
+    # north_a takes its country's programme, north_b its own (listed first, still the one)
+    assert manual.tolist() == [0.9, 0.5, 0.7]
+
+
+def test_without_programme_kill_rates_every_region_has_the_governments():
+    scenario = tiny_scenario(government={"aerial_kill_rate": 0.35, "manual_kill_rate": 0.8})
+    assert kill_rates(scenario, tiny_model().world).tolist() == [[0.35] * 3, [0.8] * 3]
