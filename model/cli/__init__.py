@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="balloon",
         description="An agent-based model of the coca balloon effect. "
-        "Try: balloon list; balloon run scenarios/andes_history_calibrated.yaml --posterior",
+        "Try: balloon list; balloon run andes_history_calibrated --posterior",
     )
     parser.add_argument("--version", action="version", version=f"balloon {__version__}")
     parser.add_argument(

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model.scenario.errors import ScenarioError
-from model.scenario.loading import SCENARIOS_DIR, load_scenario, read_yaml, shipped_scenarios
+from model.scenario.loading import (
+    SCENARIOS_DIR,
+    load_scenario,
+    read_yaml,
+    shipped_name,
+    shipped_scenarios,
+)
 from model.scenario.schema import Scenario
 
 #: Files in a folder of this name whose name starts with the prefix are the scenario they extend
@@ -127,11 +133,16 @@ def comparison_advice(file: str | Path | None, posterior: bool = False) -> str:
 
 
 def shown(file: Path) -> str:
-    """A scenario file as commands name it: ``scenarios/...`` if shipped, else from here."""
+    """A scenario file as commands name it, so that the command works from here.
+
+    A shipped scenario is ``scenarios/...`` from the project's folder, and its shipped name
+    (``counterfactuals/no_plan_colombia``) from anywhere else; other files are named from here.
+    """
     file = Path(file)
     resolved = file.resolve()
     if resolved.is_relative_to(SCENARIOS_DIR):
-        return (Path(SCENARIOS_DIR.name) / resolved.relative_to(SCENARIOS_DIR)).as_posix()
+        as_path = Path(SCENARIOS_DIR.name) / resolved.relative_to(SCENARIOS_DIR)
+        return as_path.as_posix() if as_path.resolve() == resolved else shipped_name(resolved)
     if not file.is_absolute():
         return file.as_posix()
     relative = os.path.relpath(resolved)

@@ -331,7 +331,12 @@ def find_scenario(name: str | Path) -> Path:
 
 def _not_found(name: str) -> str:
     """Why a scenario is not found; for a name without a suffix, the shipped names close to it."""
-    if Path(name).suffix in (".yaml", ".yml"):
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml"):
+        shipped = SCENARIOS_DIR / Path(*path.parts[1:]) if path.parts[0] == "scenarios" else None
+        if shipped is not None and shipped.is_file():  # the project's path, from another folder
+            named = shipped_name(shipped)
+            return f"file not found here; the shipped scenario runs from any folder as {named}"
         return "file not found"
     by_name = {}  # a shipped scenario by its name and by its last part (no_plan_colombia)
     for file in shipped_scenarios():

@@ -90,6 +90,22 @@ def test_a_question_of_ones_own_on_the_history_is_compared_with_it(tmp_path):
     assert command == f"balloon compare {shown(mine)} --against {HISTORY} --posterior"
 
 
+def test_advice_names_shipped_scenarios_so_the_commands_work_from_where_they_are_read(
+    tmp_path, monkeypatch
+):
+    history = SCENARIOS / "andes_history_calibrated.yaml"
+    monkeypatch.chdir(SCENARIOS.parent)  # the project's folder: paths, as the README writes them
+    assert shown(history) == "scenarios/andes_history_calibrated.yaml"
+    monkeypatch.chdir(tmp_path)  # elsewhere: the shipped names, which work from any folder
+    assert shown(history) == "andes_history_calibrated"
+    assert shown(SCENARIOS / "counterfactuals" / "no_plan_colombia.yaml") == (
+        "counterfactuals/no_plan_colombia"
+    )
+    assert "balloon compare andes_history_calibrated --against counterfactuals/" in (
+        comparison_advice(history, posterior=True)
+    )
+
+
 def test_without_a_scenario_file_the_advice_says_how_to_make_a_comparison():
     advice = comparison_advice(None)
     assert "balloon compare SCENARIO.yaml --against COUNTERFACTUAL.yaml" in advice

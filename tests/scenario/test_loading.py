@@ -68,6 +68,15 @@ def test_missing_file(tmp_path, capsys):
     bad_input(capsys, ["run", str(missing)], str(missing), "file not found")
 
 
+def test_the_projects_path_from_another_folder_names_the_shipped_scenario(tmp_path, capsys,
+                                                                         monkeypatch):  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    bad_input(capsys, ["validate", "scenarios/counterfactuals/no_plan_colombia.yaml"],
+              "file not found here; the shipped scenario runs from any folder as "
+              "counterfactuals/no_plan_colombia")  # fmt: skip
+    assert main(["validate", "counterfactuals/no_plan_colombia"]) == 0
+
+
 def test_a_misspelt_shipped_name_suggests_the_close_ones(capsys):
     shown = "balloon list shows them all"
     bad_input(capsys, ["run", "plan_columbia"], "plan_columbia: no such file, nor a shipped scenario",
