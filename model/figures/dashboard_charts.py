@@ -19,7 +19,7 @@ import numpy as np
 
 from model.experiments.observed_regions import country_outlines
 from model.figures.regions import outer_rings
-from model.figures.style import country_colour, country_label
+from model.figures.style import MONEY_NOTE, country_colour, country_label
 
 # Sized for the cells of Mesa's page grid (about 480 x 390 pixels each, legends included).
 CHART_WIDTH = 300
@@ -146,12 +146,15 @@ def farmgate_prices(model) -> np.ndarray:
 
 
 def _prices_template(model) -> dict:
-    leaf = _country_lines(model, "leaf", "Farm-gate price of coca leaf", "usd_kg",
-                          "US$ per kg of dry leaf", ",.2f", 115)  # fmt: skip
+    leaf_title = alt.TitleParams("Farm-gate price of coca leaf", subtitle=MONEY_NOTE)
+    leaf = _country_lines(model, "leaf", leaf_title, "usd_kg", "US$ per kg of dry leaf", ",.2f",
+                          115)  # fmt: skip
     cocaine = (
         alt.Chart(
             alt.NamedData("cocaine"),
-            title="Cocaine: wholesale (consumer markets) and source prices",
+            title=alt.TitleParams(
+                "Cocaine: wholesale (consumer markets) and source prices", subtitle=MONEY_NOTE
+            ),
         )
         .mark_line(strokeWidth=2)
         .encode(

@@ -19,6 +19,7 @@ from model.cli.dashboard import server_command
 from model.dashboard import app
 from model.dashboard.assets import ensure_offline_assets
 from model.figures.dashboard_charts import HECTARES, MAP, PRICES, WAITING
+from model.figures.style import MONEY_NOTE
 from model.scenario.schema import Scenario
 
 DEFAULTS = app.DEFAULTS
@@ -144,6 +145,12 @@ def test_price_and_map_data_follow_the_model(stepped):
         model.households.region_hectares(), abs=0.6
     )
     assert MAP.spec(model)["title"]["text"] == "Coca by region, March 1991"
+
+
+def test_both_price_charts_say_their_dollars_are_not_adjusted_for_inflation(stepped):
+    model, _ = stepped
+    charts = PRICES.spec(model)["vconcat"]
+    assert [chart["title"]["subtitle"] for chart in charts] == [MONEY_NOTE, MONEY_NOTE]
 
 
 def test_the_map_draws_real_country_borders_under_the_regions(stepped):
