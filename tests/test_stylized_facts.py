@@ -40,11 +40,11 @@ EVERY_COUNTRYS_KILL_RATE = pytest.mark.xfail(
     strict=True,
     reason="government.manual_kill_rate is every country's: at 0.9 Bolivia's and Peru's "
     "eradicators kill more too, and on seeds 2 and 3 more of their coca reappears in Colombia "
-    "(Narino above all) than Colombia's own eradicators remove. 2001-2012, 0.3 -> 0.9, seeds "
-    "1-3: Colombia's programme alone -16%, -12%, -11% of Colombian coca; Peru's and Bolivia's "
-    "alone +12%, +19%, +15%; all three -1%, +9%, +2% (Bolivia -30% to -41%). Each country's "
-    "own programme with a higher kill rate leaves less coca in that country on every seed "
-    "(test below); docs/history.md",
+    "than Colombia's own eradicators remove. 2001-2012, seeds 1-3, from every programme at 0.3: "
+    "Colombia's programme alone at 0.9 takes -16%, -12%, -11% off Colombian coca; Peru's and "
+    "Bolivia's together at 0.9 add +12%, +19%, +15%; all three at 0.9 give -1%, +9%, +2% "
+    "(Bolivia -30% to -41%). Each country's own programme with a higher kill rate leaves less "
+    "coca in that country on every seed (test below); docs/history.md",
 )
 
 
@@ -75,8 +75,8 @@ PROGRAMMES = {
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_programme_with_a_higher_kill_rate_leaves_less_coca_in_its_country(programme, seed):
     # One country's eradicators killing more of what they treat: that country's coca falls, by
-    # more than noise, and part of it reappears across the borders (the balloon). Over the fit
-    # window, where all four programmes ran.
+    # more than noise, and part of it reappears across the borders (the balloon). Over
+    # 1990-2012, the calibration's window.
     country = PROGRAMMES[programme]
     low, high = (
         history(f"policies.{programme}.kill_rate={rate}", seed=seed).countries
@@ -91,8 +91,8 @@ def test_a_programme_with_a_higher_kill_rate_leaves_less_coca_in_its_country(pro
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_with_neighbours_eradication_feared_a_higher_manual_kill_rate_leaves_less_coca(seed):
-    # The failing cases above are coca squeezed out of Peru and Bolivia that lands in Colombia
-    # (in Narino, where few eradicate). Where farmers also fear their neighbours' campaigns
+    # The failing cases above are coca squeezed out of Peru and Bolivia that lands in Colombia.
+    # Where farmers also fear their neighbours' campaigns
     # (Davalos & Morales; not in the calibrated history, which fits worse with it:
     # docs/history.md) the order holds for every country's kill rate too, by more than noise.
     weight = "households.neighbour_risk_weight=0.5"

@@ -334,7 +334,8 @@ def _not_found(name: str) -> str:
     path = Path(name)
     if path.suffix in (".yaml", ".yml"):
         shipped = SCENARIOS_DIR / Path(*path.parts[1:]) if path.parts[0] == "scenarios" else None
-        if shipped is not None and shipped.is_file():  # the project's path, from another folder
+        shipped = shipped.with_suffix(".yaml") if shipped is not None else None
+        if shipped in shipped_scenarios():  # the project's path, from another folder
             named = shipped_name(shipped)
             return f"file not found here; the shipped scenario runs from any folder as {named}"
         return "file not found"

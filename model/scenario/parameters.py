@@ -8,6 +8,7 @@ so a parameter's unit and meaning are written once, where the parameter is defin
 from __future__ import annotations
 
 import re
+import types
 import typing
 
 import annotated_types
@@ -76,6 +77,9 @@ def _is_share(field: FieldInfo) -> bool:
 
 def _metadata(annotation) -> list:
     found = []
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # Share | None
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = options[0] if len(options) == 1 else annotation
     while typing.get_origin(annotation) is typing.Annotated:
         annotation, *extra = typing.get_args(annotation)
         for item in extra:

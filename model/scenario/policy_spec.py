@@ -98,10 +98,11 @@ class Policy(Strict):
     kill_rate: Share | None = Field(
         None,
         description=(
-            "Share of the coca on a treated hectare this programme destroys (aerial and manual "
-            "eradication only; aerial before farmers adapt). Unset: the government's "
-            "aerial_kill_rate or manual_kill_rate. Lets one country's eradicators differ from "
-            "another's, e.g. `--set policies.colombia_manual.kill_rate=0.9`."
+            "Share of the coca on a treated hectare destroyed where this programme acts: its "
+            "instrument (aerial or manual eradication only; aerial before farmers adapt) in its "
+            "country, or in its region (which wins over the country's). Other programmes of the "
+            "instrument there share it. Unset: the government's aerial_kill_rate or "
+            "manual_kill_rate."
         ),
     )
 

@@ -229,15 +229,15 @@ def _reference_problems(scenario: Scenario) -> Iterator[str]:
 
 def _kill_rate_problems(scenario: Scenario) -> Iterator[str]:
     """Two programmes that give one place's eradication two different kill rates."""
-    given: dict[tuple[str, str | None, str | None], tuple[str, float]] = {}
+    given: dict[tuple[str, str | None], tuple[str, float]] = {}
     for i, policy in enumerate(scenario.policies):
         if policy.kill_rate is None:
             continue
-        where = (policy.instrument, policy.country, policy.region)
+        where = (policy.instrument, policy.region or policy.country)
         label = f"policies.{policy.name or i}"
         if where in given and given[where][1] != policy.kill_rate:
             first, rate = given[where]
-            place = policy.region or policy.country
+            place = where[1]
             yield (
                 f"{label}.kill_rate: {policy.kill_rate:g} differs from {first}.kill_rate "
                 f"{rate:g}, for the same {policy.instrument} in {place}: give one kill rate"

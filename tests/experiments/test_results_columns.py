@@ -66,6 +66,7 @@ def test_parameters_are_described_from_the_schema():
     cost = parameter_column("households.production_cost_usd_ha")
     assert cost.unit == "US$ per hectare per year" and cost.meaning.startswith("Cost of growing")
     assert parameter_column("government.manual_kill_rate").unit == "0-1"
+    assert parameter_column("policies.colombia_manual.kill_rate").unit == "0-1"  # optional share
     assert parameter_column("households.maturity_months").unit == "months"
     assert parameter_column("world.regions.0.suitable_ha").unit == "ha"
     assert parameter_column("policies.0.schedule.1.value").meaning.startswith("Value from start")

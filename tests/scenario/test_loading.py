@@ -794,6 +794,22 @@ def test_two_kill_rates_for_the_same_programme_and_place_are_an_error(tmp_path, 
               "0.9, for the same manual_eradication in peru")  # fmt: skip
 
 
+def test_two_kill_rates_for_one_region_are_an_error_however_the_region_is_given(tmp_path, capsys):
+    text = (
+        "policies:\n"
+        "  - {instrument: manual_eradication, region: vraem, kill_rate: 0.9,"
+        " schedule: [{start: 1995-01, value: 10}]}\n"
+        "  - {instrument: manual_eradication, country: peru, region: vraem, kill_rate: 0.5,"
+        " schedule: [{start: 1995-01, value: 10}]}\n"
+        "  - {instrument: manual_eradication, country: peru, kill_rate: 0.7,"
+        " schedule: [{start: 1995-01, value: 10}]}\n"
+    )
+    file = write(tmp_path, "region.yaml", text)
+    bad_input(capsys, ["validate", str(file)], str(file),
+              "policies.1.kill_rate: 0.5 differs from policies.0.kill_rate 0.9, for the same "
+              "manual_eradication in vraem")  # fmt: skip
+
+
 def test_set_gives_a_named_programme_its_own_kill_rate(tmp_path):
     file = write(tmp_path, "named.yaml", NAMED)
     scenario = load_scenario(file, ["policies.peru_manual.kill_rate=0.85"])

@@ -59,8 +59,8 @@ class EradicationOutcome:
 
 
 def per_region(value: float | np.ndarray, n_regions: int) -> np.ndarray:
-    """One value per region, as a contiguous float array (a scalar repeated)."""
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(value, dtype=FLOAT), (n_regions,)))
+    """One value per region, as a new float array (a scalar repeated): one type for numba."""
+    return np.array(np.broadcast_to(np.asarray(value, dtype=FLOAT), (n_regions,)), dtype=FLOAT)
 
 
 class Households(SlotBlocks, Migration):
@@ -306,7 +306,8 @@ class Households(SlotBlocks, Migration):
                 offered voluntary substitution.
             kill_aerial: share of the coca on a sprayed hectare that dies, before adaptation
                 (one for all regions, or one per region).
-            kill_manual: share of the coca on a manually eradicated hectare removed.
+            kill_manual: share of the coca on a manually eradicated hectare removed (one for
+                all regions, or one per region).
             adaptation: farmers' adaptation to repeated spraying (see
                 ``eradication.eradicate_fields``).
             legal_ha: legal coca area per region, real hectares.
