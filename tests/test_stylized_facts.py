@@ -123,9 +123,7 @@ def test_a_higher_kill_rate_leaves_less_cocaine_to_consumers_at_a_higher_price(k
     # leaf is a tiny part of the price) and consumption falls by little: the rest of the Andes
     # grows what was destroyed, and young replanted fields count as coca too, so the three
     # countries' hectares rise with either kill rate (docs/history.md).
-    low, high = (
-        history(f"government.{key}={rate}", seed=seed).system for rate in (0.3, 0.9)
-    )
+    low, high = (history(f"government.{key}={rate}", seed=seed).system for rate in (0.3, 0.9))
     years = low.date.dt.year.between(1990, 2012)
     low, high = (t[years].mean(numeric_only=True) for t in (low, high))
     assert high["demand_t"] < low["demand_t"]
