@@ -118,18 +118,18 @@ def test_a_higher_kill_rate_leaves_less_coca_old_enough_to_harvest(key, seed):
 @pytest.mark.parametrize("key", ["aerial_kill_rate", "manual_kill_rate"])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_higher_kill_rate_leaves_less_cocaine_to_consumers_at_a_higher_price(key, seed):
-    # Where the market ends, a higher kill rate works as it should: less is consumed because the
-    # price at source rises. It rises far more than the wholesale price (Kennedy, Reuter & Riley:
-    # leaf is a tiny part of the price) and consumption falls by little: the rest of the Andes
-    # grows what was destroyed, and young replanted fields count as coca too, so the three
-    # countries' hectares rise with either kill rate (docs/history.md).
+    # Where the market ends, a higher kill rate works as it should: the source price rises, the
+    # wholesale price with it but far less (Kennedy, Reuter & Riley: leaf is a tiny part of the
+    # price), and less is consumed, though little (measured: 0.8-1.7% less over 1990-2012),
+    # because other regions grow what was destroyed. Measured, not tested: the three countries'
+    # hectares rise with either key (docs/history.md).
     low, high = (history(f"government.{key}={rate}", seed=seed).system for rate in (0.3, 0.9))
     years = low.date.dt.year.between(1990, 2012)
     low, high = (t[years].mean(numeric_only=True) for t in (low, high))
-    assert high["demand_t"] < low["demand_t"]
     source, wholesale = (high[c] / low[c] - 1 for c in ("source_price", "wholesale_price"))
     assert source > 0.05
     assert 0 < wholesale < source / 3
+    assert 0.95 * low["demand_t"] < high["demand_t"] < 0.995 * low["demand_t"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
