@@ -270,6 +270,14 @@ def report_markdown(report: dict) -> str:
          "years in the runs": "---"},
         points,
     )  # fmt: skip
+    if fit.get("seizures"):
+        lines += _table(
+            "Seizures inside each country (t a year; shown, not a target)",
+            {"country": "---", "year": "---:", "record": "---:", "runs: median (90%)": "---:"},
+            [[row["country"], row["year"], f"{row['data']:,.1f}",
+              f"{row['median']:,.1f} ({row['low']:,.1f}-{row['high']:,.1f})"]
+             for row in fit["seizures"]],
+        )  # fmt: skip
     forecast = fit["forecast"]
     years = sorted({y for rows in forecast.values() for y in rows}, key=int)
     cells = [[year] + ["" if (r := rows.get(year)) is None else

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from model.experiments import targets
+from model.experiments.observed_market import seizures_in_country
 from model.experiments.posterior import Posterior
 from model.experiments.runner import Results, run_replications
 from model.scenario.schema import Scenario
@@ -30,12 +31,15 @@ class Predictive:
         results: the runs (one replication per draw, tidy tables with ``replication``).
         national: December hectares per replication, year and country (tidy).
         regional: December share of its country's coca per replication, year and region group.
+        seizures: tonnes seized inside each country per replication, year and country (tidy);
+            None where not measured.
 
     """
 
     results: Results
     national: pd.DataFrame
     regional: pd.DataFrame
+    seizures: pd.DataFrame | None = None
 
     @property
     def runs(self) -> int:
@@ -55,7 +59,16 @@ def predictive(
     results = run_replications(
         scenario, runs, executor=executor, workers=workers, progress=progress, posterior=posterior
     )
-    return Predictive(results, _national(results.countries), _regional(results.regions))
+    countries = results.countries
+    return Predictive(
+        results, _national(countries), _regional(results.regions), _seizures(countries)
+    )
+
+
+def _seizures(countries: pd.DataFrame) -> pd.DataFrame:
+    year = countries["date"].dt.year.rename("year")
+    yearly = countries.groupby(["replication", year, "country"])["seizures_t"].sum()
+    return yearly.reset_index()
 
 
 def _national(countries: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +112,9 @@ def fit_summary(run: Predictive, window: tuple[int, int] = targets.WINDOW) -> di
         A JSON-ready dict: ``countries`` (RMSE of log hectares of the median run, correlation,
         share of data years inside the 90% band), ``regions`` (mean absolute error of the median
         share, data points), ``turning_points`` (data year, each run's year, share of runs within
-        two years), ``forecast`` (median and band per country and year after the window).
+        two years), ``forecast`` (median and band per country and year after the window) and,
+        where the runs measured them, ``seizures``: tonnes seized inside each country in the
+        record's years, the record against the runs' median and band (not a calibration target).
 
     """
     data = targets.observed(window)
@@ -162,4 +177,17 @@ def fit_summary(run: Predictive, window: tuple[int, int] = targets.WINDOW) -> di
         "regions": regions,
         "turning_points": turning,
         "forecast": forecast,
-    }
+    } | ({} if run.seizures is None else {"seizures": _seizure_fit(run.seizures, window)})
+
+
+def _seizure_fit(seizures: pd.DataFrame, window: tuple[int, int]) -> list[dict]:
+    """The record's in-country seizures in the window beside the runs' median and 90% band."""
+    record = seizures_in_country()
+    runs = bands(seizures, ["country", "year"], "seizures_t")
+    rows = []
+    for (country, year), tonnes in record.items():
+        if window[0] <= year <= window[1] and (country, year) in runs.index:
+            band = runs.loc[(country, year)]
+            rows.append({"country": country, "year": int(year), "data": float(tonnes)}
+                        | {k: float(band[k]) for k in ("median", "low", "high")})  # fmt: skip
+    return rows

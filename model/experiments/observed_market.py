@@ -102,6 +102,36 @@ def seizures() -> pd.DataFrame:
     return market_table(SEIZURES_FILE)
 
 
+# The record's seizures inside each producing country, by series summed per country and year:
+# Colombia's all-agency cocaine, Peru's and Bolivia's cocaine paste plus cocaine HCl (paste counted
+# at its weight as cocaine, ASSUMPTION: the model has one product). Colombia's 2009 value is
+# approximate in its source; the navy-only and police-only series are parts of the total.
+IN_COUNTRY_SEIZURES = {
+    "colombia": ("COL_cocaine_seizures_tons",),
+    "peru": ("PER_cocaine_paste_seizures_tons", "PER_cocaine_HCl_seizures_tons"),
+    "bolivia": ("BOL_cocaine_paste_seizures_tons", "BOL_cocaine_HCl_seizures_tons"),
+}
+
+
+def seizures_in_country() -> pd.Series:
+    """Tonnes seized inside each producing country per year, where the record has them.
+
+    Returns:
+        Float Series indexed by (``country``, ``year``); a year counts only where every series of
+        :data:`IN_COUNTRY_SEIZURES` for the country has it.
+
+    """
+    table = seizures()
+    rows = {}
+    for country, series in IN_COUNTRY_SEIZURES.items():
+        parts = [points(table, name) for name in series]
+        years = sorted(set.intersection(*(set(p.index) for p in parts)))
+        rows.update({(country, int(y)): float(sum(p[y] for p in parts)) for y in years})
+    out = pd.Series(rows, dtype=float)
+    out.index.names = ["country", "year"]
+    return out
+
+
 def eradication_effectiveness() -> pd.DataFrame:
     """Replanting shares, net reduction per hectare sprayed, glyphosate trials, countermeasures.
 

@@ -13,6 +13,7 @@ from model.cli import main
 from model.experiments import targets
 from model.experiments.history_fit import Predictive, fit_summary, predictive
 from model.experiments.observed import eradication as observed_eradication
+from model.experiments.observed_market import seizures_in_country
 from model.experiments.posterior import scenario_posterior
 from model.scenario.loading import load_scenario, with_parameters
 from model.scenario.paths import value_at_path
@@ -91,7 +92,13 @@ def test_with_parameters_sets_dotted_paths_including_named_list_items():
 def test_shipped_calibrated_history_reproduces_the_turning_points_in_most_runs():
     scenario = load_scenario(SCENARIOS / "andes_history_calibrated.yaml", ["end=2015-12"])
     runs = predictive(scenario, scenario_posterior(scenario), 8, executor="inline")
-    found = fit_summary(runs)["turning_points"]
+    fit = fit_summary(runs)
+    found = fit["turning_points"]
+    # in-country seizures beside the record, every recorded country-year of the window
+    assert {(row["country"], row["year"]) for row in fit["seizures"]} == set(
+        seizures_in_country().index
+    )
+    assert all(row["low"] <= row["median"] <= row["high"] for row in fit["seizures"])
     for event, year in DATA_TURNING_POINTS.items():
         assert found[event]["data"] == year
     for event in ("colombia_overtakes_peru", "bolivia_fall"):
@@ -101,6 +108,26 @@ def test_shipped_calibrated_history_reproduces_the_turning_points_in_most_runs()
     back = [year for year in found["peru_overtakes_colombia"]["runs"] if year is not None]
     assert len(back) >= 0.5 * runs.runs
     assert all(2002 <= year <= 2014 for year in back), back
+
+
+def test_seizures_are_set_beside_the_record_as_median_and_band_of_the_runs():
+    seizures = pd.DataFrame(
+        {"replication": [0, 1, 2, 0, 1, 2], "year": [2004] * 3 + [2030] * 3,
+         "country": "peru", "seizures_t": [10.0, 20.0, 30.0, 1.0, 1.0, 1.0]}
+    )  # fmt: skip
+    national = pd.DataFrame(
+        {"replication": 0, "year": [2004] * 3, "country": ["peru", "colombia", "bolivia"],
+         "hectares": 1.0}
+    )  # fmt: skip
+    regional = pd.DataFrame(
+        {"replication": 0, "year": 2004, "country": "peru", "group": "vraem", "share": [0.3]}
+    )
+    results = SimpleNamespace(seeds=[0, 1, 2])
+    rows = fit_summary(Predictive(results, national, regional, seizures))["seizures"]
+    assert rows == [
+        {"country": "peru", "year": 2004, "data": pytest.approx(6.33 + 7.303),
+         "median": 20.0, "low": pytest.approx(11.0), "high": pytest.approx(29.0)}
+    ]  # fmt: skip
 
 
 def test_turning_points_per_run_count_up_to_two_years_after_the_window():
