@@ -6,6 +6,7 @@ one line, ``FILE: key.path: what is wrong``, so the command line can print it wi
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -25,7 +26,7 @@ from model.scenario.paths import (
     unknown_key,
     unwrap,
 )
-from model.scenario.schema import Scenario
+from model.scenario.schema import SKIP_CROSS_CHECKS, Scenario, reference_problems
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 _SAFE_TAGS = set(yaml.SafeLoader.yaml_constructors) - {None}
@@ -222,11 +223,86 @@ def _validated(data: Mapping, source: str | Path) -> tuple[Scenario | None, list
     try:
         return Scenario.model_validate(data), []
     except ValidationError as error:
-        return None, [
-            Problem(str(source), *_describe({**item, "msg": message}))
-            for item in error.errors(include_url=False)
-            for message in item["msg"].split("\n")  # cross-checks report several at once
+        errors = error.errors(include_url=False)
+    problems = [
+        Problem(str(source), *_describe({**item, "msg": message}))
+        for item in errors
+        for message in item["msg"].split("\n")  # cross-checks report several at once
+    ]
+    return None, problems + _reference_problems_besides(data, errors, source)
+
+
+def _reference_problems_besides(data: Mapping, errors: list, source: str | Path) -> list[Problem]:
+    """The references ``data`` gets wrong, found although some of its fields are invalid.
+
+    Pydantic runs the cross-checks only once every field is valid, so a file with both kinds of
+    problem would show its bad references only after its bad fields were mended. Here the invalid
+    fields are set aside (dropped, so that their defaults stand in; a policy keeps only what names
+    its place) and the references of the rest are checked, so that one report lists both. Where a
+    problem cannot be set aside (a required field, a list item), nothing more is reported.
+    """
+    rest = copy.deepcopy(dict(data))
+    for _ in range(4):  # setting a problem aside can bring out another one beneath it
+        if any(not item["loc"] for item in errors):  # the cross-checks ran already
+            return []
+        if not all(_set_aside(rest, item) for item in errors):
+            return []
+        try:
+            scenario = Scenario.model_validate(rest, context={SKIP_CROSS_CHECKS: True})
+        except ValidationError as error:
+            errors = error.errors(include_url=False)
+            continue
+        try:
+            found = list(reference_problems(scenario))
+        except ValueError:
+            return []
+        return [
+            Problem(str(source), *_describe({"loc": (), "msg": message, "type": "value_error"}))
+            for message in found
         ]
+    return []
+
+
+# What a policy keeps when a problem inside it is set aside: the keys that name its place.
+_POLICY_PLACE = ("name", "instrument", "country", "region")
+# What references are checked against: with a problem here, defaults would stand in for the
+# file's own names and every reference to them would look wrong.
+_NAMES = (("world",), ("traffickers", "organisations"), ("armed_groups", "groups"))
+
+
+def _set_aside(data: dict, error: dict) -> bool:
+    """Take the field of a validation error out of ``data``; whether that was possible."""
+    loc = error["loc"]
+    if any(tuple(loc[: len(names)]) == names for names in _NAMES):
+        return False
+    place = loc[2] if len(loc) > 2 else None
+    if len(loc) >= 2 and loc[0] == "policies" and place not in _POLICY_PLACE:
+        policies = data.get("policies")
+        i = loc[1]
+        if isinstance(policies, list) and isinstance(i, int) and 0 <= i < len(policies):
+            policy = policies[i] if isinstance(policies[i], dict) else {}
+            kept = {k: policy[k] for k in _POLICY_PLACE if k in policy}
+            # A schedule names no place: any valid one does for checking references.
+            policies[i] = kept | {"schedule": [{"start": "2000-01", "value": 0}]}
+            return True
+        return False
+    return error["type"] != "missing" and _drop(data, loc)
+
+
+def _drop(data: dict, loc: tuple) -> bool:
+    """Delete the mapping key at ``loc`` in nested dicts and lists; whether there was one."""
+    node: Any = data
+    for part in loc[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return False
+    if isinstance(node, dict) and loc and loc[-1] in node:
+        del node[loc[-1]]
+        return True
+    return False
 
 
 def load_data(file: str | Path, overrides: Iterable[str] = ()) -> dict:

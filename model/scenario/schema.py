@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, model_validator
 
 from model.scenario.behaviour import (
     ArmedGroupParams,
@@ -32,6 +32,10 @@ def _known(names) -> str:
     names = sorted(names)
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
     return f"known: {shown}" if names else "none defined"
+
+
+# Validation context key: validate the fields only (``loading`` checks references apart).
+SKIP_CROSS_CHECKS = "skip_cross_checks"
 
 
 class Scenario(MonthFields):
@@ -77,11 +81,13 @@ class Scenario(MonthFields):
     )
 
     @model_validator(mode="after")
-    def _cross_checks(self):
+    def _cross_checks(self, info: ValidationInfo):
         # Every problem at once, one per line (model.scenario.loading.validate splits them).
+        if info.context and info.context.get(SKIP_CROSS_CHECKS):
+            return self
         problems = list(_date_problems(self)) + list(_world_problems(self))
         if not problems:
-            problems = list(_reference_problems(self))
+            problems = list(reference_problems(self))
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -197,7 +203,7 @@ def _override_problems(regions: list[RegionSpec], overrides: dict) -> Iterator[s
                 yield f"{where}.{key}: {item['msg']} (got {item['input']!r})"
 
 
-def _reference_problems(scenario: Scenario) -> Iterator[str]:
+def reference_problems(scenario: Scenario) -> Iterator[str]:
     """Every reference to a country, region, trafficker or armed group the scenario lacks."""
     known = _Known(scenario)
     for i, policy in enumerate(scenario.policies):

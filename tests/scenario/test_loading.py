@@ -659,6 +659,53 @@ def test_validate_lists_every_cross_reference_problem(tmp_path, capsys):
     assert "'chile'" in lines[0] and "'narnia'" in lines[1] and "'mars'" in lines[2]
 
 
+def test_field_and_reference_problems_come_in_one_report(tmp_path, capsys):
+    text = (
+        "seed: -1\nhouseholds: {scale: abc}\n"
+        + "policies:\n"
+        + "  - {instrument: manual_eradication, country: chile, kill_rate: 2,"
+        + " schedule: [{start: 1995-01, value: -5}]}\n"
+        + "  - {instrument: manual_eradication, country: peru, region: narnia,"
+        + " schedule: [{start: 1995-01, value: 1}]}\n"
+        + "events: [{date: 1999-01, kind: leader_capture, group: nobody, factor: -1}]\n"
+        + "sponsor: {shares: {mars: 1}}\n"
+    )
+    file = write(tmp_path, "both.yaml", text)
+    assert main(["validate", str(file)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(": ")[1] for line in lines] == [
+        "seed",
+        "households.scale",
+        "policies.0.schedule.0.value",
+        "policies.0.kill_rate",
+        "events.0.factor",
+        "policies.0.country",
+        "policies.1.region",
+        "events.0.group",
+        "sponsor.shares.country",
+    ]
+    assert "'chile'" in lines[5] and "'narnia'" in lines[6] and "'nobody'" in lines[7]
+
+
+def test_no_reference_is_called_wrong_when_what_it_names_is_itself_wrong(tmp_path, capsys):
+    # A problem in the world or a named list would put the defaults in place of the file's own
+    # names: references to them are then not checked, rather than all reported unknown.
+    event = "events: [{date: 1999-01, kind: trafficker_exit, trafficker: gang, region: north}]\n"
+    region = "{name: north, country: peru, suitable_ha: 100, initial_coca_ha: 10}"
+    world = f"world:\n  countries: [peru]\n  regions: [{region}]\n"
+    gang = "traffickers: {organisations: [{name: gang, regions: [north]}]}\n"
+    for name, text in [
+        ("world.yaml", world.replace(f"[{region}]", region) + gang + event),
+        ("gang.yaml", world + gang.replace("[{name: gang, regions: [north]}]", "gang") + event),
+    ]:
+        file = write(tmp_path, name, text + "seed: -1\n")
+        assert main(["validate", str(file)]) == 2
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert any(line.endswith("seed: Input should be greater than or equal to 0 (got -1)")
+                   for line in lines), lines  # fmt: skip
+        assert not any("unknown" in line for line in lines), lines
+
+
 def test_run_prints_every_problem_and_writes_nothing(tmp_path, capsys):
     file = write(tmp_path, "two.yaml", "seed: -1\nreplications: 0\n")
     code = main(["run", str(file), "--results-root", str(tmp_path / "results")])
