@@ -621,14 +621,19 @@ def test_validate_names_its_source():
 # ----------------------------------------------------------------------------- every problem listed
 
 
+def problem_lines(capsys, file: Path) -> list[str]:
+    """``balloon validate FILE``: it exits with 2; the problems it prints, a line each."""
+    assert main(["validate", str(file)]) == 2
+    return capsys.readouterr().err.strip().splitlines()
+
+
 def test_validate_lists_every_field_problem_one_line_each(tmp_path, capsys):
     file = write(
         tmp_path,
         "many.yaml",
         "households: {scale: abc, scalee: 1}\nseed: -1\nmarket: {demand_elasticity: x}\n",
     )
-    assert main(["validate", str(file)]) == 2
-    lines = capsys.readouterr().err.strip().splitlines()
+    lines = problem_lines(capsys, file)
     assert len(lines) == 4, lines
     assert all(line.startswith(f"{file}: ") for line in lines)
     paths = {line.split(": ")[1] for line in lines}
@@ -649,8 +654,7 @@ def test_validate_lists_every_cross_reference_problem(tmp_path, capsys):
         + "sponsor: {shares: {mars: 1}}\n"
     )
     file = write(tmp_path, "refs.yaml", text)
-    assert main(["validate", str(file)]) == 2
-    lines = capsys.readouterr().err.strip().splitlines()
+    lines = problem_lines(capsys, file)
     assert [line.split(": ")[1] for line in lines] == [
         "policies.0.country",
         "policies.1.region",
@@ -671,8 +675,7 @@ def test_field_and_reference_problems_come_in_one_report(tmp_path, capsys):
         + "sponsor: {shares: {mars: 1}}\n"
     )
     file = write(tmp_path, "both.yaml", text)
-    assert main(["validate", str(file)]) == 2
-    lines = capsys.readouterr().err.strip().splitlines()
+    lines = problem_lines(capsys, file)
     assert [line.split(": ")[1] for line in lines] == [
         "seed",
         "households.scale",
@@ -699,8 +702,7 @@ def test_no_reference_is_called_wrong_when_what_it_names_is_itself_wrong(tmp_pat
         ("gang.yaml", world + gang.replace("[{name: gang, regions: [north]}]", "gang") + event),
     ]:
         file = write(tmp_path, name, text + "seed: -1\n")
-        assert main(["validate", str(file)]) == 2
-        lines = capsys.readouterr().err.strip().splitlines()
+        lines = problem_lines(capsys, file)
         assert any(line.endswith("seed: Input should be greater than or equal to 0 (got -1)")
                    for line in lines), lines  # fmt: skip
         assert not any("unknown" in line for line in lines), lines
