@@ -60,6 +60,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         workers=args.workers,
         seed=args.seed,
         progress=not args.quiet,
+        replicates=args.replicates,
     )
     inference = outputs.report["inference"]
     print(
@@ -82,7 +83,7 @@ def add_parser(subparsers) -> None:
             "Infer the posterior distribution of the parameters a scenario marks as free "
             "(free_parameters: the prior is uniform between their bounds) by approximate "
             "Bayesian computation with sequential Monte Carlo (pyabc). Each proposal is run on "
-            "a fresh seed over the window and scored against the record (national hectares "
+            "fresh seeds over the window (--replicates; its distance is their mean) and scored against the record (national hectares "
             "(log), each region group's share of its country's coca, the turning points, price "
             "levels) and two published effects: months with an empty inventory, and, where the "
             "scenario has the colombia_aerial policy, the spraying effect measured on a second "
@@ -110,6 +111,10 @@ def add_parser(subparsers) -> None:
                         help="generations at most (default 20)")  # fmt: skip
     parser.add_argument("--predictive", type=positive_int, default=100,
                         help="posterior predictive runs for the report (default 100)")  # fmt: skip
+    parser.add_argument("--replicates", type=positive_int, default=1,
+                        help="seeds each proposal runs on; its distance is their mean, so "
+                        "parameters that match the record by luck on one seed are not kept "
+                        "(default 1)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="seed of the inference (default 0)")
     parser.add_argument("--out", help="folder for the posterior, report and figures "
                         "(default results/calibration/<scenario>)")  # fmt: skip

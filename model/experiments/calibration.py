@@ -57,6 +57,7 @@ def calibrate(
     workers: int | None = None,
     seed: int = 0,
     progress: bool = True,
+    replicates: int = 1,
 ) -> CalibrationOutputs:
     """Infer the posterior of a scenario's free parameters and write the calibration's outputs.
 
@@ -75,11 +76,12 @@ def calibrate(
         workers: worker processes.
         seed: seed of the inference's own draws.
         progress: show progress bars.
+        replicates: seeds each candidate runs on; its distance is their mean.
 
     """
     out = Path(out)
     fit = fit_posterior(scenario, window, population, simulations, generations, executor,
-                        workers, seed, progress=progress)  # fmt: skip
+                        workers, seed, progress=progress, replicates=replicates)  # fmt: skip
     scenario_file = Path(scenario_file or out / f"{scenario.name}_calibrated.yaml")
     posterior_file = scenario_file.with_name(f"{scenario_file.stem.removesuffix('_calibrated')}"
                                              "_posterior.parquet")  # fmt: skip
@@ -173,7 +175,8 @@ def calibrated_yaml(scenario, source: Path, target: Path, posterior_file: Path, 
         f"# Calibrated by `balloon calibrate` on {fit.settings['window'][0]}-"
         f"{fit.settings['window'][1]}: ABC-SMC (pyabc), {fit.simulations} model runs in "
         f"{len(fit.generations)} generation(s),",
-        f"# {fit.settings['population']} particles each; {len(fit.samples)} posterior samples in "
+        f"# {fit.settings['population']} particles each, each scored on the mean of "
+        f"{fit.settings.get('replicates', 1)} run(s); {len(fit.samples)} posterior samples in "
         f"{posterior_file.name}. Values below are the posterior medians;",
         "# `balloon run --posterior` draws one posterior sample per replication instead.",
         "",
@@ -214,6 +217,8 @@ def report_markdown(report: dict) -> str:
         f"- model runs: {inference['simulations']:,} in {inference['seconds']:,.0f} s "
         f"({inference['runs_per_second']:.2f} runs per second), households.scale "
         f"{inference['households.scale']}",
+        f"- each candidate scored on the mean of {inference.get('replicates', 1)} run(s) on "
+        "seeds of its own",
         f"- posterior samples: {inference['samples']}, final threshold "
         f"{inference['final_threshold']:.3f}",
         f"- posterior predictive runs (parameters and seeds drawn): {fit['runs']}",

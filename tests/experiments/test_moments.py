@@ -122,3 +122,19 @@ def test_a_calibration_candidate_runs_the_pair_only_where_the_window_covers_the_
     assert {"spraying", "spraying_effect", "market"} <= set(scored)
     assert scored["spraying"] == pytest.approx(outside_band(scored["spraying_effect"]))
     assert "spraying" not in short(middle)
+
+
+def test_a_candidate_on_several_seeds_scores_the_mean_of_its_replicates():
+    scenario = fitting_scenario(load_scenario(HISTORY, ["households.scale=0.002"]), (1990, 1994))
+    names = {f"p{i}": path for i, path in enumerate(scenario.free_parameters)}
+    middle = {n: (b.low + b.high) / 2 for n, b in zip(names, scenario.free_parameters.values(),
+                                                       strict=True)}  # fmt: skip
+    once, thrice = Simulator(scenario, (1990, 1994)), Simulator(scenario, (1990, 1994), 3)
+    assert thrice.runs_per_candidate == 3
+    np.random.seed(7)
+    singles = [once(middle) for _ in range(3)]  # each draws the next seed, as a replicate does
+    np.random.seed(7)
+    scored = thrice(middle)
+    assert len({single["distance"] for single in singles}) == 3  # three seeds, not one thrice
+    for key in ("distance", "national", "turning_points", "market"):
+        assert scored[key] == pytest.approx(np.mean([single[key] for single in singles]))
