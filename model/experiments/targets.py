@@ -29,6 +29,7 @@ import pandas as pd
 from model.experiments.data_files import read_csv
 from model.experiments.observed import cultivation
 from model.experiments.observed_regions import model_groups, regional_shares
+from model.sim.recorder import country_sums
 
 WINDOW = (1990, 2012)
 TURNING_POINTS = ("colombia_overtakes_peru", "bolivia_fall", "peru_overtakes_colombia")
@@ -149,14 +150,18 @@ def summarise_model(model, window: tuple[int, int] = WINDOW) -> Summary:
     years = dates.year[keep]
     hectares = recorder.region["hectares"][:T][keep]
     regions = pd.DataFrame(hectares, index=pd.Index(years, name="year"), columns=world.names)
-    onehot = np.eye(world.n_countries)[world.country_of]
-    national = pd.DataFrame(hectares @ onehot, index=regions.index, columns=world.countries)
+    national = pd.DataFrame(
+        country_sums(hectares, world.country_of, world.n_countries),
+        index=regions.index,
+        columns=world.countries,
+    )
     country_of = pd.Series(np.array(world.countries)[world.country_of], index=world.names)
     regional = shares_of_groups(regions, country_of)
     inside = dates.year.isin(range(window[0], window[1] + 1))
     leaf = recorder.region["leaf_t"][:T][inside] * (recorder.region["traffickers"][:T][inside] > 0)
-    value = (recorder.region["farmgate_price"][:T][inside] * leaf) @ onehot
-    sold = leaf @ onehot
+    value = country_sums(recorder.region["farmgate_price"][:T][inside] * leaf, world.country_of,
+                         world.n_countries)  # fmt: skip
+    sold = country_sums(leaf, world.country_of, world.n_countries)
     price = np.divide(value, sold, out=np.zeros_like(value), where=sold > 0)
     year = dates.year[inside]
     leaf_price = pd.DataFrame(price, columns=world.countries).groupby(year.to_numpy()).mean()

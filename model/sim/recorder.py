@@ -27,6 +27,16 @@ def month_starts(start, months: int) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(stamps, freq="MS")
 
 
+def country_sums(values: np.ndarray, country_of: np.ndarray, countries: int) -> np.ndarray:
+    """Months x regions summed per country (months x countries), the same on every machine.
+
+    A product with a region-to-country matrix would sum in BLAS, whose kernels (chosen by the
+    CPU and the thread count) add in different orders: the last bits would differ between
+    machines, and with them the golden outputs.
+    """
+    return np.stack([values[:, country_of == c].sum(axis=1) for c in range(countries)], axis=1)
+
+
 class Recorder:
     """Collects one row per month and entity; builds tidy tables at the end.
 
@@ -172,13 +182,13 @@ class Recorder:
             "date": np.repeat(self.dates[:T], C),
             "country": np.tile(np.array(world.countries), T),
         }
-        onehot = np.eye(C)[world.country_of]  # region x country
         for key in SUMMED:
-            frame[key] = (self.region[key][:T] @ onehot).ravel()
+            frame[key] = country_sums(self.region[key][:T], world.country_of, C).ravel()
         leaf = self.region["leaf_t"][:T] * (self.region["traffickers"][:T] > 0)
-        value = (self.region["farmgate_price"][:T] * leaf) @ onehot
+        value = country_sums(self.region["farmgate_price"][:T] * leaf, world.country_of, C)
+        sold = country_sums(leaf, world.country_of, C)
         frame["farmgate_price"] = np.divide(
-            value, leaf @ onehot, out=np.zeros((T, C)), where=(leaf @ onehot) > 0
+            value, sold, out=np.zeros((T, C)), where=sold > 0
         ).ravel()
         frame["armed_strength"] = np.stack(
             [self.region["armed_strength"][:T][:, world.country_of == c].max(axis=1, initial=0.0)
