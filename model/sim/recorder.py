@@ -28,7 +28,7 @@ def month_starts(start, months: int) -> pd.DatetimeIndex:
 
 
 def country_sums(values: np.ndarray, country_of: np.ndarray, countries: int) -> np.ndarray:
-    """Months x regions summed per country (months x countries), the same on every machine.
+    """Months x regions summed per country (months x countries), in one order on every machine.
 
     A product with a region-to-country matrix would sum in BLAS, whose kernels (chosen by the
     CPU and the thread count) add in different orders: the last bits would differ between
