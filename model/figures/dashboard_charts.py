@@ -20,6 +20,7 @@ import numpy as np
 from model.experiments.observed_regions import country_outlines
 from model.figures.regions import outer_rings
 from model.figures.style import MONEY_NOTE, country_colour, country_label
+from model.sim.recorder import country_sums
 
 # Sized for the cells of Mesa's page grid (about 480 x 390 pixels each, legends included).
 CHART_WIDTH = 300
@@ -82,7 +83,7 @@ def _colour(model, title: str = "country") -> alt.Color:
 def _by_country(model, values: np.ndarray) -> np.ndarray:
     """Sum a months x regions array into months x countries."""
     world = model.world
-    return values @ np.eye(world.n_countries)[world.country_of]
+    return country_sums(values, world.country_of, world.n_countries)
 
 
 def _rows(model, values: np.ndarray, column: str) -> list[dict]:
