@@ -17,13 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.experiments.targets import WEIGHTS
 from model.files import write_table_atomic
 from model.scenario.loading import ScenarioError, with_parameters
 from model.scenario.schema import Scenario
 
-#: Columns of a posterior file that are not parameters.
-NOT_PARAMETERS = ("weight", "distance", "national", "regional", "turning_points", "prices",
-                  "spraying", "market", "spraying_effect")  # fmt: skip
+#: Columns of a posterior file that are not parameters: the weight, the distance and its parts
+#: (every weighted part, and the spraying effect measured beside its gap).
+NOT_PARAMETERS = ("weight", "distance", *WEIGHTS, "spraying_effect")
 
 
 @dataclass(frozen=True)
