@@ -18,7 +18,13 @@ from pathlib import Path
 import yaml
 
 from model.experiments import targets
-from model.experiments.history_fit import Predictive, fit_summary, predictive
+from model.experiments.history_fit import (
+    Predictive,
+    fit_markdown,
+    fit_summary,
+    markdown_table,
+    predictive,
+)
 from model.experiments.posterior import Posterior
 from model.experiments.posterior_fit import PosteriorFit, fit_posterior, weighted_quantile
 from model.figures.posterior import (
@@ -195,14 +201,6 @@ def calibrated_yaml(scenario, source: Path, target: Path, posterior_file: Path, 
     return "\n".join(header) + yaml.safe_dump(body, sort_keys=False, width=100)
 
 
-def _table(title: str, columns: dict[str, str], rows: list[list]) -> list[str]:
-    """A Markdown section: its title and a table (``columns``: header -> alignment rule)."""
-    return ["", f"## {title}", "",
-            "| " + " | ".join(columns) + " |",
-            "| " + " | ".join(columns.values()) + " |",
-            *("| " + " | ".join(map(str, row)) + " |" for row in rows)]  # fmt: skip
-
-
 def report_markdown(report: dict) -> str:
     """The calibration report as Markdown."""
     inference, fit = report["inference"], report["fit"]
@@ -223,13 +221,13 @@ def report_markdown(report: dict) -> str:
         f"{inference['final_threshold']:.3f}",
         f"- posterior predictive runs (parameters and seeds drawn): {fit['runs']}",
     ]
-    lines += _table(
+    lines += markdown_table(
         "Posterior (median and 90% interval)",
         {"parameter": "---", "prior (uniform)": "---", "median": "---:", "90% interval": "---"},
         [[f"`{path}`", f"{row['prior'][0]:g} to {row['prior'][1]:g}", f"{row['median']:.4g}",
           f"{row['low']:.4g} to {row['high']:.4g}"] for path, row in report["posterior"].items()],
     )  # fmt: skip
-    lines += _table(
+    lines += markdown_table(
         "Generations",
         dict.fromkeys(["generation", "threshold", "candidates", "accepted", "acceptance rate",
                        "effective sample size"], "---:"),
@@ -249,50 +247,7 @@ def report_markdown(report: dict) -> str:
             e = effects["market"]
             lines.append(f"- share of months with an empty inventory in the window: "
                          f"{e['q50']:.2f} ({e['q5']:.2f} to {e['q95']:.2f})")  # fmt: skip
-    lines += _table(
-        "Fit in the window, per country (median run)",
-        {"country": "---", "RMSE of log ha": "---:", "correlation": "---:",
-         "data years inside the 90% band": "---:"},
-        [[country, f"{row['rmse_log']:.2f}", f"{row['correlation']:.2f}",
-          f"{100 * row['inside_band']:.0f}%"] for country, row in fit["countries"].items()],
-    )  # fmt: skip
-    lines += _table(
-        "Fit per region group (share of its country's coca)",
-        {"group": "---", "country": "---", "mean absolute error of the share": "---:",
-         "data points": "---:"},
-        [[group, row["country"], f"{row['mae_share']:.3f}", row["points"]]
-         for group, row in fit["regions"].items()],
-    )  # fmt: skip
-    points = []
-    for name, row in fit["turning_points"].items():
-        years = ", ".join("never" if y is None else str(y) for y in row["runs"][:20])
-        more = " ..." if len(row["runs"]) > 20 else ""
-        points.append([name.replace("_", " "), row["data"],
-                       f"{100 * row['within_two_years']:.0f}%", f"{years}{more}"])  # fmt: skip
-    lines += _table(
-        "Turning points, run by run",
-        {"turning point": "---", "data": "---:", "runs within two years": "---:",
-         "years in the runs": "---"},
-        points,
-    )  # fmt: skip
-    if fit.get("seizures"):
-        lines += _table(
-            "Seizures inside each country (t a year; shown, not a target)",
-            {"country": "---", "year": "---:", "record": "---:", "runs: median (90%)": "---:"},
-            [[row["country"], row["year"], f"{row['data']:,.1f}",
-              f"{row['median']:,.1f} ({row['low']:,.1f}-{row['high']:,.1f})"]
-             for row in fit["seizures"]],
-        )  # fmt: skip
-    forecast = fit["forecast"]
-    years = sorted({y for rows in forecast.values() for y in rows}, key=int)
-    cells = [[year] + ["" if (r := rows.get(year)) is None else
-                       f"{r['median'] / 1e3:,.0f}k ({r['low'] / 1e3:,.0f}-{r['high'] / 1e3:,.0f}k)"
-                       for rows in forecast.values()] for year in years[::2]]  # fmt: skip
-    lines += _table(
-        "Forecast after the window (recorded inputs only; not fitted)",
-        {"year": "---:", **dict.fromkeys(forecast, "---:")},
-        cells,
-    )
+    lines += fit_markdown(fit)
     lines += ["", "Figures: `figures/posterior_marginals.png`, `posterior_pairs.png`, "
               "`posterior_predictive.png`, `regional_<country>.png`.", ""]  # fmt: skip
     return "\n".join(lines)

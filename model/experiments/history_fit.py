@@ -16,6 +16,7 @@ import pandas as pd
 
 from model.experiments import targets
 from model.experiments.observed_market import seizures_in_country
+from model.experiments.observed_regions import model_groups
 from model.experiments.posterior import Posterior
 from model.experiments.runner import Results, run_replications
 from model.scenario.schema import Scenario
@@ -59,9 +60,33 @@ def predictive(
     results = run_replications(
         scenario, runs, executor=executor, workers=workers, progress=progress, posterior=posterior
     )
+    return predictive_of(results)
+
+
+def predictive_of(results: Results) -> Predictive:
+    """The replications of a run, in the tables the fit against the record reads."""
     countries = results.countries
     return Predictive(
         results, _national(countries), _regional(results.regions), _seizures(countries)
+    )
+
+
+def covers_record(results: Results, window: tuple[int, int] = targets.WINDOW) -> bool:
+    """Whether a run can be scored against the record.
+
+    It must span every month of the window and hold the record's countries and every region
+    that the record's region groups are made of.
+    """
+    dates = results.countries["date"]
+    spans = dates.min() <= pd.Timestamp(window[0], 1, 1) and dates.max() >= pd.Timestamp(
+        window[1], 12, 1
+    )
+    countries = set(targets.observed(window).national.columns)
+    regions = {r for members in model_groups().values() for r in members}
+    return (
+        spans
+        and countries <= set(results.countries["country"].unique())
+        and regions <= set(results.regions["region"].unique())
     )
 
 
@@ -191,3 +216,82 @@ def _seizure_fit(seizures: pd.DataFrame, window: tuple[int, int]) -> list[dict]:
             rows.append({"country": country, "year": int(year), "data": float(tonnes)}
                         | {k: float(band[k]) for k in ("median", "low", "high")})  # fmt: skip
     return rows
+
+
+def markdown_table(
+    title: str, columns: dict[str, str], rows: list[list], level: int = 2
+) -> list[str]:
+    """A Markdown section: its title and a table (``columns``: header -> alignment rule)."""
+    return ["", f"{'#' * level} {title}", "",
+            "| " + " | ".join(columns) + " |",
+            "| " + " | ".join(columns.values()) + " |",
+            *("| " + " | ".join(map(str, row)) + " |" for row in rows)]  # fmt: skip
+
+
+def timing_shares(data_year: int, years: list[int | None]) -> tuple[float, float, float]:
+    """Shares of runs whose turning point is within two years of the record's, earlier, later."""
+    close = [y is not None and abs(y - data_year) <= 2 for y in years]
+    early = [y is not None and y < data_year - 2 for y in years]
+    n = max(len(years), 1)
+    return sum(close) / n, sum(early) / n, 1 - (sum(close) + sum(early)) / n
+
+
+def fit_markdown(fit: dict, level: int = 2) -> list[str]:
+    """The sections of :func:`fit_summary` as Markdown lines.
+
+    Per country, per region group, the turning points run by run, seizures where the runs
+    measured them, and the forecast after the window.
+    """
+    lines = markdown_table(
+        "Fit in the window, per country (median run)",
+        {"country": "---", "RMSE of log ha": "---:", "correlation": "---:",
+         "data years inside the 90% band": "---:"},
+        [[country, f"{row['rmse_log']:.2f}", f"{row['correlation']:.2f}",
+          f"{100 * row['inside_band']:.0f}%"] for country, row in fit["countries"].items()],
+        level,
+    )  # fmt: skip
+    lines += markdown_table(
+        "Fit per region group (share of its country's coca)",
+        {"group": "---", "country": "---", "mean absolute error of the share": "---:",
+         "data points": "---:"},
+        [[group, row["country"], f"{row['mae_share']:.3f}", row["points"]]
+         for group, row in fit["regions"].items()],
+        level,
+    )  # fmt: skip
+    points = []
+    for name, row in fit["turning_points"].items():
+        years = ", ".join("never" if y is None else str(y) for y in row["runs"][:20])
+        more = " ..." if len(row["runs"]) > 20 else ""
+        close, early, late = timing_shares(row["data"], row["runs"])
+        points.append([name.replace("_", " "), row["data"], f"{100 * close:.0f}%",
+                       f"{100 * early:.0f}%", f"{100 * late:.0f}%", f"{years}{more}"])  # fmt: skip
+    lines += markdown_table(
+        "Turning points, run by run",
+        {"turning point": "---", "data": "---:", "runs within two years": "---:",
+         "earlier": "---:", "later or never": "---:", "years in the runs": "---"},
+        points,
+        level,
+    )  # fmt: skip
+    if fit.get("seizures"):
+        lines += markdown_table(
+            "Seizures inside each country (t a year; shown, not a target)",
+            {"country": "---", "year": "---:", "record": "---:", "runs: median (90%)": "---:"},
+            [[row["country"], row["year"], f"{row['data']:,.1f}",
+              f"{row['median']:,.1f} ({row['low']:,.1f}-{row['high']:,.1f})"]
+             for row in fit["seizures"]],
+            level,
+        )  # fmt: skip
+    forecast = fit["forecast"]
+    years = sorted({y for rows in forecast.values() for y in rows}, key=int)
+    if years:
+        cells = [[year] + ["" if (r := rows.get(year)) is None else
+                           f"{r['median'] / 1e3:,.0f}k ({r['low'] / 1e3:,.0f}-"
+                           f"{r['high'] / 1e3:,.0f}k)" for rows in forecast.values()]
+                 for year in years[::2]]  # fmt: skip
+        lines += markdown_table(
+            "Forecast after the window (recorded inputs only; not fitted)",
+            {"year": "---:", **dict.fromkeys(forecast, "---:")},
+            cells,
+            level,
+        )
+    return lines

@@ -386,7 +386,7 @@ Repeat the run with `{repeat_command(results, fmt)}`, given this folder's `scena
 | {first:%Y-%m} | {at.loc[first, "supply_t"]:,.1f} | {at.loc[first, "source_price"]:,.0f} | {at.loc[first, "wholesale_price"]:,.0f} |
 | {last:%Y-%m} | {at.loc[last, "supply_t"]:,.1f} | {at.loc[last, "source_price"]:,.0f} | {at.loc[last, "wholesale_price"]:,.0f} |
 
-## What to compare it with
+{against_record(results)}## What to compare it with
 
 {compare_with}
 
@@ -398,6 +398,37 @@ Repeat the run with `{repeat_command(results, fmt)}`, given this folder's `scena
 
 {files(results)}
 """
+
+
+def against_record(results: Results) -> str:
+    """The summary's section scoring the replications against the 1990-2012 record, if they can be.
+
+    Only runs that span the record's window and hold its countries and regions are scored (the
+    Andean history and the scenarios that extend it); for the others the section is empty.
+    """
+    from model.experiments import history_fit, targets
+
+    if not history_fit.covers_record(results):
+        return ""
+    first, last = targets.WINDOW
+    fit = history_fit.fit_summary(history_fit.predictive_of(results))
+    spread = (
+        "the parameters drawn from the posterior and the model's own randomness"
+        if results.posterior
+        else "the model's own randomness only (add `--posterior` for the parameters' uncertainty)"
+    )
+    lines = [
+        f"## Against the record, {first}-{last}",
+        "",
+        f"The {len(results.seeds)} replication(s) scored against UNODC's hectares per country "
+        f"and the region groups' shares in {first}-{last}; nothing is refitted. Their spread "
+        f"carries {spread}. `balloon plot` on this folder draws them against the record "
+        "(`record.png`).",
+        *history_fit.fit_markdown(fit, level=3),
+        "",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def parameters(results: Results) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from model.experiments.pressure import policy_pressure, pressure_spans
 from model.figures.comparison import effect_intervals, headline, policy_vs_counterfactual
 from model.figures.countries import hectares_by_country, prices, trafficker_sourcing
+from model.figures.posterior import plot_posterior_predictive
 from model.figures.regions import region_coordinates, region_heatmap, shift_map
 from model.figures.saving import save_figure
 from model.figures.style import scenario_label
@@ -75,7 +76,32 @@ def results_figures(results, folder: str | Path) -> list[Path]:
         "sourcing": trafficker_sourcing(results.traffickers, spans),
         "map": shift_map(results.regions, coordinates, (dates.min(), dates.max())),
     }
+    record = record_figure(results)
+    if record is not None:
+        figures["record"] = record
     paths: list[Path] = []
     for stem, fig in figures.items():
         paths += save_figure(fig, folder, stem)
     return paths
+
+
+def record_figure(results):
+    """A run's coca per country against UNODC in the record's window, then its forecast.
+
+    None for runs that do not span the record's window or lack its countries and regions.
+    """
+    from model.experiments import history_fit, targets
+    from model.experiments.observed import cultivation
+
+    if not history_fit.covers_record(results):
+        return None
+    runs = history_fit.predictive_of(results)
+    observed = cultivation().pivot(index="year", columns="country", values="hectares")
+    first, last = targets.WINDOW
+    drawn = "parameters from the posterior, " if results.posterior else ""
+    title = (
+        f"{scenario_label(results.scenario.name)}: coca per country against UNODC, "
+        f"{runs.runs} run(s) ({drawn}own seeds)"
+    )
+    band = "90% of runs" + (" (posterior x seeds)" if results.posterior else " (seeds)")
+    return plot_posterior_predictive(runs.national, observed, (first, last), title, band)

@@ -102,7 +102,11 @@ def plot_posterior_pairs(
 
 
 def plot_posterior_predictive(
-    national: pd.DataFrame, observed: pd.DataFrame, window: tuple[int, int], title: str
+    national: pd.DataFrame,
+    observed: pd.DataFrame,
+    window: tuple[int, int],
+    title: str,
+    band_label: str = PREDICTIVE_BAND,
 ) -> Figure:
     """Coca per country: predictive median and 90% band against UNODC; after the window, forecast.
 
@@ -111,6 +115,7 @@ def plot_posterior_predictive(
         observed: UNODC hectares, years x countries.
         window: the fitting window; later years are shaded as forecast.
         title: the figure's title.
+        band_label: what the band is, for the legend.
 
     """
     countries = [c for c in ("peru", "colombia", "bolivia") if c in set(national.country)]
@@ -139,7 +144,7 @@ def plot_posterior_predictive(
     np.atleast_1d(axes)[0].set_ylabel("coca, thousand ha (December)")
     handles = [
         Line2D([], [], color=NEUTRAL_COLOUR, lw=2, label="model: median"),
-        Patch(color=NEUTRAL_COLOUR, alpha=0.25, label=PREDICTIVE_BAND),
+        Patch(color=NEUTRAL_COLOUR, alpha=0.25, label=band_label),
         Line2D([], [], marker="o", color="black", ls="", ms=4, label="UNODC"),
         Patch(color="#EEEEEE", label=f"after {window[1]}: forecast from recorded inputs"),
     ]

@@ -11,10 +11,19 @@ from conftest import eradication, small_scenario
 from model import BalloonModel
 from model.cli import main
 from model.experiments import targets
-from model.experiments.history_fit import Predictive, fit_summary, predictive
+from model.experiments.history_fit import (
+    Predictive,
+    covers_record,
+    fit_summary,
+    predictive,
+    predictive_of,
+    timing_shares,
+)
 from model.experiments.observed import eradication as observed_eradication
 from model.experiments.observed_market import seizures_in_country
+from model.experiments.observed_regions import model_groups
 from model.experiments.posterior import scenario_posterior
+from model.experiments.results import load_results
 from model.scenario.loading import load_scenario, with_parameters
 from model.scenario.paths import value_at_path
 
@@ -163,3 +172,53 @@ def test_calibrate_command_rejects_bad_input(tmp_path, capsys):
     assert main(["calibrate", str(plain)]) == 2
     err = capsys.readouterr().err
     assert "plain.yaml: free_parameters" in err and len(err.strip().splitlines()) == 1
+
+
+def test_turning_point_timing_splits_runs_into_on_time_earlier_and_later():
+    # The record's 2012: within two years, more than two years earlier, later or never.
+    close, early, late = timing_shares(2012, [2006, 2010, 2012, 2014, 2015, None])
+    assert (close, early, late) == pytest.approx((3 / 6, 1 / 6, 2 / 6))
+
+
+def test_only_runs_spanning_the_window_with_the_record_regions_are_scored():
+    regions = sorted({r for members in model_groups().values() for r in members})
+    dates = pd.date_range("1990-01-01", "2012-12-01", freq="MS")
+    countries = pd.DataFrame(
+        [(d, c) for d in dates for c in ("peru", "colombia", "bolivia")],
+        columns=["date", "country"],
+    )
+    whole = SimpleNamespace(countries=countries, regions=pd.DataFrame({"region": regions}))
+    assert covers_record(whole)
+    short = SimpleNamespace(countries=countries[countries.date.dt.year < 2012],
+                            regions=whole.regions)  # fmt: skip
+    assert not covers_record(short)
+    fewer = SimpleNamespace(countries=countries, regions=pd.DataFrame({"region": regions[1:]}))
+    assert not covers_record(fewer)
+
+
+def test_a_history_run_is_scored_against_the_record_in_its_summary_and_figures(tmp_path):
+    out, figures = tmp_path / "run", tmp_path / "figures"
+    main(["run", str(SCENARIOS / "andes_history_calibrated.yaml"), "--posterior",
+          "--replications", "3", "--set", "households.scale=0.005", "--executor", "inline",
+          "--out", str(out), "--quiet"])  # fmt: skip
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Against the record, 1990-2012" in summary
+    assert "parameters drawn from the posterior" in summary
+    # The turning points row by row, as the fit of the saved tables gives them.
+    fit = fit_summary(predictive_of(load_results(out)))
+    peru = fit["turning_points"]["peru_overtakes_colombia"]
+    years = ", ".join("never" if y is None else str(y) for y in peru["runs"])
+    close, early, late = (f"{100 * s:.0f}%" for s in timing_shares(2012, peru["runs"]))
+    assert f"| peru overtakes colombia | 2012 | {close} | {early} | {late} | {years} |" in summary
+    for country, row in fit["countries"].items():
+        assert f"| {country} | {row['rmse_log']:.2f} |" in summary
+    main(["plot", str(out), "--out", str(figures)])
+    assert (figures / "record.png").stat().st_size > 0
+    # A run that ends before the record does is not scored.
+    short = tmp_path / "short"
+    main(["run", str(SCENARIOS / "andes_history_calibrated.yaml"), "--replications", "1",
+          "--set", "households.scale=0.005", "--set", "end=2005-12", "--executor", "inline",
+          "--out", str(short), "--quiet"])  # fmt: skip
+    assert "Against the record" not in (short / "summary.md").read_text(encoding="utf-8")
+    main(["plot", str(short), "--out", str(tmp_path / "short_figures")])
+    assert not (tmp_path / "short_figures" / "record.png").exists()
