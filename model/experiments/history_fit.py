@@ -236,11 +236,13 @@ def timing_shares(data_year: int, years: list[int | None]) -> tuple[float, float
     return sum(close) / n, sum(early) / n, 1 - (sum(close) + sum(early)) / n
 
 
-def fit_markdown(fit: dict, level: int = 2) -> list[str]:
+def fit_markdown(
+    fit: dict, level: int = 2, forecast: str = "recorded inputs only; not fitted"
+) -> list[str]:
     """The sections of :func:`fit_summary` as Markdown lines.
 
     Per country, per region group, the turning points run by run, seizures where the runs
-    measured them, and the forecast after the window.
+    measured them, and the forecast after the window (``forecast`` says what drives it).
     """
     lines = markdown_table(
         "Fit in the window, per country (median run)",
@@ -289,7 +291,7 @@ def fit_markdown(fit: dict, level: int = 2) -> list[str]:
                            f"{r['high'] / 1e3:,.0f}k)" for rows in forecast.values()]
                  for year in years[::2]]  # fmt: skip
         lines += markdown_table(
-            "Forecast after the window (recorded inputs only; not fitted)",
+            f"Forecast after the window ({forecast})",
             {"year": "---:", **dict.fromkeys(forecast, "---:")},
             cells,
             level,

@@ -88,20 +88,23 @@ def results_figures(results, folder: str | Path) -> list[Path]:
 def record_figure(results):
     """A run's coca per country against UNODC in the record's window, then its forecast.
 
-    None for runs that do not span the record's window or lack its countries and regions.
+    None unless the scenario says it reproduces the history (``score_against_record``) and the
+    run spans the record's window with its countries and regions.
     """
     from model.experiments import history_fit, targets
     from model.experiments.observed import cultivation
 
-    if not history_fit.covers_record(results):
+    if not (results.scenario.score_against_record and history_fit.covers_record(results)):
         return None
     runs = history_fit.predictive_of(results)
     observed = cultivation().pivot(index="year", columns="country", values="hectares")
     first, last = targets.WINDOW
-    drawn = "parameters from the posterior, " if results.posterior else ""
+    drawn = "parameters drawn from the posterior, " if results.posterior else ""
     title = (
-        f"{scenario_label(results.scenario.name)}: coca per country against UNODC, "
-        f"{runs.runs} run(s) ({drawn}own seeds)"
+        f"{scenario_label(results.scenario.name)}: coca per country against UNODC\n"
+        f"{runs.runs} run(s), {drawn}each on its own random seed"
     )
-    band = "90% of runs" + (" (posterior x seeds)" if results.posterior else " (seeds)")
-    return plot_posterior_predictive(runs.national, observed, (first, last), title, band)
+    band = "90% of runs" + (" (posterior and seeds)" if results.posterior else " (seeds)")
+    return plot_posterior_predictive(
+        runs.national, observed, (first, last), title, band, "never a calibration target"
+    )

@@ -107,6 +107,7 @@ def plot_posterior_predictive(
     window: tuple[int, int],
     title: str,
     band_label: str = PREDICTIVE_BAND,
+    after_label: str = "forecast from recorded inputs",
 ) -> Figure:
     """Coca per country: predictive median and 90% band against UNODC; after the window, forecast.
 
@@ -116,6 +117,7 @@ def plot_posterior_predictive(
         window: the fitting window; later years are shaded as forecast.
         title: the figure's title.
         band_label: what the band is, for the legend.
+        after_label: what the years after the window are, for the legend.
 
     """
     countries = [c for c in ("peru", "colombia", "bolivia") if c in set(national.country)]
@@ -146,7 +148,7 @@ def plot_posterior_predictive(
         Line2D([], [], color=NEUTRAL_COLOUR, lw=2, label="model: median"),
         Patch(color=NEUTRAL_COLOUR, alpha=0.25, label=band_label),
         Line2D([], [], marker="o", color="black", ls="", ms=4, label="UNODC"),
-        Patch(color="#EEEEEE", label=f"after {window[1]}: forecast from recorded inputs"),
+        Patch(color="#EEEEEE", label=f"after {window[1]}: {after_label}"),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False)
     fig.suptitle(title, x=0.01, ha="left")

@@ -71,6 +71,15 @@ class Scenario(MonthFields):
             "following their dated series (a world held still, for teaching examples and tests)."
         ),
     )
+    score_against_record: bool = Field(
+        False,
+        description=(
+            "Score the runs against the 1990-2012 record (UNODC hectares per country and region "
+            "group, the turning points) in summary.md and in balloon plot's record.png: for "
+            "scenarios meant to reproduce the history. A counterfactual, which departs from the "
+            "record on purpose, sets it false."
+        ),
+    )
     posterior: str | None = Field(
         None,
         description=(
