@@ -242,6 +242,12 @@ SENSITIVITY = _registry(
 #: Columns of a comparison's ``metrics.csv`` and ``metrics_by_replication.csv``.
 COMPARISON = _registry(
     ("scenario", "", "policy scenario"),
+    (
+        "channels",
+        "",
+        "balloon channels in the runs: all on, or the one switched off "
+        "(channels.csv of balloon compare --by-channel)",
+    ),
     ("counterfactual", "", "scenario the policy is compared with, on the same seeds"),
     ("target", "", "country or region whose coca the policy aims to remove"),
     ("window_start", "month", "first month of the window the metrics are measured over"),

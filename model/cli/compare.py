@@ -70,11 +70,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_comparison,
     )
     from model.experiments.memory import check_memory
+    from model.figures.style import format_number
     from model.scenario.schema import Scenario
 
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: comparisons are never overwritten")
     counterfactual, *policies = _load_inputs([args.against, *args.policy], args.overrides)
+    if args.by_channel and (len(policies) != 1 or not all(
+            isinstance(s, Scenario) for s in (counterfactual, *policies))):  # fmt: skip
+        raise BadInput("--by-channel: give one policy scenario file and a counterfactual scenario "
+                       "file (it reruns both with each channel switched off), not run folders")  # fmt: skip
     out = Path(args.out) if args.out else _default_out(args.results_root, policies, counterfactual)
     executor = executor_from_args(args)
     to_run = [s for s in (counterfactual, *policies) if isinstance(s, Scenario)]
@@ -96,8 +101,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             posterior=args.posterior,
         )
+        channels = None
+        if args.by_channel:
+            from model.experiments.channels import CHANNELS, by_channel
+
+            say(args, f"the same comparison with each of {len(CHANNELS)} channels switched off")
+            channels = by_channel(
+                comparison, args.policy[0], args.against, args.overrides, executor=executor,
+                workers=args.workers, progress=not args.quiet, posterior=args.posterior,
+            )  # fmt: skip
         say(args, "writing metrics and figures")
-        folder = write_comparison(comparison, out, figures=not args.no_figures)
+        folder = write_comparison(comparison, out, figures=not args.no_figures, channels=channels)
     except ComparisonError as error:
         raise BadInput(str(error)) from None
     n = len(comparison.counterfactual.seeds)
@@ -108,16 +122,26 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for name, (window, end) in comparison.windows.items():
         print(f"  {name}: window {window}, pressure ends {end:%Y-%m}")
     print(console_table(comparison.summary, runs=n))
+    if channels is not None:
+        print("Which channel carries it (displacement_ratio with each channel switched off):")
+        for row in channels[channels.metric == "displacement_ratio"].itertuples():
+            print(f"  {row.channels:<32} {format_number(row.median)} "
+                  f"({format_number(row.low)} to {format_number(row.high)})")  # fmt: skip
     print(f"wrote {folder}/ (metrics.csv, metrics.json, summary.md"
+          f"{', channels.csv' if channels is not None else ''}"
           f"{', figures/' if not args.no_figures else ''}, runs/)")  # fmt: skip
     return 0
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Draw the figures of run and comparison folders into new folders; never overwrite any."""
+    from pandas import read_csv
+
     from model.experiments.compare import ComparisonError, load_comparison
     from model.experiments.results import MANIFEST, load_results
+    from model.figures.comparison import channel_intervals
     from model.figures.folders import comparison_figures, results_figures
+    from model.figures.saving import save_figure
     from model.files import publish_folder, staged_folder
     from model.leftovers import is_leftover
     from model.scenario.loading import ScenarioError
@@ -150,6 +174,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         with staged_folder(out) as staging:
             paths = draw(loaded, staging)
+            if (folder / "channels.csv").is_file():  # written by compare --by-channel
+                paths += save_figure(channel_intervals(read_csv(folder / "channels.csv")),
+                                     staging, "channels")  # fmt: skip
             try:
                 publish_folder(staging, out)
             except FileExistsError:
@@ -214,6 +241,12 @@ def add_parser(subparsers) -> None:
     add_executor_options(compare)  # --executor, --scheduler, --workers
     compare.add_argument("--results-root", default="results", help="root of default --out")
     compare.add_argument("--no-figures", action="store_true", help="write tables only")
+    compare.add_argument(
+        "--by-channel", action="store_true",
+        help="also rerun the comparison with each balloon channel (channels.*) switched off in "
+        "turn, in both scenarios, on the same seeds, target and window: which channel carries "
+        "the displacement (channels.csv, a summary section, figures/channels.png; one policy)",
+    )  # fmt: skip
     compare.add_argument(
         "--posterior", action="store_true",
         help="draw each replication's free parameters from the counterfactual's posterior "

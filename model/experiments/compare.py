@@ -31,7 +31,9 @@ from model.experiments.results import (
     write_results,
 )
 from model.experiments.runner import Results, run_replications
+from model.figures.comparison import channel_intervals
 from model.figures.folders import comparison_figures
+from model.figures.saving import save_figure
 from model.figures.style import format_number
 from model.figures.tables import summary_markdown
 from model.files import publish_folder, staged_folder, write_table_atomic, write_text_atomic
@@ -361,12 +363,18 @@ def _posterior_drawn(counterfactual: Results, runs_written: bool) -> dict | None
 
 
 def write_comparison(
-    comparison: Comparison, out: str | Path, figures: bool = True, runs: bool = True
+    comparison: Comparison,
+    out: str | Path,
+    figures: bool = True,
+    runs: bool = True,
+    channels: pd.DataFrame | None = None,
 ) -> Path:
     """Write metrics, the Markdown summary, figures (PNG, SVG) and the runs into a new folder.
 
     Everything is written into a hidden folder next to ``out`` that is renamed to ``out`` when
-    complete, so a folder named ``out`` is always whole.
+    complete, so a folder named ``out`` is always whole. With ``channels`` (from
+    :func:`model.experiments.channels.by_channel`) it also writes ``channels.csv``, a section of
+    the summary and ``figures/channels.png``.
 
     Raises:
         ComparisonError: if ``out`` already exists (comparisons are never overwritten).
@@ -379,17 +387,20 @@ def write_comparison(
     with staged_folder(out, prefix=f"{INCOMPLETE_PREFIX}{out.name}-") as staging:
         write_table_atomic(comparison.summary, staging / "metrics.csv")
         write_table_atomic(comparison.per_replication, staging / "metrics_by_replication.csv")
-        write_table_atomic(comparison_columns(comparison), staging / COLUMNS_FILE)
+        write_table_atomic(comparison_columns(comparison, channels), staging / COLUMNS_FILE)
         write_text_atomic(
             staging / "metrics.json",
             json.dumps(metrics_json(comparison, runs_written=runs), indent=2) + "\n",
         )
-        write_text_atomic(
-            staging / "summary.md",
-            summary_markdown(comparison.summary, interval_covers(comparison)),
-        )
+        text = summary_markdown(comparison.summary, interval_covers(comparison))
+        if channels is not None:
+            write_table_atomic(channels, staging / "channels.csv")
+            text += channels_markdown(channels, interval_covers(comparison))
+        write_text_atomic(staging / "summary.md", text)
         if figures:
             comparison_figures(comparison, staging / "figures")
+            if channels is not None:
+                save_figure(channel_intervals(channels), staging / "figures", "channels")
         if runs:
             for name, result in {
                 comparison.counterfactual.scenario.name: comparison.counterfactual,
@@ -403,18 +414,48 @@ def write_comparison(
     return out
 
 
-def comparison_columns(comparison: Comparison) -> pd.DataFrame:
-    """``columns.csv`` of a comparison folder: the columns of both metric tables and each metric."""
+def comparison_columns(
+    comparison: Comparison, channels: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``columns.csv`` of a comparison folder: the columns of its tables and each metric."""
     summary = [COMPARISON.get(c) or describe(c) for c in comparison.summary.columns]
     per_replication = [COMPARISON.get(c) or describe(c) for c in comparison.per_replication.columns]
     metrics = [describe(name) for name in dict.fromkeys(comparison.summary.metric)]
-    return columns_csv(
-        {
-            "metrics.csv": summary,
-            "metrics_by_replication.csv": per_replication,
-            "metrics.csv (metric rows)": metrics,
-        }
-    )
+    tables = {
+        "metrics.csv": summary,
+        "metrics_by_replication.csv": per_replication,
+        "metrics.csv (metric rows)": metrics,
+    }
+    if channels is not None:
+        tables["channels.csv"] = [COMPARISON.get(c) or describe(c) for c in channels.columns]
+    return columns_csv(tables)
+
+
+def channels_markdown(channels: pd.DataFrame, covers: str) -> str:
+    """The summary's section on which channel carries the balloon (``balloon compare --by-channel``)."""
+    first = channels.iloc[0]
+    cell = {}
+    for row in channels.itertuples():
+        cell[(row.channels, row.metric)] = (
+            f"{format_number(row.median)} ({format_number(row.low)} to {format_number(row.high)})"
+        )
+    metrics = list(dict.fromkeys(channels.metric))
+    lines = [
+        "",
+        "## Which channel carries it",
+        "",
+        f"The same comparison ({first.scenario} against {first.counterfactual}, target "
+        f"{first.target}, {first.window_start} to {first.window_end}) with each balloon channel "
+        f"switched off in turn in both scenarios; median (90% interval) over {covers}. A channel "
+        "whose removal shrinks the displacement ratio carries the balloon (`channels.csv`; "
+        "`figures/channels.png`).",
+        "",
+        "| channels | " + " | ".join(metrics) + " |",
+        "| --- |" + " ---: |" * len(metrics),
+    ]
+    for label in dict.fromkeys(channels.channels):
+        lines.append(f"| {label} | " + " | ".join(cell.get((label, m), "") for m in metrics) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def console_table(

@@ -162,12 +162,38 @@ def headline(summary: pd.DataFrame, scenario: str, metric: str = "displacement_r
     )
 
 
-def effect_intervals(summary: pd.DataFrame) -> Figure:
+def channel_intervals(channels: pd.DataFrame) -> Figure:
+    """Displacement and net reduction with every balloon channel on, then each one off in turn.
+
+    Args:
+        channels: ``channels.csv`` of ``balloon compare --by-channel``: the headline metrics per
+            ``channels`` label.
+
+    """
+    first = channels.iloc[0]
+    rows = channels.assign(scenario=channels["channels"])
+    fig = effect_intervals(
+        rows,
+        title="Which channel carries the balloon: each switched off in turn, in both scenarios\n"
+        f"{scenario_label(first.scenario)} against {scenario_label(first.counterfactual)}: "
+        "median and 90% interval over paired runs",
+        show_target=False,
+    )
+    return fig
+
+
+def effect_intervals(
+    summary: pd.DataFrame,
+    title: str = "Balloon effect per scenario: median and 90% interval over paired runs",
+    show_target: bool = True,
+) -> Figure:
     """(d) Displacement ratios and net reduction per scenario, medians with 90% intervals.
 
     Args:
         summary: the comparison summary (``Comparison.summary`` of
             :mod:`model.experiments.compare`, or metrics.csv).
+        title: the figure's title.
+        show_target: name the target under each row's label (rows of one target need not).
 
     """
     keys = summary[["scenario", "target"]].drop_duplicates().to_records(index=False).tolist()
@@ -194,9 +220,10 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
                        fmt="o", color=colour, ms=9, capsize=3)  # fmt: skip
     low, high = left.get_xlim()
     left.set_xlim(min(low, -0.1), max(high, 1.3))  # keep both reference lines inside
-    for x, text in ((0, "no displacement"), (1, "full displacement")):
+    # One line apart, so the two notes cannot run into each other on a wide axis.
+    for k, (x, text) in enumerate(((0, "no displacement"), (1, "full displacement"))):
         left.axvline(x, color="black", lw=0.8, ls=":")
-        left.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+        left.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2 - 11 * k),
                       textcoords="offset points", va="top", fontsize=8)  # fmt: skip
     right.axvline(0, color="black", lw=0.8, ls=":")
     low, high = right.get_xlim()
@@ -205,8 +232,10 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
                    xytext=(-3 if on_right else 3, -2), textcoords="offset points", va="top",
                    ha="right" if on_right else "left", fontsize=8)  # fmt: skip
     left.set_yticks(
-        range(len(keys)), [f"{scenario_label(s)}\ntarget: {country_label(t)}" for s, t in keys]
-    )
+        range(len(keys)),
+        [f"{scenario_label(s)}\ntarget: {country_label(t)}" if show_target else scenario_label(s)
+         for s, t in keys],
+    )  # fmt: skip
     left.set_ylim(len(keys) - 0.5, -0.7)
     left.set_xlabel("extra coca elsewhere per hectare removed\nfrom the target (ratio)")
     left.set_title("Displacement (balloon) ratio")
@@ -215,7 +244,7 @@ def effect_intervals(summary: pd.DataFrame) -> Figure:
     right.xaxis.set_major_formatter(thousands)
     right.xaxis.set_major_locator(MaxNLocator(nbins=4))  # wide labels: "-30,000" needs room
     right.set_title("Net reduction")
-    title_left(fig, "Balloon effect per scenario: median and 90% interval over paired runs")
+    title_left(fig, title)
     handles = [
         Patch(color=country_colour(c), label=f"target {country_label(c)}")
         for c in dict.fromkeys(t.split(":")[0] for _, t in keys)

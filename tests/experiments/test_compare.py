@@ -7,6 +7,7 @@ import pytest
 from conftest import eradication, small_scenario
 
 from model.cli import main
+from model.experiments.channels import CHANNELS
 from model.experiments.compare import (
     HEADLINE,
     ComparisonError,
@@ -310,3 +311,43 @@ def test_runs_that_took_their_parameters_differently_do_not_pair():
     with pytest.raises(ComparisonError, match="took their parameters differently"):
         _check_pair(did_not, drew)
     _check_pair(drew, _history_draws(2, posterior=True))  # the same draws pair
+
+
+def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys):
+    policy, base, out = scenario_files(tmp_path)
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "2",
+                 "--executor", "inline", "--by-channel", "--out", str(out), "--quiet"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Which channel carries it" in printed
+    table = pd.read_csv(out / "channels.csv")
+    labels = ["all channels on", *(f"{c} off" for c in CHANNELS)]
+    assert list(dict.fromkeys(table.channels)) == labels
+    # Every row measures the same thing: one target and one window, those of all channels on.
+    assert table[["target", "window_start", "window_end"]].drop_duplicates().shape[0] == 1
+    ratio = table[table.metric == "displacement_ratio"].set_index("channels")["median"]
+    all_on = pd.read_csv(out / "metrics.csv").set_index("metric").loc["displacement_ratio"]
+    assert ratio["all channels on"] == pytest.approx(all_on["median"])
+    # Without the price channel nothing draws coca elsewhere (README: the world price carries
+    # the balloon); with it the squeeze moves coca to other regions and countries.
+    assert abs(ratio["price_response off"]) < 0.05
+    assert ratio["all channels on"] > 0.1 + ratio["price_response off"]
+    # The off rows are not the all-on comparison again: removed hectares differ.
+    removed = table[table.metric == "removed_ha"].set_index("channels")["median"]
+    assert removed["price_response off"] != removed["all channels on"]
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Which channel carries it" in summary and "| price_response off |" in summary
+    assert (out / "figures" / "channels.png").is_file()
+    assert "channels.csv" in set(pd.read_csv(out / "columns.csv").iloc[:, 0])
+    assert main(["plot", str(out), "--out", str(tmp_path / "drawn")]) == 0
+    assert (tmp_path / "drawn" / "channels.png").is_file()
+
+
+def test_by_channel_needs_one_policy_file(tmp_path, capsys):
+    policy, base, out = scenario_files(tmp_path)
+    code = main(["compare", str(policy), str(policy), "--against", str(base), "--by-channel",
+                 "--replications", "1", "--executor", "inline", "--out", str(out), "--quiet"])  # fmt: skip
+    assert code == 2
+    error = capsys.readouterr().err
+    assert "--by-channel" in error and len(error.strip().splitlines()) == 1
+    assert not out.exists()
