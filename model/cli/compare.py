@@ -76,10 +76,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.out is not None and Path(args.out).exists():
         raise BadInput(f"{args.out}: already exists: comparisons are never overwritten")
     counterfactual, *policies = _load_inputs([args.against, *args.policy], args.overrides)
-    if args.by_channel and (len(policies) != 1 or not all(
-            isinstance(s, Scenario) for s in (counterfactual, *policies))):  # fmt: skip
-        raise BadInput("--by-channel: give one policy scenario file and a counterfactual scenario "
-                       "file (it reruns both with each channel switched off), not run folders")  # fmt: skip
+    if args.by_channel:
+        _check_by_channel(args, counterfactual, policies)
     out = Path(args.out) if args.out else _default_out(args.results_root, policies, counterfactual)
     executor = executor_from_args(args)
     to_run = [s for s in (counterfactual, *policies) if isinstance(s, Scenario)]
@@ -131,6 +129,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
           f"{', channels.csv' if channels is not None else ''}"
           f"{', figures/' if not args.no_figures else ''}, runs/)")  # fmt: skip
     return 0
+
+
+def _check_by_channel(args, counterfactual, policies) -> None:
+    """What ``--by-channel`` needs: one policy file, one target, every channel on to begin with."""
+    from model.scenario.schema import Scenario
+
+    if len(policies) != 1 or not all(isinstance(s, Scenario) for s in (counterfactual, *policies)):
+        raise BadInput("--by-channel: give one policy scenario file and a counterfactual scenario "
+                       "file (it reruns both with each channel switched off), not run folders")  # fmt: skip
+    if len(args.target) > 1:
+        raise BadInput("--by-channel: give at most one --target (every row of the channel table "
+                       "measures the same target)")  # fmt: skip
+    for scenario in (counterfactual, *policies):
+        off = [name for name, on in scenario.channels.model_dump().items() if not on]
+        if off:
+            raise BadInput(f"--by-channel: {scenario.name} already has channels.{off[0]} off; "
+                           "the table starts from every channel on (drop that setting)")  # fmt: skip
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -245,7 +260,8 @@ def add_parser(subparsers) -> None:
         "--by-channel", action="store_true",
         help="also rerun the comparison with each balloon channel (channels.*) switched off in "
         "turn, in both scenarios, on the same seeds, target and window: which channel carries "
-        "the displacement (channels.csv, a summary section, figures/channels.png; one policy)",
+        "the displacement (channels.csv, a summary section, figures/channels.png; one policy file, "
+        "at most one --target)",
     )  # fmt: skip
     compare.add_argument(
         "--posterior", action="store_true",

@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 
 import pandas as pd
 
-from model.experiments.compare import Comparison, compare
+from model.experiments.compare import Comparison, ComparisonError, compare
 from model.experiments.pressure import Target
 from model.scenario.behaviour import Channels
 from model.scenario.loading import load_scenario
@@ -62,23 +62,26 @@ def by_channel(
     """
     (name,) = comparison.policies
     window, _ = comparison.windows[name]
-    first = comparison.summary.iloc[0]
-    target = Target.parse(first.target)
+    (target,) = dict.fromkeys(comparison.summary.target)  # one target (the CLI allows no more)
+    target = Target.parse(target)
     runs = len(comparison.counterfactual.seeds)
     tables = [_headline(comparison.summary, ALL_ON)]
     for channel in CHANNELS:
         switched = [*overrides, f"channels.{channel}=false"]
-        off = compare(
-            [load_scenario(policy_source, switched)],
-            load_scenario(counterfactual_source, switched),
-            replications=runs,
-            targets=[target],
-            window=window,
-            executor=executor,
-            workers=workers,
-            progress=progress,
-            posterior=posterior,
-        )
+        try:
+            off = compare(
+                [load_scenario(policy_source, switched)],
+                load_scenario(counterfactual_source, switched),
+                replications=runs,
+                targets=[target],
+                window=window,
+                executor=executor,
+                workers=workers,
+                progress=progress,
+                posterior=posterior,
+            )
+        except ComparisonError as error:
+            raise ComparisonError(f"with channels.{channel} off: {error}") from None
         tables.append(_headline(off.summary, channel_label(channel)))
     return pd.concat(tables, ignore_index=True)
 

@@ -315,19 +315,20 @@ def test_runs_that_took_their_parameters_differently_do_not_pair():
 
 def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys):
     policy, base, out = scenario_files(tmp_path)
+    # A window and a target of its own (not the defaults), which every row must keep.
     code = main(["compare", str(policy), "--against", str(base), "--replications", "2",
-                 "--executor", "inline", "--by-channel", "--out", str(out), "--quiet"])  # fmt: skip
+                 "--window", "1997-06:2003-12", "--target", "colombia", "--executor", "inline",
+                 "--by-channel", "--out", str(out), "--quiet"])  # fmt: skip
     assert code == 0
     printed = capsys.readouterr().out
     assert "Which channel carries it" in printed
     table = pd.read_csv(out / "channels.csv")
     labels = ["all channels on", *(f"{c} off" for c in CHANNELS)]
     assert list(dict.fromkeys(table.channels)) == labels
-    # Every row measures the same thing: one target and one window, those of all channels on.
-    assert table[["target", "window_start", "window_end"]].drop_duplicates().shape[0] == 1
+    keys = table[["target", "window_start", "window_end"]].drop_duplicates()
+    assert keys.values.tolist() == [["colombia", "1997-06", "2003-12"]]
+    assert set(table.loc[table.metric == "removed_ha", "n"]) == {2}  # every row: both pairs
     ratio = table[table.metric == "displacement_ratio"].set_index("channels")["median"]
-    all_on = pd.read_csv(out / "metrics.csv").set_index("metric").loc["displacement_ratio"]
-    assert ratio["all channels on"] == pytest.approx(all_on["median"])
     # Without the price channel nothing draws coca elsewhere (README: the world price carries
     # the balloon); with it the squeeze moves coca to other regions and countries.
     assert abs(ratio["price_response off"]) < 0.05
@@ -343,11 +344,22 @@ def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys
     assert (tmp_path / "drawn" / "channels.png").is_file()
 
 
-def test_by_channel_needs_one_policy_file(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["{policy}"], "one policy scenario file"),
+        (["--target", "colombia", "--target", "peru"], "at most one --target"),
+        (["--set", "channels.household_entry=false"], "already has channels.household_entry off"),
+    ],
+)
+def test_by_channel_refuses_what_would_not_make_one_table(tmp_path, capsys, extra, message):
     policy, base, out = scenario_files(tmp_path)
-    code = main(["compare", str(policy), str(policy), "--against", str(base), "--by-channel",
-                 "--replications", "1", "--executor", "inline", "--out", str(out), "--quiet"])  # fmt: skip
+    policies = [str(policy)] + [str(policy) for e in extra if e == "{policy}"]  # positional
+    extra = [e for e in extra if e != "{policy}"]
+    code = main(["compare", *policies, "--against", str(base), "--by-channel",
+                 "--replications", "1", "--executor", "inline", "--out", str(out), "--quiet",
+                 *extra])  # fmt: skip
     assert code == 2
     error = capsys.readouterr().err
-    assert "--by-channel" in error and len(error.strip().splitlines()) == 1
+    assert message in error and len(error.strip().splitlines()) == 1
     assert not out.exists()
