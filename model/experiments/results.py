@@ -422,7 +422,7 @@ def against_record(results: Results) -> str:
     if results.posterior:
         spread = "the parameters drawn from the posterior and the model's own randomness"
     elif scenario.posterior:
-        spread = "the model's own randomness only (add `--posterior` for the parameters' too)"
+        spread = "the model's own randomness only (add `--posterior` for the parameters' uncertainty too)"
     else:
         spread = "the model's own randomness only"
     notes = []
