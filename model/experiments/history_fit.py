@@ -109,13 +109,16 @@ def _national(countries: pd.DataFrame) -> pd.DataFrame:
 
 
 def _regional(regions: pd.DataFrame) -> pd.DataFrame:
-    frames = []
-    for replication, table in regions.groupby("replication"):
-        hectares = targets.december(table, "hectares", "region")
-        country_of = table.drop_duplicates("region").set_index("region")["country"]
-        shares = targets.shares_of_groups(hectares, country_of).stack().rename("share")
-        frames.append(shares.reset_index().assign(replication=replication))
-    return pd.concat(frames, ignore_index=True)
+    """December share of its country's coca per replication, year and region group (tidy)."""
+    december = regions[regions["date"].dt.month == 12]
+    year = december["date"].dt.year.rename("year")
+    wide = december.set_index(["replication", year, "region"])["hectares"].unstack("region")
+    country_of = regions.drop_duplicates("region").set_index("region")["country"]
+    # Groups as columns, so the stack is over a dozen columns, not over every run and year.
+    shares = targets.shares_of_groups(wide, country_of).T.stack(["country", "group"])
+    tidy = shares.rename("share").reset_index()
+    tidy = tidy.sort_values(["replication", "country", "group", "year"], kind="stable")
+    return tidy[["country", "group", "year", "share", "replication"]].reset_index(drop=True)
 
 
 def bands(table: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
