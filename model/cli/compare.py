@@ -83,7 +83,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     to_run = [s for s in (counterfactual, *policies) if isinstance(s, Scenario)]
     n = args.replications or max((s.replications for s in to_run), default=0)
     inputs = len(policies) + 1
-    check_memory(to_run, n, executor, args.workers, kept_tables=n * inputs)
+    # --by-channel holds the comparison with every channel on while each channel-off one runs.
+    held = 2 if args.by_channel else 1
+    check_memory(to_run, n, executor, args.workers, kept_tables=n * inputs * held)
     for line in tidy_lines(out.parent, depth=0):
         say(args, line)
     say(args, f"comparing {len(policies)} scenario(s) against {args.against} on common seeds")
@@ -104,10 +106,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
             from model.experiments.channels import CHANNELS, by_channel
 
             say(args, f"the same comparison with each of {len(CHANNELS)} channels switched off")
-            channels = by_channel(
-                comparison, args.policy[0], args.against, args.overrides, executor=executor,
-                workers=args.workers, progress=not args.quiet, posterior=args.posterior,
-            )  # fmt: skip
+            try:
+                channels = by_channel(
+                    comparison, args.policy[0], args.against, args.overrides, executor=executor,
+                    workers=args.workers, progress=not args.quiet, posterior=args.posterior,
+                )  # fmt: skip
+            except ComparisonError as error:
+                # Keep what already ran: the comparison with every channel on is whole.
+                folder = write_comparison(comparison, out, figures=not args.no_figures)
+                raise ComparisonError(
+                    f"{error}; the comparison with every channel on is in {folder}/"
+                ) from None
         say(args, "writing metrics and figures")
         folder = write_comparison(comparison, out, figures=not args.no_figures, channels=channels)
     except ComparisonError as error:

@@ -344,6 +344,46 @@ def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys
     assert (tmp_path / "drawn" / "channels.png").is_file()
 
 
+def test_by_channel_counts_both_comparisons_in_the_memory_check(tmp_path, monkeypatch):
+    import model.experiments.memory as memory
+
+    kept = []
+
+    def record(*args, kept_tables=0, **kwargs):
+        kept.append(kept_tables)
+        raise memory.NotEnoughMemory("stop here")
+
+    monkeypatch.setattr(memory, "check_memory", record)
+    policy, base, out = scenario_files(tmp_path)
+    for extra in ([], ["--by-channel"]):
+        main(["compare", str(policy), "--against", str(base), "--replications", "3",
+              "--executor", "inline", "--out", str(out), "--quiet", *extra])  # fmt: skip
+    assert kept == [3 * 2, 3 * 2 * 2]  # 3 runs of 2 inputs; held twice with --by-channel
+    assert not out.exists()
+
+
+def test_by_channel_keeps_the_all_on_comparison_when_a_channel_off_run_fails(
+    tmp_path, capsys, monkeypatch
+):
+    import model.experiments.channels as channels
+
+    def fails(*args, **kwargs):
+        raise ComparisonError("no pressure on the target")
+
+    monkeypatch.setattr(channels, "compare", fails)
+    policy, base, out = scenario_files(tmp_path)
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
+                 "--quiet"])  # fmt: skip
+    assert code == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert f"with channels.{CHANNELS[0]} off: no pressure on the target" in error
+    assert str(out) in error
+    assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
+    assert "Which channel carries it" not in (out / "summary.md").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
