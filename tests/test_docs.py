@@ -92,3 +92,23 @@ def test_the_literature_lives_in_the_repository_and_is_cited_there():
               if "LITERATURE.md" in f.read_text()]  # fmt: skip
     assert citing == []
     assert "docs/literature.md" in (ROOT / "scenarios" / "plan_colombia.yaml").read_text()
+
+
+def test_the_figure_script_uses_commands_the_cli_accepts():
+    # docs/figures/regenerate.sh is run by hand after a change; an option renamed since would
+    # only show then. Every balloon command in it (variables filled in) must parse.
+    import shlex
+
+    from model.cli import build_parser
+
+    script = (ROOT / "docs" / "figures" / "regenerate.sh").read_text(encoding="utf-8")
+    values = dict(re.findall(r"^(\w+)=(\S+)$", script, flags=re.MULTILINE))
+    values["runs"] = "results/docs-figures/now"
+    commands = re.findall(r"^balloon (.+?)(?<!\\)$", script.replace("\\\n", " "), re.MULTILINE)
+    assert len(commands) == 5
+    for command in commands:
+        words = [re.sub(r"\$(\w+)", lambda m: values[m.group(1)], w) for w in shlex.split(command)]
+        args = build_parser().parse_args(words)
+        scenarios = [getattr(args, "scenario", None), getattr(args, "against", None)]
+        for path in [*scenarios, *getattr(args, "policy", [])]:
+            assert path is None or (ROOT / path).is_file()
