@@ -103,20 +103,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         )
         channels = None
         if args.by_channel:
-            from model.experiments.channels import CHANNELS, by_channel
-
-            say(args, f"the same comparison with each of {len(CHANNELS)} channels switched off")
-            try:
-                channels = by_channel(
-                    comparison, args.policy[0], args.against, args.overrides, executor=executor,
-                    workers=args.workers, progress=not args.quiet, posterior=args.posterior,
-                )  # fmt: skip
-            except ComparisonError as error:
-                # Keep what already ran: the comparison with every channel on is whole.
-                folder = write_comparison(comparison, out, figures=not args.no_figures)
-                raise ComparisonError(
-                    f"{error}; the comparison with every channel on is in {folder}/"
-                ) from None
+            channels = _channel_table(args, comparison, out, executor)
+            if channels is None:
+                return 130
         say(args, "writing metrics and figures")
         folder = write_comparison(comparison, out, figures=not args.no_figures, channels=channels)
     except ComparisonError as error:
@@ -138,6 +127,36 @@ def cmd_compare(args: argparse.Namespace) -> int:
           f"{', channels.csv' if channels is not None else ''}"
           f"{', figures/' if not args.no_figures else ''}, runs/)")  # fmt: skip
     return 0
+
+
+def _channel_table(args, comparison, out: Path, executor):
+    """``--by-channel``'s table; None if Ctrl-C stopped it. What already ran is never lost.
+
+    If a channel-off comparison fails or is interrupted, the comparison with every channel on
+    (half the time spent) is written to ``out`` first.
+    """
+    from model.experiments.channels import CHANNELS, by_channel
+    from model.experiments.compare import ComparisonError, write_comparison
+    from model.experiments.runner import interrupted
+
+    say(args, f"the same comparison with each of {len(CHANNELS)} channels switched off")
+    try:
+        return by_channel(
+            comparison, args.policy[0], args.against, args.overrides, executor=executor,
+            workers=args.workers, progress=not args.quiet, posterior=args.posterior,
+        )  # fmt: skip
+    except ComparisonError as error:
+        folder = write_comparison(comparison, out, figures=not args.no_figures)
+        raise ComparisonError(
+            f"{error}; the comparison with every channel on is in {folder}/"
+        ) from None
+    except (KeyboardInterrupt, SystemError) as error:
+        if not interrupted(error):  # a Ctrl-C in a compiled loop comes back as SystemError
+            raise
+        folder = write_comparison(comparison, out, figures=not args.no_figures)
+        print(f"interrupted: the comparison with every channel on is saved in {folder}/; the "
+              "channel table was not finished", file=sys.stderr)  # fmt: skip
+        return None
 
 
 def _check_by_channel(args, counterfactual, policies) -> None:

@@ -344,6 +344,22 @@ def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys
     assert (tmp_path / "drawn" / "channels.png").is_file()
 
 
+def test_by_channel_interrupted_keeps_the_all_on_comparison(tmp_path, capsys, monkeypatch):
+    import model.experiments.channels as channels
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(channels, "compare", interrupted)
+    policy, base, out = scenario_files(tmp_path)
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
+                 "--quiet"])  # fmt: skip
+    assert code == 130
+    assert f"saved in {out}/" in capsys.readouterr().err
+    assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
+
+
 def test_by_channel_counts_both_comparisons_in_the_memory_check(tmp_path, monkeypatch):
     import model.experiments.memory as memory
 
