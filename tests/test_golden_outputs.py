@@ -14,9 +14,11 @@ and numpy 2.4.6 instead of 3.1.1 and 2.5.5 did not restore them, and a run witho
 differed only in its country table). A likely cause is numpy computing exp, log and powers of
 arrays with its own AVX-512 kernels where the CPU has them and with the C library's elsewhere.
 So fingerprints are recorded per kind of CPU (:func:`cpu_kind`: the architecture and the widest
-vector instructions numpy dispatches to). ``--update`` records (or replaces) the entry of the
-machine it runs on and keeps the others; on a kind with no entry the comparison is skipped, saying
-so, rather than failing on code that did not change. The entry in the repository is from the AMD
+vector instructions numpy dispatches to); on a kind with no entry the comparison is skipped, saying
+so, rather than failing on code that did not change. ``--update`` (after a deliberate change of
+behaviour) records this machine's entry and drops the others, which the change made stale;
+``--add-kind`` (code unchanged, a machine of another kind) adds or replaces this machine's entry
+and keeps the others. The entry in the repository is from the AMD
 EPYC machines (AVX2, no AVX-512) the project runs and tests on.
 """
 
@@ -75,7 +77,10 @@ def fingerprints(case: str, seed: int) -> dict[str, str]:
 
 def cpu_kind() -> str:
     """The architecture and the widest vector instructions numpy uses here, e.g. ``x86_64-avx2``."""
-    from numpy._core._multiarray_umath import __cpu_features__ as features
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # numpy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__ as features
 
     widest = next((name for name in ("AVX512F", "AVX2") if features.get(name)), "baseline")
     return f"{platform.machine()}-{widest.removesuffix('F').lower()}"
@@ -91,7 +96,7 @@ def recorded(kind: str | None = None) -> dict:
 def test_outputs_match_the_golden_fingerprints(case, seed):
     if not recorded():
         pytest.skip(f"no golden fingerprints recorded on this kind of CPU ({cpu_kind()}): record "
-                    "them here (python tests/test_golden_outputs.py --update) before trusting a "
+                    "them here (python tests/test_golden_outputs.py --add-kind) before trusting a "
                     "refactoring to this test")  # fmt: skip
     expected = recorded()[f"{case}/seed{seed}"]
     changed = {
@@ -127,10 +132,11 @@ def test_the_cpu_kind_names_the_architecture_and_vector_width():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["--update"]:
-        sys.exit("usage: python tests/test_golden_outputs.py --update")
+    if sys.argv[1:] not in (["--update"], ["--add-kind"]):
+        sys.exit("usage: python tests/test_golden_outputs.py --update | --add-kind")
     table = {f"{case}/seed{seed}": fingerprints(case, seed) for case in CASES for seed in SEEDS}
-    every = json.loads(GOLDEN.read_text(encoding="utf-8")) if GOLDEN.exists() else {}
+    keep = sys.argv[1] == "--add-kind" and GOLDEN.exists()
+    every = json.loads(GOLDEN.read_text(encoding="utf-8")) if keep else {}
     every[cpu_kind()] = table
     GOLDEN.write_text(json.dumps(every, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {len(table)} fingerprints for {cpu_kind()} to {GOLDEN}")

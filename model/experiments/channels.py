@@ -83,6 +83,7 @@ def by_channel(
         except ComparisonError as error:
             raise ComparisonError(f"with channels.{channel} off: {error}") from None
         tables.append(_headline(off.summary, channel_label(channel)))
+        del off  # its runs go before the next channel's are made
     return pd.concat(tables, ignore_index=True)
 
 

@@ -360,6 +360,46 @@ def test_by_channel_interrupted_keeps_the_all_on_comparison(tmp_path, capsys, mo
     assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
 
 
+def test_by_channel_keeps_the_all_on_comparison_whatever_stops_it(tmp_path, capsys, monkeypatch):
+    # Not only a comparison that cannot be measured: a replication that raises (a bug, a worker
+    # killed) must not take the finished comparison with it either.
+    import model.experiments.channels as channels
+
+    def breaks(*args, **kwargs):
+        raise RuntimeError("a worker died")
+
+    monkeypatch.setattr(channels, "compare", breaks)
+    policy, base, out = scenario_files(tmp_path)
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
+                 "--quiet"])  # fmt: skip
+    assert code == 1
+    assert f"saved in {out}/" in capsys.readouterr().err
+    assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
+
+
+def test_by_channel_says_so_when_the_all_on_comparison_cannot_be_saved(
+    tmp_path, capsys, monkeypatch
+):
+    import model.experiments.channels as channels
+
+    policy, base, out = scenario_files(tmp_path)
+
+    def taken_meanwhile(*args, **kwargs):
+        out.mkdir()  # another command took the folder while the channels ran
+        raise ComparisonError("no pressure on the target")
+
+    monkeypatch.setattr(channels, "compare", taken_meanwhile)
+    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
+                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
+                 "--quiet"])  # fmt: skip
+    assert code == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "no pressure on the target" in error and "could not be saved" in error
+    assert "already exists" in error and list(out.iterdir()) == []
+
+
 def test_by_channel_counts_both_comparisons_in_the_memory_check(tmp_path, monkeypatch):
     import model.experiments.memory as memory
 
