@@ -344,55 +344,52 @@ def test_by_channel_reruns_the_comparison_with_each_channel_off(tmp_path, capsys
     assert (tmp_path / "drawn" / "channels.png").is_file()
 
 
-def test_by_channel_interrupted_keeps_the_all_on_comparison(tmp_path, capsys, monkeypatch):
+def _channels_stopped_by(stop, tmp_path, monkeypatch):
+    """``compare --by-channel`` whose channel-off comparisons ``stop(out)`` ends; (exit, out)."""
     import model.experiments.channels as channels
 
-    def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(channels, "compare", interrupted)
     policy, base, out = scenario_files(tmp_path)
+    monkeypatch.setattr(channels, "compare", lambda *args, **kwargs: stop(out))
     code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
                  "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
                  "--quiet"])  # fmt: skip
-    assert code == 130
-    assert f"saved in {out}/" in capsys.readouterr().err
+    return code, out
+
+
+def _raise(error):
+    raise error
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (ComparisonError("no pressure on the target"), 2),  # cannot be measured: one line
+        (KeyboardInterrupt(), 130),  # Ctrl-C
+        (RuntimeError("a worker died"), 1),  # a bug, a worker killed: reported as before
+    ],
+)
+def test_by_channel_keeps_the_all_on_comparison_whatever_stops_it(
+    error, code, tmp_path, capsys, monkeypatch
+):
+    exit_code, out = _channels_stopped_by(lambda out: _raise(error), tmp_path, monkeypatch)
+    assert exit_code == code
+    printed = capsys.readouterr().err.strip()
+    assert f"saved in {out}/" in printed
     assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
-
-
-def test_by_channel_keeps_the_all_on_comparison_whatever_stops_it(tmp_path, capsys, monkeypatch):
-    # Not only a comparison that cannot be measured: a replication that raises (a bug, a worker
-    # killed) must not take the finished comparison with it either.
-    import model.experiments.channels as channels
-
-    def breaks(*args, **kwargs):
-        raise RuntimeError("a worker died")
-
-    monkeypatch.setattr(channels, "compare", breaks)
-    policy, base, out = scenario_files(tmp_path)
-    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
-                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
-                 "--quiet"])  # fmt: skip
-    assert code == 1
-    assert f"saved in {out}/" in capsys.readouterr().err
-    assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
+    assert "Which channel carries it" not in (out / "summary.md").read_text(encoding="utf-8")
+    if code == 2:
+        assert len(printed.splitlines()) == 1
+        assert f"with channels.{CHANNELS[0]} off: no pressure on the target" in printed
 
 
 def test_by_channel_says_so_when_the_all_on_comparison_cannot_be_saved(
     tmp_path, capsys, monkeypatch
 ):
-    import model.experiments.channels as channels
-
-    policy, base, out = scenario_files(tmp_path)
-
-    def taken_meanwhile(*args, **kwargs):
+    def taken_meanwhile(out):
         out.mkdir()  # another command took the folder while the channels ran
         raise ComparisonError("no pressure on the target")
 
-    monkeypatch.setattr(channels, "compare", taken_meanwhile)
-    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
-                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
-                 "--quiet"])  # fmt: skip
+    code, out = _channels_stopped_by(taken_meanwhile, tmp_path, monkeypatch)
     assert code == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1
@@ -416,28 +413,6 @@ def test_by_channel_counts_both_comparisons_in_the_memory_check(tmp_path, monkey
               "--executor", "inline", "--out", str(out), "--quiet", *extra])  # fmt: skip
     assert kept == [3 * 2, 3 * 2 * 2]  # 3 runs of 2 inputs; held twice with --by-channel
     assert not out.exists()
-
-
-def test_by_channel_keeps_the_all_on_comparison_when_a_channel_off_run_fails(
-    tmp_path, capsys, monkeypatch
-):
-    import model.experiments.channels as channels
-
-    def fails(*args, **kwargs):
-        raise ComparisonError("no pressure on the target")
-
-    monkeypatch.setattr(channels, "compare", fails)
-    policy, base, out = scenario_files(tmp_path)
-    code = main(["compare", str(policy), "--against", str(base), "--replications", "1",
-                 "--executor", "inline", "--by-channel", "--no-figures", "--out", str(out),
-                 "--quiet"])  # fmt: skip
-    assert code == 2
-    error = capsys.readouterr().err.strip()
-    assert len(error.splitlines()) == 1
-    assert f"with channels.{CHANNELS[0]} off: no pressure on the target" in error
-    assert str(out) in error
-    assert (out / "metrics.csv").is_file() and not (out / "channels.csv").exists()
-    assert "Which channel carries it" not in (out / "summary.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
